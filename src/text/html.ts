@@ -5,7 +5,8 @@ import { decodeHTML } from "entities";
  * and descriptions. Feeds are untrusted input, so this is a linear scan with bounded regexes:
  * no DOM, no backtracking-heavy patterns.
  */
-const DROP_BLOCKS = /<(script|style|noscript|template|iframe|object|svg|math)\b[^>]*>[\s\S]*?<\/\1\s*>/gi;
+const DROP_BLOCKS =
+  /<(script|style|noscript|template|iframe|object|svg|math)\b[^>]*>[\s\S]*?<\/\1\s*>/gi;
 const COMMENTS = /<!--[\s\S]*?(?:-->|$)/g;
 const CDATA = /<!\[CDATA\[([\s\S]*?)(?:\]\]>|$)/g;
 const BLOCK_TAGS =

@@ -1,0 +1,113 @@
+import type { Logger } from "pino";
+import { createClassifier, loadTaxonomy } from "./classify/index.js";
+import type { EnvConfig } from "./config/env.js";
+import { createEnricher } from "./enrich/enricher.js";
+import type { Enricher } from "./enrich/types.js";
+import { Fetcher } from "./feeds/fetch.js";
+import type { FeedSource } from "./feeds/types.js";
+import { type AlertSink, type CycleReport, Poller } from "./ingest/poll.js";
+import { DEFAULT_DUE_POLICY } from "./schedule/due.js";
+import { FeedStateStore } from "./store/feed-state.js";
+import { openStorage, type Storage } from "./store/open.js";
+import { StoryStore } from "./store/stories.js";
+import { summarize } from "./summarize/index.js";
+import { USER_AGENT } from "./version.js";
+
+export { USER_AGENT } from "./version.js";
+export const ALERT_SUMMARY_CHARS = 500;
+const SWEEP_EVERY_MS = 3600_000;
+
+/** Everything the running bot is made of, built once from validated config and passed down. */
+export interface App {
+  config: EnvConfig;
+  log: Logger;
+  storage: Storage;
+  stories: StoryStore;
+  states: FeedStateStore;
+  fetcher: Fetcher;
+  poller: Poller;
+  enricher: Enricher;
+  /** One poll cycle over the feeds that are due; stories go to the sink. */
+  cycle(feeds: FeedSource[]): Promise<CycleReport>;
+  close(): Promise<void>;
+}
+
+export interface AppOptions {
+  config: EnvConfig;
+  log: Logger;
+  sink: AlertSink;
+  backlogAlerts?: number;
+  now?: () => number;
+}
+
+export function createDefaultEnricher(): Enricher {
+  return createEnricher({
+    classifier: createClassifier(loadTaxonomy()),
+    summarize,
+    summaryBudget: ALERT_SUMMARY_CHARS,
+  });
+}
+
+export async function createApp(options: AppOptions): Promise<App> {
+  const { config, log } = options;
+  const now = options.now ?? Date.now;
+  const enricher = createDefaultEnricher();
+  const storage = await openStorage(config.STORAGE_URL);
+  const stories = new StoryStore(storage.kv, config.RETENTION_DAYS * 86_400_000, now);
+  const states = new FeedStateStore(storage.kv);
+  const fetcher = new Fetcher({
+    timeoutMs: config.FETCH_TIMEOUT_MS,
+    connectTimeoutMs: config.FETCH_CONNECT_TIMEOUT_MS,
+    maxBytes: config.FETCH_MAX_BYTES,
+    maxRedirects: 5,
+    userAgent: USER_AGENT,
+    policy: { allow: config.ALLOW_PRIVATE_FEED_HOSTS },
+  });
+  const poller = new Poller(
+    { fetcher, stories, states, enricher, sink: options.sink, log, now },
+    {
+      backlogAlerts: options.backlogAlerts ?? config.BACKLOG_ALERTS,
+      maxItems: config.MAX_ITEMS_PER_FEED,
+      concurrency: config.FETCH_CONCURRENCY,
+      perHost: config.FETCH_PER_HOST,
+      due: DEFAULT_DUE_POLICY,
+    },
+  );
+  let lastSweep = 0;
+  return {
+    config,
+    log,
+    storage,
+    stories,
+    states,
+    fetcher,
+    poller,
+    enricher,
+    async cycle(feeds) {
+      const report = await poller.runCycle(feeds);
+      const failed = report.outcomes.filter((o) => o.status === "failed").length;
+      const stored = report.outcomes.reduce((n, o) => n + o.stored, 0);
+      log.info(
+        {
+          feeds: report.feeds,
+          due: report.due,
+          failed,
+          stored,
+          ms: report.finishedAt - report.startedAt,
+        },
+        "poll cycle done",
+      );
+      if (report.finishedAt - lastSweep > SWEEP_EVERY_MS) {
+        lastSweep = report.finishedAt;
+        const removed = await storage.sweep(report.finishedAt);
+        if (removed > 0) log.info({ removed }, "expired entries removed");
+      }
+      return report;
+    },
+    async close() {
+      poller.stop();
+      await fetcher.close();
+      await storage.close();
+    },
+  };
+}

@@ -1,0 +1,90 @@
+import { validateDetailed } from "node-cron";
+import { z } from "zod";
+import { parseHostAllowList } from "../feeds/allow-list.js";
+
+/** A bad setting: one line naming the variable and what is wrong with it. */
+export class ConfigError extends Error {
+  override name = "ConfigError";
+}
+
+const LOG_LEVELS = ["fatal", "error", "warn", "info", "debug", "trace", "silent"] as const;
+
+const intIn = (min: number, max: number, fallback: number) =>
+  z.coerce.number().int().min(min).max(max).default(fallback);
+
+const envSchema = z.object({
+  DISCORD_TOKEN: z
+    .string()
+    .trim()
+    .regex(/^[\w-]+\.[\w-]+\.[\w-]+$/, "does not look like a bot token (three dot-separated parts)")
+    .optional(),
+  DISCORD_API_URL: z
+    .url({ protocol: /^https?$/, error: "must be an http(s) URL" })
+    .default("https://discord.com/api"),
+  DISCORD_GUILD_ID: z
+    .string()
+    .regex(/^\d{17,20}$/, "must be a guild (server) id")
+    .optional(),
+  FEEDS_FILE: z.string().min(1).default("config/feeds.json"),
+  POLL_SCHEDULE: z
+    .string()
+    .trim()
+    .default("*/5 * * * *")
+    .superRefine((value, ctx) => {
+      const result = validateDetailed(value);
+      if (!result.valid) {
+        const why = result.errors.map((e) => `${e.field}: ${e.message}`).join("; ");
+        ctx.addIssue({ code: "custom", message: `not a valid cron expression (${why})` });
+      }
+    }),
+  STORAGE_URL: z
+    .string()
+    .trim()
+    .default("sqlite://data/foreign-desk.sqlite")
+    .refine((v) => /^(sqlite|redis|rediss|postgres|postgresql):\/\/.+/.test(v), {
+      message: "must start with sqlite://, redis://, rediss:// or postgres://",
+    }),
+  ALLOW_PRIVATE_FEED_HOSTS: z
+    .string()
+    .default("")
+    .transform((value, ctx) => {
+      try {
+        return parseHostAllowList(value);
+      } catch (error) {
+        ctx.addIssue({ code: "custom", message: (error as Error).message });
+        return z.NEVER;
+      }
+    }),
+  LOG_LEVEL: z.enum(LOG_LEVELS).default("info"),
+  LOG_FORMAT: z.enum(["json", "pretty", "auto"]).default("auto"),
+  RETENTION_DAYS: intIn(1, 365, 30),
+  BACKLOG_ALERTS: intIn(0, 1000, 0),
+  FETCH_TIMEOUT_MS: intIn(1000, 120_000, 20_000),
+  FETCH_CONNECT_TIMEOUT_MS: intIn(500, 60_000, 5_000),
+  FETCH_MAX_BYTES: intIn(10_000, 100_000_000, 5_000_000),
+  FETCH_CONCURRENCY: intIn(1, 512, 16),
+  FETCH_PER_HOST: intIn(1, 64, 2),
+  MAX_ITEMS_PER_FEED: intIn(1, 10_000, 200),
+});
+
+export type EnvConfig = z.output<typeof envSchema>;
+
+/**
+ * Validates the environment once, at the edge. Empty strings count as unset so that a
+ * `.env` line like `DISCORD_TOKEN=` means "no token" rather than "a bad token".
+ */
+export function loadEnvConfig(env: NodeJS.ProcessEnv = process.env): EnvConfig {
+  const cleaned: Record<string, string> = {};
+  for (const key of Object.keys(envSchema.shape)) {
+    const value = env[key];
+    if (value !== undefined && value.trim() !== "") cleaned[key] = value;
+  }
+  const parsed = envSchema.safeParse(cleaned);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    const name = String(issue?.path[0] ?? "environment");
+    // Never echo the token's value, even when it is malformed.
+    throw new ConfigError(`${name}: ${issue?.message ?? "invalid value"}`);
+  }
+  return parsed.data;
+}

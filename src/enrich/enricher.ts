@@ -1,0 +1,34 @@
+import type { Classifier } from "../classify/index.js";
+import type { Story } from "../feeds/types.js";
+import type { SummaryInput } from "../summarize/index.js";
+import type { Enricher, TaggedStory } from "./types.js";
+
+export interface EnricherDeps {
+  classifier: Classifier;
+  summarize: (input: SummaryInput) => string;
+  /** Characters for the stored summary; alerts are ~500, Discord's embed description allows 4,096. */
+  summaryBudget: number;
+}
+
+/** Story → tagged story: topics with their evidence, countries, language, and a summary. */
+export function createEnricher(deps: EnricherDeps): Enricher {
+  return {
+    enrich(story: Story): TaggedStory {
+      const result = deps.classifier.classify({
+        title: story.title,
+        text: story.text,
+        language: story.language,
+      });
+      const boostTerms = result.topics.flatMap((t) => t.evidence.map((e) => e.term));
+      const summary = deps.summarize({
+        title: story.title,
+        text: story.text,
+        language: result.language,
+        budget: deps.summaryBudget,
+        boostTerms,
+      });
+      const language = result.language !== "und" ? result.language : (story.language ?? "und");
+      return { ...story, topics: result.topics, countries: result.countries, language, summary };
+    },
+  };
+}

@@ -1,0 +1,317 @@
+import { readFile, stat } from "node:fs/promises";
+import { resolve as resolvePath } from "node:path";
+import { type Readable, Writable } from "node:stream";
+import { pipeline } from "node:stream/promises";
+import { fileURLToPath, pathToFileURL } from "node:url";
+import zlib from "node:zlib";
+import { Agent, type Dispatcher, request } from "undici";
+import { decodeBody } from "./charset.js";
+import { BlockedUrlError, checkUrl, guardedLookup, type UrlPolicy } from "./guard.js";
+
+export type FetchErrorKind =
+  | "timeout"
+  | "too-large"
+  | "http"
+  | "redirects"
+  | "network"
+  | "blocked"
+  | "not-found";
+
+export class FetchError extends Error {
+  override name = "FetchError";
+  constructor(
+    message: string,
+    readonly kind: FetchErrorKind,
+    readonly status?: number,
+    /** Seconds the server asked us to wait (Retry-After), when it said. */
+    readonly retryAfterSec?: number,
+  ) {
+    super(message);
+  }
+}
+
+export interface Validators {
+  etag?: string;
+  lastModified?: string;
+}
+
+interface FetchMeta {
+  finalUrl: string;
+  validators: Validators;
+  /** Cache-Control max-age in seconds, when the server gave one. */
+  maxAgeSec?: number;
+}
+
+export type FetchResult =
+  | ({ status: "not-modified" } & FetchMeta)
+  | ({
+      status: "ok";
+      text: string;
+      charset: string;
+      bytes: number;
+      contentType?: string;
+    } & FetchMeta);
+
+export interface FetcherOptions {
+  timeoutMs: number;
+  connectTimeoutMs: number;
+  maxBytes: number;
+  maxRedirects: number;
+  userAgent: string;
+  policy: Omit<UrlPolicy, "allowFile">;
+}
+
+export interface FetchRequest {
+  url: string;
+  validators?: Validators;
+  /** Only feeds from the operator's file may read local files. */
+  allowFile?: boolean;
+  signal?: AbortSignal;
+}
+
+const ACCEPT =
+  "application/rss+xml, application/atom+xml, application/rdf+xml, application/xml;q=0.9, text/xml;q=0.9, */*;q=0.5";
+
+function header(
+  headers: Record<string, string | string[] | undefined>,
+  name: string,
+): string | undefined {
+  const value = headers[name];
+  return Array.isArray(value) ? value[0] : value;
+}
+
+/** Retry-After is either seconds or an HTTP date. */
+export function parseRetryAfter(value: string | undefined, now: number): number | undefined {
+  if (!value) return undefined;
+  if (/^\s*\d+\s*$/.test(value)) return Number(value);
+  const at = Date.parse(value);
+  return Number.isNaN(at) ? undefined : Math.max(0, Math.round((at - now) / 1000));
+}
+
+export function parseMaxAge(cacheControl: string | undefined): number | undefined {
+  if (!cacheControl || /\bno-(store|cache)\b/i.test(cacheControl)) return undefined;
+  const match = /\bmax-age\s*=\s*"?(\d+)/i.exec(cacheControl);
+  return match ? Number(match[1]) : undefined;
+}
+
+function decompressor(
+  encoding: string | undefined,
+  firstByte: number | undefined,
+): zlib.Gunzip | zlib.Inflate | zlib.InflateRaw | zlib.BrotliDecompress | undefined {
+  switch ((encoding ?? "").trim().toLowerCase()) {
+    case "gzip":
+    case "x-gzip":
+      return zlib.createGunzip();
+    // "deflate" should be zlib-wrapped, but some servers send raw deflate; the zlib header tells.
+    case "deflate":
+      return (firstByte ?? 0) === 0x78 ? zlib.createInflate() : zlib.createInflateRaw();
+    case "br":
+      return zlib.createBrotliDecompress();
+    default:
+      return undefined;
+  }
+}
+
+/** Reads a body, stopping as soon as the decoded size passes the cap (a gzip bomb stops early). */
+async function readCapped(
+  body: Readable,
+  encoding: string | undefined,
+  maxBytes: number,
+): Promise<Buffer> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  const sink = new Writable({
+    write(chunk: Buffer, _enc, done) {
+      size += chunk.length;
+      if (size > maxBytes) {
+        done(new FetchError(`feed is larger than ${maxBytes} bytes`, "too-large"));
+        return;
+      }
+      chunks.push(chunk);
+      done();
+    },
+  });
+  const iterator = body[Symbol.asyncIterator]();
+  const first = await iterator.next();
+  if (first.done) return Buffer.alloc(0);
+  const firstChunk = first.value as Buffer;
+  const inflate = decompressor(encoding, firstChunk[0]);
+  async function* replay() {
+    yield firstChunk;
+    for (let next = await iterator.next(); !next.done; next = await iterator.next())
+      yield next.value as Buffer;
+  }
+  try {
+    if (inflate) await pipeline(replay(), inflate, sink);
+    else await pipeline(replay(), sink);
+  } catch (error) {
+    if (error instanceof FetchError) throw error;
+    throw new FetchError(
+      `could not decompress the ${encoding} body: ${(error as Error).message}`,
+      "network",
+    );
+  }
+  return Buffer.concat(chunks, size);
+}
+
+/**
+ * Fetches feeds over HTTP(S) with the limits a public bot needs: timeouts, a size cap after
+ * decompression, a bounded number of redirects (each hop checked against the URL policy), and
+ * conditional requests so an unchanged feed costs one small response and no parsing.
+ */
+export class Fetcher {
+  readonly #agent: Dispatcher;
+
+  constructor(private readonly options: FetcherOptions) {
+    this.#agent = new Agent({
+      connect: {
+        timeout: options.connectTimeoutMs,
+        lookup: guardedLookup({ ...options.policy, allowFile: false }),
+      },
+      headersTimeout: options.timeoutMs,
+      bodyTimeout: options.timeoutMs,
+      connections: 4,
+      keepAliveTimeout: 10_000,
+    });
+  }
+
+  async close(): Promise<void> {
+    await this.#agent.close();
+  }
+
+  async fetch(req: FetchRequest): Promise<FetchResult> {
+    const timeout = AbortSignal.timeout(this.options.timeoutMs);
+    const signal = req.signal ? AbortSignal.any([req.signal, timeout]) : timeout;
+    try {
+      return await this.#follow(req, signal);
+    } catch (error) {
+      if (error instanceof FetchError) throw error;
+      if (error instanceof BlockedUrlError) throw new FetchError(error.message, "blocked");
+      if (timeout.aborted) {
+        throw new FetchError(`no complete answer within ${this.options.timeoutMs} ms`, "timeout");
+      }
+      const cause = (error as { cause?: unknown }).cause;
+      if (cause instanceof BlockedUrlError) throw new FetchError(cause.message, "blocked");
+      const err = error as NodeJS.ErrnoException;
+      if (err.name === "ConnectTimeoutError" || err.code === "UND_ERR_CONNECT_TIMEOUT") {
+        throw new FetchError(
+          `could not connect within ${this.options.connectTimeoutMs} ms`,
+          "timeout",
+        );
+      }
+      if (err.code === "UND_ERR_HEADERS_TIMEOUT" || err.code === "UND_ERR_BODY_TIMEOUT") {
+        throw new FetchError(`no complete answer within ${this.options.timeoutMs} ms`, "timeout");
+      }
+      throw new FetchError(`network error: ${err.code ?? err.message}`, "network");
+    }
+  }
+
+  async #follow(req: FetchRequest, signal: AbortSignal): Promise<FetchResult> {
+    let url: URL;
+    try {
+      url = toUrl(req.url);
+    } catch {
+      throw new FetchError(`not a valid URL: ${req.url}`, "blocked");
+    }
+    const policy: UrlPolicy = { ...this.options.policy, allowFile: req.allowFile === true };
+    for (let hop = 0; ; hop++) {
+      checkUrl(policy, url);
+      if (url.protocol === "file:")
+        return readLocalFeed(url, req.validators, this.options.maxBytes);
+      const res = await request(url, {
+        method: "GET",
+        dispatcher: this.#agent,
+        signal,
+        headers: this.#headers(req.validators, hop === 0),
+      });
+      const location = header(res.headers, "location");
+      if (res.statusCode >= 300 && res.statusCode < 400 && res.statusCode !== 304 && location) {
+        res.body.destroy();
+        if (hop >= this.options.maxRedirects) {
+          throw new FetchError(`more than ${this.options.maxRedirects} redirects`, "redirects");
+        }
+        url = new URL(location, url);
+        // A redirect to a local file is never allowed, whatever the origin of the feed.
+        policy.allowFile = false;
+        continue;
+      }
+      return this.#finish(url, res);
+    }
+  }
+
+  #headers(validators: Validators | undefined, firstHop: boolean): Record<string, string> {
+    const headers: Record<string, string> = {
+      "user-agent": this.options.userAgent,
+      accept: ACCEPT,
+      "accept-encoding": "gzip, deflate, br",
+    };
+    // Validators belong to the URL they came from; send them on the first hop only.
+    if (firstHop && validators?.etag) headers["if-none-match"] = validators.etag;
+    if (firstHop && validators?.lastModified)
+      headers["if-modified-since"] = validators.lastModified;
+    return headers;
+  }
+
+  async #finish(url: URL, res: Dispatcher.ResponseData): Promise<FetchResult> {
+    const meta: FetchMeta = {
+      finalUrl: url.href,
+      validators: {
+        etag: header(res.headers, "etag"),
+        lastModified: header(res.headers, "last-modified"),
+      },
+      maxAgeSec: parseMaxAge(header(res.headers, "cache-control")),
+    };
+    if (res.statusCode === 304) {
+      res.body.destroy();
+      return { status: "not-modified", ...meta };
+    }
+    if (res.statusCode < 200 || res.statusCode >= 300) {
+      res.body.destroy();
+      const retryAfter = parseRetryAfter(header(res.headers, "retry-after"), Date.now());
+      const kind = res.statusCode === 404 || res.statusCode === 410 ? "not-found" : "http";
+      throw new FetchError(`HTTP ${res.statusCode}`, kind, res.statusCode, retryAfter);
+    }
+    const declared = Number(header(res.headers, "content-length"));
+    if (Number.isFinite(declared) && declared > this.options.maxBytes) {
+      res.body.destroy();
+      throw new FetchError(`feed is larger than ${this.options.maxBytes} bytes`, "too-large");
+    }
+    const contentType = header(res.headers, "content-type");
+    const bytes = await readCapped(
+      res.body,
+      header(res.headers, "content-encoding"),
+      this.options.maxBytes,
+    );
+    const { text, charset } = decodeBody(bytes, contentType, this.options.maxBytes);
+    return { status: "ok", text, charset, bytes: bytes.length, contentType, ...meta };
+  }
+}
+
+/** `file:config/x.xml` (no slashes) is relative to the working directory, as operators write it. */
+function toUrl(raw: string): URL {
+  const relative = /^file:(?!\/)(.+)$/i.exec(raw.trim());
+  return relative?.[1] ? pathToFileURL(resolvePath(relative[1])) : new URL(raw);
+}
+
+/** Local feeds (the bundled samples): the file's mtime plays the part of Last-Modified. */
+async function readLocalFeed(
+  url: URL,
+  validators: Validators | undefined,
+  maxBytes: number,
+): Promise<FetchResult> {
+  const path = fileURLToPath(url);
+  let info: Awaited<ReturnType<typeof stat>>;
+  try {
+    info = await stat(path);
+  } catch {
+    throw new FetchError(`no such file: ${path}`, "not-found");
+  }
+  if (info.size > maxBytes)
+    throw new FetchError(`feed is larger than ${maxBytes} bytes`, "too-large");
+  const lastModified = info.mtime.toUTCString();
+  const meta = { finalUrl: url.href, validators: { lastModified } };
+  if (validators?.lastModified === lastModified) return { status: "not-modified", ...meta };
+  const bytes = await readFile(path);
+  const { text, charset } = decodeBody(bytes, undefined, maxBytes);
+  return { status: "ok", text, charset, bytes: bytes.length, ...meta };
+}

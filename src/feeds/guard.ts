@@ -1,0 +1,80 @@
+import { lookup as dnsLookup, type LookupAddress } from "node:dns";
+import type { LookupFunction } from "node:net";
+import ipaddr from "ipaddr.js";
+import { type HostAllowList, isAllowedAddress } from "./allow-list.js";
+
+/** A URL the bot will not fetch; the message is one sentence a user can read. */
+export class BlockedUrlError extends Error {
+  override name = "BlockedUrlError";
+}
+
+export interface UrlPolicy {
+  /** Hosts and ranges the operator opened although they are private. */
+  allow: HostAllowList;
+  /** `file:` only for feeds from the operator's own feeds file. */
+  allowFile: boolean;
+}
+
+// ipaddr.js range names that are not the public internet.
+const PUBLIC_RANGES = new Set(["unicast"]);
+
+function addressKind(address: string): string {
+  let addr = ipaddr.parse(address);
+  if (addr.kind() === "ipv6" && (addr as ipaddr.IPv6).isIPv4MappedAddress()) {
+    addr = (addr as ipaddr.IPv6).toIPv4Address();
+  }
+  return addr.range();
+}
+
+export function checkAddress(policy: UrlPolicy, host: string, address: string): void {
+  if (policy.allow.hosts.has(host.toLowerCase()) || isAllowedAddress(policy.allow, address)) return;
+  const kind = addressKind(address);
+  if (!PUBLIC_RANGES.has(kind)) {
+    throw new BlockedUrlError(
+      `${host} resolves to ${address}, a ${kind} address that feeds may not use (an operator can allow it with ALLOW_PRIVATE_FEED_HOSTS).`,
+    );
+  }
+}
+
+/** Checks what can be checked without DNS: scheme, credentials, and literal IP hosts. */
+export function checkUrl(policy: UrlPolicy, url: URL): void {
+  if (url.protocol === "file:") {
+    if (!policy.allowFile) throw new BlockedUrlError("Only http and https feed URLs are allowed.");
+    return;
+  }
+  if (url.protocol !== "http:" && url.protocol !== "https:") {
+    throw new BlockedUrlError(
+      `Only http and https feed URLs are allowed, not ${url.protocol.replace(":", "")}.`,
+    );
+  }
+  if (url.username || url.password) {
+    throw new BlockedUrlError("Feed URLs may not carry a user name or password.");
+  }
+  const host = url.hostname.replace(/^\[|\]$/g, "");
+  if (ipaddr.isValid(host)) checkAddress(policy, host, host);
+  else if (host === "localhost" || host.endsWith(".localhost"))
+    checkAddress(policy, host, "127.0.0.1");
+}
+
+/**
+ * A DNS lookup for the HTTP agent that refuses private answers. The socket connects to the very
+ * address checked here, so a name cannot resolve to a public address for the check and a private
+ * one for the connection (DNS rebinding).
+ */
+export function guardedLookup(policy: UrlPolicy): LookupFunction {
+  return (hostname, options, callback) => {
+    dnsLookup(hostname, { ...options, all: true }, (error, addresses: LookupAddress[]) => {
+      if (error) return callback(error, "", 0);
+      try {
+        for (const a of addresses) checkAddress(policy, hostname, a.address);
+      } catch (blocked) {
+        return callback(blocked as NodeJS.ErrnoException, "", 0);
+      }
+      if (options.all)
+        return (callback as unknown as (e: null, a: LookupAddress[]) => void)(null, addresses);
+      const first = addresses[0];
+      if (!first) return callback(new Error(`no address for ${hostname}`), "", 0);
+      callback(null, first.address, first.family);
+    });
+  };
+}

@@ -1,0 +1,172 @@
+import { decodeHTML } from "entities";
+import Parser from "rss-parser";
+import type { ParsedFeed, RawItem } from "./types.js";
+
+export class FeedParseError extends Error {
+  override name = "FeedParseError";
+}
+
+type Loose = Record<string, unknown>;
+
+/**
+ * rss-parser turns an Atom date with `new Date(x).toISOString()`, which throws on a malformed
+ * date and so loses the whole feed over one field. Drop dates that cannot be parsed before it
+ * sees them; the story then falls back to its first-seen time.
+ */
+class TolerantParser extends Parser<Loose, Loose> {
+  parseItemAtom(entry: Loose): unknown {
+    for (const field of ["published", "updated"]) {
+      const value = textOf(entry[field]);
+      if (value !== undefined && Number.isNaN(Date.parse(value))) delete entry[field];
+    }
+    const base = Parser.prototype as unknown as { parseItemAtom(this: Parser, e: Loose): unknown };
+    return base.parseItemAtom.call(this, entry);
+  }
+}
+
+const parser = new TolerantParser({
+  // `<rss>` without a version attribute is read as RSS 2.0, as browsers and aggregators do.
+  defaultRSS: 2,
+  customFields: {
+    feed: ["language", "dc:language", "ttl", "sy:updatePeriod", "sy:updateFrequency"] as never[],
+    item: ["dc:date", "published", "updated", "id", "dc:language", "description"] as never[],
+  },
+});
+
+/** xml2js hands back strings, `{ _: text, $: attrs }` objects, or arrays of those. */
+function textOf(value: unknown): string | undefined {
+  if (typeof value === "string") return value;
+  if (typeof value === "number") return String(value);
+  if (Array.isArray(value)) return textOf(value[0]);
+  if (value && typeof value === "object") {
+    const inner = (value as Loose)._;
+    if (typeof inner === "string") return inner;
+    const attrs = (value as Loose).$ as Loose | undefined;
+    if (attrs && typeof attrs.href === "string") return attrs.href;
+  }
+  return undefined;
+}
+
+function nonEmpty(...values: unknown[]): string | undefined {
+  for (const value of values) {
+    const text = textOf(value)?.trim();
+    if (text) return text;
+  }
+  return undefined;
+}
+
+const PERIOD_MINUTES: Record<string, number> = {
+  hourly: 60,
+  daily: 1440,
+  weekly: 10080,
+  monthly: 43200,
+  yearly: 525600,
+};
+
+/** RSS `ttl` or the syndication module's period/frequency, in minutes. */
+function ttlMinutes(feed: Loose): number | undefined {
+  const ttl = Number(textOf(feed.ttl));
+  if (Number.isFinite(ttl) && ttl > 0) return ttl;
+  const period = PERIOD_MINUTES[textOf(feed["sy:updatePeriod"])?.trim().toLowerCase() ?? ""];
+  if (!period) return undefined;
+  const frequency = Number(textOf(feed["sy:updateFrequency"]) ?? 1);
+  return period / (Number.isFinite(frequency) && frequency >= 1 ? frequency : 1);
+}
+
+function categoriesOf(value: unknown): string[] {
+  if (!Array.isArray(value)) return [];
+  return value.map((c) => textOf(c)?.trim() ?? "").filter((c) => c.length > 0 && c.length <= 100);
+}
+
+function toRawItem(item: Loose): RawItem {
+  return {
+    guid: nonEmpty(item.guid, item.id, item["rdf:about"]),
+    title: nonEmpty(item.title),
+    link: nonEmpty(item.link),
+    body: nonEmpty(item["content:encoded"], item.content, item.summary, item.description),
+    date: nonEmpty(
+      item.isoDate,
+      item.pubDate,
+      item["dc:date"],
+      item.published,
+      item.updated,
+      item.date,
+    ),
+    author: nonEmpty(item.creator, item.author, item["dc:creator"]),
+    language: nonEmpty(item["dc:language"], item.language),
+    categories: categoriesOf(item.categories),
+  };
+}
+
+const HTML_PAGE = /^(?:<\?xml[^>]*>\s*)?(?:<!--[\s\S]*?-->\s*)*<(?:!doctype\s+html|html)[\s>]/i;
+const XML_ENTITIES = new Set(["amp", "lt", "gt", "quot", "apos"]);
+// Characters XML 1.0 forbids anywhere, even escaped; real feeds contain them anyway.
+const XML_ILLEGAL = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]/g;
+
+/**
+ * The commonest reasons real feeds are not well-formed: HTML entities XML does not define
+ * (&nbsp;), bare ampersands in URLs and titles, and control characters. Mend those, nothing else.
+ */
+export function repairXml(xml: string): string {
+  return xml
+    .replace(XML_ILLEGAL, "")
+    .replace(/&([a-zA-Z][a-zA-Z0-9]{1,31});/g, (whole, name: string) => {
+      if (XML_ENTITIES.has(name)) return whole;
+      const decoded = decodeHTML(whole);
+      if (decoded === whole) return `&amp;${name};`;
+      return Array.from(decoded, (ch) => `&#${ch.codePointAt(0)};`).join("");
+    })
+    .replace(/&(?!(?:[a-zA-Z][\w.-]*|#\d+|#x[0-9a-fA-F]+);)/g, "&amp;");
+}
+
+async function parseXml(xml: string): Promise<Parser.Output<Loose>> {
+  try {
+    return await parser.parseString(xml);
+  } catch (first) {
+    const repaired = repairXml(xml);
+    if (repaired === xml) throw first;
+    try {
+      return await parser.parseString(repaired);
+    } catch {
+      throw first; // the original error points at the original bytes
+    }
+  }
+}
+
+function describe(error: unknown): string {
+  const message = error instanceof Error ? error.message : String(error);
+  return message.replace(/\s+/g, " ").trim().slice(0, 200);
+}
+
+/**
+ * Parses RSS 0.9x/1.0/2.0 and Atom with rss-parser. Anything that is not a feed is refused with a
+ * FeedParseError whose message says why; nothing escapes as another kind of exception.
+ */
+export async function parseFeed(text: string, maxItems = 200): Promise<ParsedFeed> {
+  const xml = text.replace(/^\uFEFF/, "").trimStart();
+  if (xml.length === 0) throw new FeedParseError("empty response, not a feed");
+  if (HTML_PAGE.test(xml.slice(0, 4096))) throw new FeedParseError("an HTML page, not a feed");
+  if (!xml.startsWith("<")) throw new FeedParseError("not XML (does not start with a tag)");
+  let output: Parser.Output<Loose>;
+  try {
+    output = await parseXml(xml);
+  } catch (error) {
+    // rss-parser indexes `channel[0]` unchecked; a TypeError there means the document has no channel.
+    if (
+      error instanceof TypeError &&
+      /^<rss[\s>]/i.test(xml.replace(/^(<\?[^>]*>|<!--[\s\S]*?-->|<!DOCTYPE[^>]*>|\s)+/i, ""))
+    ) {
+      throw new FeedParseError("not a readable feed: the RSS document has no channel");
+    }
+    throw new FeedParseError(`not a readable feed: ${describe(error)}`);
+  }
+  const feed = output as unknown as Loose;
+  const items = (Array.isArray(output.items) ? output.items : []).slice(0, maxItems);
+  return {
+    title: nonEmpty(feed.title),
+    link: nonEmpty(feed.link),
+    language: nonEmpty(feed.language, feed["dc:language"]),
+    ttlMinutes: ttlMinutes(feed),
+    items: items.map((item) => toRawItem(item as Loose)),
+  };
+}

@@ -1,0 +1,251 @@
+import type { Logger } from "pino";
+import type { Enricher, TaggedStory } from "../enrich/types.js";
+import { FetchError, type Fetcher } from "../feeds/fetch.js";
+import { KeyedLimiter } from "../feeds/limiter.js";
+import { normalizeFeed } from "../feeds/normalize.js";
+import { FeedParseError, parseFeed } from "../feeds/parse.js";
+import type { FeedSource, Story } from "../feeds/types.js";
+import {
+  DEFAULT_DUE_POLICY,
+  type DuePolicy,
+  nextDueAfterFailure,
+  nextDueAfterSuccess,
+} from "../schedule/due.js";
+import { type FeedState, type FeedStateStore, freshState } from "../store/feed-state.js";
+import type { StoryStore } from "../store/stories.js";
+
+/** Where new stories go before they are stored: printing, or Discord's durable outbox. */
+export interface AlertSink {
+  /** Must be durable or idempotent: after a crash the same stories may be offered again. */
+  accept(stories: TaggedStory[], feed: FeedSource): Promise<void>;
+}
+
+export interface PollerOptions {
+  /** On a feed's first poll, alert on the newest N stories of its backlog (the rest are stored silently). */
+  backlogAlerts: number;
+  maxItems: number;
+  concurrency: number;
+  perHost: number;
+  due: DuePolicy;
+}
+
+export interface PollerDeps {
+  fetcher: Fetcher;
+  stories: StoryStore;
+  states: FeedStateStore;
+  enricher: Enricher;
+  sink: AlertSink;
+  log: Logger;
+  now?: () => number;
+  random?: () => number;
+  /** The feed parser; replaceable so tests can count parses. */
+  parse?: typeof parseFeed;
+}
+
+export type PollStatus = "new" | "unchanged" | "not-modified" | "failed";
+
+export interface PollOutcome {
+  feedId: string;
+  status: PollStatus;
+  stored: number;
+  alerted: number;
+  error?: string;
+}
+
+export interface CycleReport {
+  feeds: number;
+  due: number;
+  outcomes: PollOutcome[];
+  startedAt: number;
+  finishedAt: number;
+}
+
+function hostKey(url: string): string {
+  try {
+    return new URL(url).host || "file";
+  } catch {
+    return url;
+  }
+}
+
+/**
+ * Feed → stories: fetch, parse, normalise, drop what was seen, tag, hand to the sink, store.
+ * The order is what makes restarts safe: stories reach the sink before they are stored, and the
+ * feed's state (validators, seen ids) is written last, so a crash anywhere repeats work instead
+ * of losing it, and the sink's idempotency turns the repeat into nothing.
+ */
+export class Poller {
+  readonly #limiter: KeyedLimiter;
+  readonly #abort = new AbortController();
+  readonly #now: () => number;
+  readonly #random: () => number;
+
+  constructor(
+    private readonly deps: PollerDeps,
+    private readonly options: PollerOptions,
+  ) {
+    this.#limiter = new KeyedLimiter(options.concurrency, options.perHost);
+    this.#now = deps.now ?? Date.now;
+    this.#random = deps.random ?? Math.random;
+  }
+
+  /** Aborts in-flight fetches; polls under way end as failures that are retried later. */
+  stop(): void {
+    this.#abort.abort(new Error("shutting down"));
+  }
+
+  /** Polls the feeds that are due now. */
+  async runCycle(feeds: FeedSource[]): Promise<CycleReport> {
+    const startedAt = this.#now();
+    const states = await this.deps.states.getMany(feeds.map((f) => f.id));
+    const due = feeds.filter((f) => (states.get(f.id)?.nextDueAt ?? 0) <= startedAt);
+    const outcomes = await Promise.all(
+      due.map((feed) =>
+        this.#limiter.run(hostKey(feed.url), () => this.pollFeed(feed, states.get(feed.id))),
+      ),
+    );
+    return { feeds: feeds.length, due: due.length, outcomes, startedAt, finishedAt: this.#now() };
+  }
+
+  async pollFeed(feed: FeedSource, known?: FeedState): Promise<PollOutcome> {
+    let state = known ?? (await this.deps.states.get(feed.id)) ?? freshState(feed.id, feed.url);
+    if (state.url !== feed.url) state = { ...state, url: feed.url, validators: {} };
+    const startedAt = this.#now();
+    state.lastPollAt = startedAt;
+    let stories: Story[];
+    try {
+      const result = await this.deps.fetcher.fetch({
+        url: feed.url,
+        validators: state.validators,
+        allowFile: feed.origin === "operator",
+        signal: this.#abort.signal,
+      });
+      state.maxAgeSec = result.maxAgeSec;
+      if (result.status === "not-modified") {
+        await this.#succeeded(state, result.validators, startedAt);
+        return { feedId: feed.id, status: "not-modified", stored: 0, alerted: 0 };
+      }
+      const parsed = await (this.deps.parse ?? parseFeed)(result.text, this.options.maxItems);
+      state.ttlMinutes = parsed.ttlMinutes;
+      stories = normalizeFeed(parsed, feed, startedAt);
+      if (stories.length === 0) {
+        throw new FeedParseError(
+          parsed.items.length === 0 ? "the feed has no items" : "no item has a title or text",
+        );
+      }
+      state.validators = result.validators;
+    } catch (error) {
+      if (error instanceof FetchError || error instanceof FeedParseError) {
+        return this.#failed(feed, state, error, startedAt);
+      }
+      throw error;
+    }
+    return this.#takeIn(feed, state, stories, startedAt);
+  }
+
+  async #takeIn(
+    feed: FeedSource,
+    state: FeedState,
+    stories: Story[],
+    now: number,
+  ): Promise<PollOutcome> {
+    const fresh = await this.#unseen(stories, state);
+    const tagged = fresh.map((s) => this.deps.enricher.enrich(s));
+    const alerts = state.initialized ? tagged : newest(tagged, this.options.backlogAlerts);
+    if (alerts.length > 0) await this.deps.sink.accept(alerts, feed);
+    await this.deps.stories.put(tagged);
+    state.initialized = true;
+    // Remember twice the feed's length: an item that drops out and comes back is still known
+    // here, and anything older is caught by the story store.
+    state.recentIds = stories.map((s) => s.id).slice(0, this.options.maxItems * 2);
+    state.storiesStored += tagged.length;
+    await this.#succeeded(state, state.validators, now);
+    this.deps.log.debug(
+      { feedId: feed.id, stored: tagged.length, alerted: alerts.length },
+      "feed polled",
+    );
+    return {
+      feedId: feed.id,
+      status: tagged.length ? "new" : "unchanged",
+      stored: tagged.length,
+      alerted: alerts.length,
+    };
+  }
+
+  /** Not in the feed's last document, not stored under its id, and no other feed has its URL. */
+  async #unseen(stories: Story[], state: FeedState): Promise<Story[]> {
+    const recent = new Set(state.recentIds);
+    const candidates = stories.filter((s) => !recent.has(s.id));
+    if (candidates.length === 0) return [];
+    const knownIds = await this.deps.stories.knownIds(candidates.map((s) => s.id));
+    const byId = candidates.filter((s) => !knownIds.has(s.id));
+    const urls = byId.flatMap((s) => (s.url ? [s.url] : []));
+    const knownUrls = await this.deps.stories.knownUrls(urls);
+    const taken = new Set<string>();
+    return byId.filter((s) => {
+      if (!s.url) return true;
+      if (knownUrls.has(s.url) || taken.has(s.url)) return false;
+      taken.add(s.url);
+      return true;
+    });
+  }
+
+  async #succeeded(
+    state: FeedState,
+    validators: FeedState["validators"],
+    now: number,
+  ): Promise<void> {
+    state.validators = validators;
+    state.lastSuccessAt = now;
+    state.consecutiveFailures = 0;
+    state.lastError = undefined;
+    state.nextDueAt = nextDueAfterSuccess(now, state, this.options.due);
+    await this.deps.states.put(state);
+  }
+
+  async #failed(
+    feed: FeedSource,
+    state: FeedState,
+    error: FetchError | FeedParseError,
+    now: number,
+  ): Promise<PollOutcome> {
+    state.consecutiveFailures += 1;
+    state.lastErrorAt = now;
+    state.lastError = error.message;
+    const retryAfter = error instanceof FetchError ? error.retryAfterSec : undefined;
+    state.nextDueAt = nextDueAfterFailure(
+      now,
+      state.consecutiveFailures,
+      retryAfter,
+      this.#random,
+      this.options.due,
+    );
+    await this.deps.states.put(state);
+    this.deps.log.warn(
+      {
+        feedId: feed.id,
+        url: feed.url,
+        failures: state.consecutiveFailures,
+        nextDueAt: new Date(state.nextDueAt).toISOString(),
+        err: error.message,
+      },
+      "feed poll failed",
+    );
+    return { feedId: feed.id, status: "failed", stored: 0, alerted: 0, error: error.message };
+  }
+}
+
+function newest(stories: TaggedStory[], count: number): TaggedStory[] {
+  if (count <= 0) return [];
+  return [...stories]
+    .sort((a, b) => Date.parse(b.publishedAt) - Date.parse(a.publishedAt))
+    .slice(0, count);
+}
+
+export const DEFAULT_POLLER_OPTIONS: PollerOptions = {
+  backlogAlerts: 0,
+  maxItems: 200,
+  concurrency: 16,
+  perHost: 2,
+  due: DEFAULT_DUE_POLICY,
+};

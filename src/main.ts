@@ -1,0 +1,100 @@
+import { config as loadDotenv } from "dotenv";
+import { createApp } from "./app.js";
+import { ConfigError, type EnvConfig, loadEnvConfig } from "./config/env.js";
+import { loadFeedsFile } from "./config/feeds.js";
+import { TerminalSink } from "./deliver/terminal.js";
+import { createLogger } from "./log.js";
+import { startSchedule } from "./schedule/cron.js";
+import { StorageError } from "./store/open.js";
+
+const SAMPLE_FEEDS = "config/samples/feeds.json";
+const SHUTDOWN_GRACE_MS = 10_000;
+
+function fail(message: string): never {
+  process.stderr.write(`error: ${message}\n`);
+  process.exit(1);
+}
+
+async function main(): Promise<void> {
+  loadDotenv({ quiet: true });
+  let config: EnvConfig;
+  try {
+    config = loadEnvConfig(process.env);
+  } catch (error) {
+    if (error instanceof ConfigError) fail(`bad configuration: ${error.message}`);
+    throw error;
+  }
+  const log = createLogger({ level: config.LOG_LEVEL, format: config.LOG_FORMAT });
+  if (config.DISCORD_TOKEN) {
+    fail(
+      "Discord mode is not built yet (see issue 4); unset DISCORD_TOKEN to run in terminal mode.",
+    );
+  }
+  await runTerminal(config, log);
+}
+
+async function runTerminal(config: EnvConfig, log: ReturnType<typeof createLogger>): Promise<void> {
+  // Without Discord the bot reads the bundled sample feeds, unless the operator named a file.
+  const explicitFeeds = Boolean(process.env.FEEDS_FILE?.trim());
+  const feedsFile = explicitFeeds ? config.FEEDS_FILE : SAMPLE_FEEDS;
+  const feeds = await loadFeedsFile(feedsFile);
+  const backlog = process.env.BACKLOG_ALERTS?.trim()
+    ? config.BACKLOG_ALERTS
+    : explicitFeeds
+      ? config.BACKLOG_ALERTS
+      : 1000;
+  const sink = new TerminalSink();
+  const app = await createApp({ config, log, sink, backlogAlerts: backlog });
+  process.stdout.write(
+    [
+      "ForeignDesk — terminal mode: no DISCORD_TOKEN is set, so alerts are printed here.",
+      `Reading ${feeds.length} feeds from ${feedsFile} on the schedule "${config.POLL_SCHEDULE}"; stories are stored in ${config.STORAGE_URL.replace(/\/\/[^@]*@/, "//***@")}.`,
+      "To post to Discord instead, put DISCORD_TOKEN=<your bot token> in .env (see README: Running against Discord).",
+      "",
+    ].join("\n"),
+  );
+  const schedule = startSchedule(
+    config.POLL_SCHEDULE,
+    async () => {
+      const before = sink.printed;
+      const report = await app.cycle(feeds);
+      const printed = sink.printed - before;
+      const failed = report.outcomes.filter((o) => o.status === "failed");
+      if (printed === 0 && report.due > 0) {
+        process.stdout.write(
+          `(poll at ${new Date().toISOString()}: ${report.due} feeds checked, nothing new)\n`,
+        );
+      }
+      for (const f of failed) process.stdout.write(`(feed ${f.feedId} failed: ${f.error})\n`);
+    },
+    log,
+  );
+  let stopping = false;
+  const stop = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    log.info({ signal }, "shutting down");
+    const timer = setTimeout(() => {
+      log.error("shutdown took too long; exiting");
+      process.exit(1);
+    }, SHUTDOWN_GRACE_MS);
+    timer.unref();
+    app.poller.stop();
+    await schedule.stop();
+    await app.close();
+    process.exit(0);
+  };
+  process.on("SIGINT", () => void stop("SIGINT"));
+  process.on("SIGTERM", () => void stop("SIGTERM"));
+}
+
+process.on("unhandledRejection", (reason) => {
+  process.stderr.write(
+    `unhandled rejection: ${reason instanceof Error ? (reason.stack ?? reason.message) : String(reason)}\n`,
+  );
+});
+
+main().catch((error: unknown) => {
+  if (error instanceof ConfigError || error instanceof StorageError) fail(error.message);
+  fail(error instanceof Error ? (error.stack ?? error.message) : String(error));
+});

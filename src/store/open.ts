@@ -1,0 +1,134 @@
+import { mkdir } from "node:fs/promises";
+import { dirname, resolve } from "node:path";
+import KeyvPostgres from "@keyv/postgres";
+import KeyvRedis from "@keyv/redis";
+import KeyvSqlite from "@keyv/sqlite";
+import Keyv, { type KeyvStoreAdapter } from "keyv";
+
+export class StorageError extends Error {
+  override name = "StorageError";
+}
+
+export type Backend = "sqlite" | "redis" | "postgres";
+
+/** The opened store: one Keyv namespace for everything, plus backend-specific upkeep. */
+export interface Storage {
+  kv: Keyv;
+  backend: Backend;
+  /** Removes expired entries where the backend does not expire them by itself. */
+  sweep(now: number): Promise<number>;
+  close(): Promise<void>;
+}
+
+const DEFAULT_NAMESPACE = "fd";
+const OPEN_TIMEOUT_MS = 10_000;
+
+/** Redacts the password in a connection URL for messages and logs. */
+export function describeStorageUrl(url: string): string {
+  return url.replace(/\/\/([^:@/]+):([^@/]+)@/, "//$1:***@");
+}
+
+interface SqlAdapter {
+  query(sql: string, ...params: unknown[]): Promise<unknown>;
+}
+
+async function sqlite(
+  url: string,
+): Promise<{ store: KeyvStoreAdapter; sql: SqlAdapter; path: string }> {
+  const path = url.slice("sqlite://".length);
+  if (path !== ":memory:") await mkdir(dirname(resolve(path)), { recursive: true });
+  const store = new KeyvSqlite({ uri: `sqlite://${path}`, busyTimeout: 5000 });
+  const sql = store as unknown as SqlAdapter;
+  // WAL lets readers run beside the writer, and NORMAL sync is durable across process crashes
+  // (only an OS crash can lose the last commits) at a fraction of FULL's fsync cost.
+  if (path !== ":memory:") {
+    await sql.query("PRAGMA journal_mode=WAL");
+    await sql.query("PRAGMA synchronous=NORMAL");
+  }
+  return { store: store as unknown as KeyvStoreAdapter, sql, path };
+}
+
+function withTimeout<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`${what} did not answer within ${ms} ms`)), ms);
+  });
+  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
+}
+
+/**
+ * Opens STORAGE_URL and proves it works with one write and read, so that a wrong URL or a
+ * stopped server fails at start with a clear message instead of at the first poll.
+ */
+export async function openStorage(url: string, namespace = DEFAULT_NAMESPACE): Promise<Storage> {
+  const label = describeStorageUrl(url);
+  let storage: Storage;
+  try {
+    storage = await withTimeout(connect(url, namespace), OPEN_TIMEOUT_MS, `storage ${label}`);
+    const probe = `probe:${process.pid}:${Date.now()}`;
+    await withTimeout(storage.kv.set(probe, 1, 60_000), OPEN_TIMEOUT_MS, `storage ${label}`);
+    const back = await withTimeout(storage.kv.get(probe), OPEN_TIMEOUT_MS, `storage ${label}`);
+    if (back !== 1) throw new Error("a value written could not be read back");
+    await storage.kv.delete(probe);
+  } catch (error) {
+    const reason = error instanceof Error ? error.message : String(error);
+    throw new StorageError(`cannot open storage ${label}: ${reason}`);
+  }
+  return storage;
+}
+
+async function connect(url: string, NAMESPACE: string): Promise<Storage> {
+  const scheme = url.slice(0, url.indexOf(":")).toLowerCase();
+  if (scheme === "sqlite") {
+    const { store, sql } = await sqlite(url);
+    const kv = new Keyv({ store, namespace: NAMESPACE, throwOnErrors: true });
+    return {
+      kv,
+      backend: "sqlite",
+      async sweep(now) {
+        const rows = (await sql.query(
+          "DELETE FROM keyv WHERE key LIKE ? AND json_extract(value, '$.expires') < ? RETURNING key",
+          `${NAMESPACE}:%`,
+          now,
+        )) as unknown[];
+        return rows.length;
+      },
+      close: () => kv.disconnect(),
+    };
+  }
+  if (scheme === "redis" || scheme === "rediss") {
+    const store = new KeyvRedis(url, {
+      throwOnConnectError: true,
+      throwOnErrors: true,
+      connectionTimeout: 5000,
+    });
+    const kv = new Keyv({ store, namespace: NAMESPACE, throwOnErrors: true });
+    // Redis expires keys itself.
+    return { kv, backend: "redis", sweep: async () => 0, close: () => kv.disconnect() };
+  }
+  if (scheme === "postgres" || scheme === "postgresql") {
+    const store = new KeyvPostgres({ uri: url });
+    const failed = new Promise<never>((_, reject) => store.once("error", reject));
+    failed.catch(() => {});
+    const kv = new Keyv({
+      store: store as unknown as KeyvStoreAdapter,
+      namespace: NAMESPACE,
+      throwOnErrors: true,
+    });
+    const sql = store as unknown as { query(sql: string, values?: unknown[]): Promise<unknown[]> };
+    await Promise.race([sql.query("SELECT 1"), failed]);
+    return {
+      kv,
+      backend: "postgres",
+      async sweep(now) {
+        const rows = await sql.query(
+          "DELETE FROM keyv WHERE key LIKE $1 AND (value::jsonb->>'expires')::bigint < $2 RETURNING key",
+          [`${NAMESPACE}:%`, now],
+        );
+        return rows.length;
+      },
+      close: () => kv.disconnect(),
+    };
+  }
+  throw new Error(`unknown storage scheme "${scheme}"`);
+}
