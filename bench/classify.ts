@@ -1,0 +1,126 @@
+import { createClassifier, loadTaxonomy } from "../src/classify/index.js";
+import { tokenize } from "../src/classify/tokenize.js";
+
+/**
+ * Classifier throughput on synthetic stories, next to the cost of tokenising the same texts:
+ * the ratio shows how much the lexicon matching and scoring add on top of one tokenisation pass.
+ * Deterministic (seeded PRNG), single thread.
+ */
+
+const TOPIC_SENTENCES: readonly string[] = [
+  "Rights groups said the detained activists had been tortured and denied access to lawyers.",
+  "Delegates at the climate summit argued over emissions targets and the 1.5-degree limit.",
+  "The Kremlin said Russian forces had advanced near Pokrovsk as Kyiv asked for more air defence.",
+  "Beijing warned Taipei against provocations as Chinese warships patrolled the Taiwan Strait.",
+  "Israeli strikes in Gaza continued while mediators in Doha pushed for a ceasefire with Hamas.",
+  "Brussels prepared new tariffs and export controls in response to what it called economic coercion.",
+  "NATO allies pledged to raise defence spending and to expand production of artillery ammunition.",
+  "The number of asylum seekers crossing the Mediterranean rose, according to the UN refugee agency.",
+  "The UN Security Council failed to adopt a resolution after a veto by one of its permanent members.",
+  "Opposition parties accused the government of electoral fraud after the presidential election.",
+  "Aid agencies warned of famine as humanitarian convoys were blocked at the border crossing.",
+  "Gas prices climbed after a pipeline outage, raising fears about energy security in Europe.",
+  "Die Bundesregierung kündigte neue Sanktionen an und forderte einen Waffenstillstand in der Ukraine.",
+  "Le gouvernement français a appelé à protéger les réfugiés et à renforcer l'aide humanitaire.",
+];
+
+const FILLER: readonly string[] = [
+  "Officials declined to comment further on the matter.",
+  "The meeting lasted several hours and ended without a joint statement.",
+  "Analysts said the outcome would depend on negotiations in the coming weeks.",
+  "The ministry published a short summary of the talks on its website.",
+  "Local media reported that the delegation would return next month.",
+  "Several questions remained open, according to people familiar with the discussions.",
+  "The spokesperson said further details would be released in due course.",
+  "Markets reacted calmly to the news, with most indices little changed.",
+  "The report was based on interviews with more than forty officials.",
+  "Correspondents in the capital described the mood as cautious.",
+];
+
+function mulberry32(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+export interface Story {
+  title: string;
+  text: string;
+}
+
+export function generateStories(n: number, seed = 42): Story[] {
+  const rand = mulberry32(seed);
+  const pick = <T>(xs: readonly T[]): T => xs[Math.floor(rand() * xs.length)] as T;
+  const stories: Story[] = [];
+  for (let i = 0; i < n; i++) {
+    const target = 1000 + Math.floor(rand() * 1000);
+    const parts: string[] = [];
+    let len = 0;
+    while (len < target) {
+      const s = rand() < 0.35 ? pick(TOPIC_SENTENCES) : pick(FILLER);
+      parts.push(s);
+      len += s.length + 1;
+    }
+    const title = pick(TOPIC_SENTENCES).split(" ").slice(0, 8).join(" ");
+    stories.push({ title, text: parts.join(" ") });
+  }
+  return stories;
+}
+
+function time(fn: () => void): number {
+  const t0 = process.hrtime.bigint();
+  fn();
+  return Number(process.hrtime.bigint() - t0) / 1e6;
+}
+
+export async function benchClassify(): Promise<string[]> {
+  const N = 5_000;
+  const stories = generateStories(N);
+  const avgChars = Math.round(stories.reduce((n, s) => n + s.title.length + s.text.length, 0) / N);
+  const t0 = performance.now();
+  const classifier = createClassifier(loadTaxonomy());
+  const buildMs = performance.now() - t0;
+
+  let sink = 0;
+  const runClassify = () => {
+    for (const s of stories) sink += classifier.classify(s).topics.length;
+  };
+  const runTokenize = () => {
+    for (const s of stories) sink += tokenize(s.title, s.text).words.length;
+  };
+  // Warm-up: JIT and the per-word caches, as in a long-running bot.
+  runClassify();
+  runTokenize();
+  const rounds = 3;
+  let classifyMs = Number.POSITIVE_INFINITY;
+  let tokenizeMs = Number.POSITIVE_INFINITY;
+  for (let r = 0; r < rounds; r++) {
+    classifyMs = Math.min(classifyMs, time(runClassify));
+    tokenizeMs = Math.min(tokenizeMs, time(runTokenize));
+  }
+  const perSec = (ms: number) => Math.round((N / ms) * 1000);
+  const big = "Ukraine and Russia exchanged prisoners as talks continued. ".repeat(17_000);
+  const bigMs = time(() => {
+    sink += classifier.classify({ title: "Big", text: big }).topics.length;
+  });
+  if (sink < 0) console.log(sink);
+  return [
+    `classify bench: ${N} synthetic stories, avg ${avgChars} chars, best of ${rounds}`,
+    `  taxonomy load + compile: ${buildMs.toFixed(1)} ms`,
+    `  classify: ${perSec(classifyMs).toLocaleString("en")} stories/s (${((classifyMs / N) * 1000).toFixed(1)} µs/story)`,
+    `  tokenize only: ${perSec(tokenizeMs).toLocaleString("en")} stories/s (${((tokenizeMs / N) * 1000).toFixed(1)} µs/story)`,
+    `  classify / tokenize time ratio: ${(classifyMs / tokenizeMs).toFixed(2)}×`,
+    `  one ${(big.length / 1e6).toFixed(2)} MB text: ${bigMs.toFixed(1)} ms`,
+  ];
+}
+
+if (import.meta.url === `file://${process.argv[1]}`) {
+  void benchClassify().then((lines) => {
+    for (const line of lines) console.log(line);
+  });
+}

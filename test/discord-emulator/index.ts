@@ -1,0 +1,555 @@
+/**
+ * DiscordEmulator — a local stand-in for discord.com (REST v10 + gateway v10) that the real
+ * discord.js client talks to. Tests drive the world (guilds, permissions, outages, slash
+ * commands) through this class and assert on what the bot sent.
+ *
+ *   const emu = await DiscordEmulator.start();
+ *   const client = new Client({ intents: [GatewayIntentBits.Guilds], rest: { api: emu.apiUrl } });
+ *   await client.login(emu.token);
+ */
+import { Gateway, type GatewayConnectionInfo, type ReceivedFrame } from "./gateway.js";
+import { FixedWindowLimiter } from "./ratelimit.js";
+import { RestApi } from "./rest.js";
+import { HttpServer } from "./server.js";
+import {
+  ALL_PERMISSIONS,
+  channelJson,
+  channelPermissions,
+  DEFAULT_BOT_PERMISSIONS,
+  DEFAULT_EVERYONE_PERMISSIONS,
+  type EmulatedChannel,
+  EmulatedGuild,
+  type EmulatedMember,
+  type EmulatedMessage,
+  EmulatorState,
+  guildCreateJson,
+  InteractionRecord,
+  type JsonObject,
+  memberJson,
+  type RequestLogEntry,
+  randomToken,
+  roleJson,
+  type StoredCommand,
+  snowflake,
+  toBigInt,
+  userJson,
+} from "./state.js";
+
+export type { GatewayConnectionInfo, ReceivedFrame } from "./gateway.js";
+export type {
+  AutocompleteChoice,
+  EmulatedChannel,
+  EmulatedMember,
+  EmulatedMessage,
+  EmulatedRole,
+  EmulatedUser,
+  InteractionCallback,
+  InteractionOutcome,
+  JsonObject,
+  RequestLogEntry,
+  StoredCommand,
+} from "./state.js";
+export { EmulatedGuild, InteractionRecord } from "./state.js";
+
+export interface EmulatorOptions {
+  token?: string;
+  applicationId?: string;
+  botUserId?: string;
+  botUsername?: string;
+  /**
+   * Per-channel bucket for POST /channels/:id/messages (default 5 per 5000 ms).
+   * `sendHeaders: false` omits X-RateLimit-* on successful responses so the client cannot wait
+   * pre-emptively and must recover from real 429s.
+   */
+  rateLimit?: { perChannel: number; windowMs: number; sendHeaders?: boolean };
+  /** HELLO heartbeat_interval (default 41250 like Discord). */
+  heartbeatIntervalMs?: number;
+  /** Time allowed for the initial interaction callback (default 3000 like Discord). */
+  interactionTimeoutMs?: number;
+}
+
+type Bits = bigint | string | number;
+
+export interface ChannelInput {
+  id?: string;
+  name: string;
+  /** 0 text (default), 2 voice, 4 category, 5 announcement, 15 forum… */
+  type?: number;
+  topic?: string;
+  parentId?: string;
+  permissionOverwrites?: Array<{ id: string; type: 0 | 1; allow?: Bits; deny?: Bits }>;
+}
+
+export interface RoleInput {
+  id?: string;
+  name: string;
+  permissions?: Bits;
+  color?: number;
+}
+
+export interface GuildInput {
+  id?: string;
+  name: string;
+  ownerId?: string;
+  channels?: ChannelInput[];
+  roles?: RoleInput[];
+  /** @everyone's permissions (default: Discord's defaults for a new guild). */
+  everyonePermissions?: Bits;
+  /** The bot's managed role permissions (default: view/send/embed/attach/history, no admin). */
+  botPermissions?: Bits;
+}
+
+export interface CommandOptionInput {
+  name: string;
+  /** ApplicationCommandOptionType: 3 string, 4 integer, 5 boolean, 6 user, 7 channel, 8 role, 10 number… */
+  type: number;
+  value?: string | number | boolean;
+  focused?: boolean;
+}
+
+export interface SlashCommandInput {
+  guildId: string;
+  channelId: string;
+  userId: string;
+  name: string;
+  options?: CommandOptionInput[];
+  subcommand?: string;
+  subcommandGroup?: string;
+  /** Overrides `member.permissions` in the payload (default: computed for that channel). */
+  permissions?: Bits;
+  locale?: string;
+}
+
+export interface OutageOptions {
+  /** Also drop gateway connections (close 4000, resumable) and refuse new ones. Default true. */
+  gateway?: boolean;
+}
+
+export class DiscordEmulator {
+  readonly apiUrl: string;
+  readonly gatewayUrl: string;
+  readonly token: string;
+  readonly applicationId: string;
+  readonly botUserId: string;
+
+  private constructor(
+    private readonly state: EmulatorState,
+    private readonly http: HttpServer,
+    private readonly gateway: Gateway,
+    private readonly limiter: FixedWindowLimiter,
+  ) {
+    this.apiUrl = `http://127.0.0.1:${http.port}/api`;
+    this.gatewayUrl = `ws://127.0.0.1:${http.port}`;
+    this.token = state.options.token;
+    this.applicationId = state.options.applicationId;
+    this.botUserId = state.options.botUserId;
+  }
+
+  static async start(opts: EmulatorOptions = {}): Promise<DiscordEmulator> {
+    const applicationId = opts.applicationId ?? snowflake();
+    const botUserId = opts.botUserId ?? applicationId;
+    const state = new EmulatorState({
+      // Shaped like a real token (base64 user id . timestamp . hmac) so format checks pass.
+      token:
+        opts.token ??
+        `${Buffer.from(botUserId).toString("base64url")}.${randomToken("emulator").slice(0, 6)}.${randomToken("x").slice(-27)}`,
+      applicationId,
+      botUserId,
+      botUsername: opts.botUsername ?? "ForeignDesk",
+      rateLimit: {
+        perChannel: opts.rateLimit?.perChannel ?? 5,
+        windowMs: opts.rateLimit?.windowMs ?? 5000,
+        sendHeaders: opts.rateLimit?.sendHeaders ?? true,
+      },
+      heartbeatIntervalMs: opts.heartbeatIntervalMs ?? 41_250,
+      interactionTimeoutMs: opts.interactionTimeoutMs ?? 3000,
+    });
+    const limiter = new FixedWindowLimiter(
+      state.options.rateLimit.perChannel,
+      state.options.rateLimit.windowMs,
+      "emulator-channel-messages",
+      state.options.rateLimit.sendHeaders,
+    );
+    // The REST api and gateway need the port, known only after listen(): resolve lazily.
+    let port = 0;
+    const gatewayUrl = (): string => `ws://127.0.0.1:${port}`;
+    const gateway = new Gateway(state, gatewayUrl);
+    const rest = new RestApi(state, gateway, limiter, gatewayUrl);
+    const http = new HttpServer(
+      state,
+      () => rest,
+      () => gateway,
+    );
+    await http.listen();
+    port = http.port;
+    return new DiscordEmulator(state, http, gateway, limiter);
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // World setup
+
+  /** Adds a guild the bot is in. After login this dispatches GUILD_CREATE. */
+  addGuild(input: GuildInput): EmulatedGuild {
+    const guild = new EmulatedGuild(
+      input.id ?? snowflake(),
+      input.name,
+      input.ownerId ?? snowflake(),
+    );
+    guild.roles.set(guild.id, {
+      id: guild.id,
+      name: "@everyone",
+      permissions: toBigInt(input.everyonePermissions ?? DEFAULT_EVERYONE_PERMISSIONS),
+      position: 0,
+      color: 0,
+      managed: false,
+    });
+    const bot = this.state.botUser;
+    guild.botRoleId = snowflake();
+    guild.roles.set(guild.botRoleId, {
+      id: guild.botRoleId,
+      name: bot.username,
+      permissions: toBigInt(input.botPermissions ?? DEFAULT_BOT_PERMISSIONS),
+      position: 1,
+      color: 0,
+      managed: true,
+      botId: bot.id,
+    });
+    let position = 2;
+    for (const role of input.roles ?? []) {
+      const id = role.id ?? snowflake();
+      guild.roles.set(id, {
+        id,
+        name: role.name,
+        permissions: toBigInt(role.permissions ?? 0n),
+        position: position++,
+        color: role.color ?? 0,
+        managed: false,
+      });
+    }
+    const channels = input.channels ?? [{ name: "general" }];
+    channels.forEach((c, i) => {
+      const channel = this.makeChannel(guild.id, c, i);
+      guild.channels.set(channel.id, channel);
+    });
+    guild.members.set(bot.id, {
+      user: bot,
+      roles: [guild.botRoleId],
+      joinedAt: new Date().toISOString(),
+      nick: null,
+    });
+    this.state.guilds.set(guild.id, guild);
+    this.state.removedGuilds.delete(guild.id);
+    this.gateway.dispatch("GUILD_CREATE", guildCreateJson(guild));
+    return guild;
+  }
+
+  /** Adds a text (or other) channel to an existing guild and dispatches CHANNEL_CREATE. */
+  addChannel(guildId: string, input: ChannelInput): EmulatedChannel {
+    const guild = this.guild(guildId);
+    const channel = this.makeChannel(guild.id, input, guild.channels.size);
+    guild.channels.set(channel.id, channel);
+    this.gateway.dispatch("CHANNEL_CREATE", channelJson(channel));
+    return channel;
+  }
+
+  /**
+   * Adds a guild member (the user invoking slash commands). `permissions` becomes
+   * `member.permissions` in interaction payloads; roles are optional and only matter for
+   * computed permissions.
+   */
+  addMember(
+    guildId: string,
+    user: { id: string; username: string; globalName?: string },
+    permissions?: Bits,
+    roles: string[] = [],
+  ): EmulatedMember {
+    const guild = this.guild(guildId);
+    const emuUser = {
+      id: user.id,
+      username: user.username,
+      globalName: user.globalName ?? null,
+      bot: false,
+    };
+    this.state.users.set(emuUser.id, emuUser);
+    const member: EmulatedMember = {
+      user: emuUser,
+      roles,
+      joinedAt: new Date().toISOString(),
+      nick: null,
+      ...(permissions !== undefined ? { interactionPermissions: toBigInt(permissions) } : {}),
+    };
+    guild.members.set(user.id, member);
+    this.gateway.dispatch("GUILD_MEMBER_ADD", { ...memberJson(member), guild_id: guild.id });
+    return member;
+  }
+
+  /** Deletes a channel: later requests get 404 10003 and the client sees CHANNEL_DELETE. */
+  deleteChannel(channelId: string): void {
+    const found = this.state.findChannel(channelId);
+    if (!found) throw new Error(`emulator: unknown channel ${channelId}`);
+    found.channel.deleted = true;
+    this.gateway.dispatch("CHANNEL_DELETE", channelJson(found.channel));
+  }
+
+  /**
+   * Sets exactly what the bot may do in a channel, via a member overwrite (allow = `allow`,
+   * deny = everything else) — the same data the client receives in CHANNEL_UPDATE, so
+   * `channel.permissionsFor(guild.members.me)` matches the emulator's 403 decisions.
+   */
+  setBotPermissions(channelId: string, allow: Bits): void {
+    const found = this.state.findChannel(channelId);
+    if (!found) throw new Error(`emulator: unknown channel ${channelId}`);
+    const bits = toBigInt(allow);
+    const botId = this.state.botUser.id;
+    const { channel } = found;
+    channel.overwrites = channel.overwrites.filter((o) => !(o.type === 1 && o.id === botId));
+    channel.overwrites.push({ id: botId, type: 1, allow: bits, deny: ALL_PERMISSIONS & ~bits });
+    this.gateway.dispatch("CHANNEL_UPDATE", channelJson(channel));
+  }
+
+  /** The bot's effective permissions in a channel, as the emulator enforces them. */
+  botPermissionsIn(channelId: string): bigint {
+    const found = this.state.findChannel(channelId);
+    if (!found) throw new Error(`emulator: unknown channel ${channelId}`);
+    return channelPermissions(found.guild, found.channel, this.state.botMember(found.guild));
+  }
+
+  /** The bot leaves / is kicked from a guild: GUILD_DELETE, and its channels answer 403 50001. */
+  removeGuild(guildId: string): void {
+    const guild = this.guild(guildId);
+    this.state.guilds.delete(guildId);
+    this.state.removedGuilds.set(guildId, guild);
+    this.gateway.dispatch("GUILD_DELETE", { id: guildId });
+  }
+
+  /**
+   * Emulates a Discord outage: every REST call answers 503, and (unless `gateway: false`) the
+   * gateway drops connections with close code 4000 and refuses new ones until it ends — the
+   * client then keeps trying to RESUME, which succeeds once the outage is over.
+   */
+  setOutage(on: boolean, opts: OutageOptions = {}): void {
+    const gateway = opts.gateway ?? true;
+    this.state.outage = on;
+    this.gateway.refuseConnections = on && gateway;
+    if (on && gateway) this.gateway.closeAll(4000, "emulated outage");
+  }
+
+  /** Sends op 7 RECONNECT to connected clients (they should resume). */
+  requestReconnect(): void {
+    this.gateway.requestReconnect();
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // Interactions
+
+  /** A user runs a slash command: dispatches INTERACTION_CREATE (type 2). */
+  async sendSlashCommand(input: SlashCommandInput): Promise<InteractionRecord> {
+    return this.sendInteraction(2, input);
+  }
+
+  /** A user is typing into an autocomplete option: dispatches INTERACTION_CREATE (type 4). Mark one option `focused`. */
+  async sendAutocomplete(input: SlashCommandInput): Promise<InteractionRecord> {
+    if (!input.options?.some((o) => o.focused)) {
+      throw new Error("emulator: sendAutocomplete needs one option with focused: true");
+    }
+    return this.sendInteraction(4, input);
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // Observation
+
+  /** Everything visible in a channel (bot posts and non-ephemeral interaction replies), oldest first. */
+  messages(channelId: string): EmulatedMessage[] {
+    return this.state.channelMessages(channelId);
+  }
+
+  waitForMessages(channelId: string, count: number, timeoutMs = 2000): Promise<EmulatedMessage[]> {
+    return this.state.waitForMessages(channelId, count, timeoutMs);
+  }
+
+  /** Registered application commands: global by default, or for one guild. */
+  commands(guildId?: string): StoredCommand[] {
+    return [...(this.state.commands.get(guildId ?? "global") ?? [])];
+  }
+
+  /** REST calls in arrival order (method, path, templated route, status, parsed body). */
+  get requests(): readonly RequestLogEntry[] {
+    return this.state.requests;
+  }
+
+  /** Number of 429s handed out by the per-channel message bucket (optionally for one channel). */
+  rateLimitHits(channelId?: string): number {
+    return channelId === undefined
+      ? this.limiter.totalRejections()
+      : (this.limiter.rejections.get(channelId) ?? 0);
+  }
+
+  /** Gateway connection attempts, with their query strings (v, encoding, compress). */
+  get gatewayConnections(): readonly GatewayConnectionInfo[] {
+    return this.gateway.connections;
+  }
+
+  /** Frames the client sent over the gateway other than heartbeats (IDENTIFY, RESUME, …). */
+  get gatewayFrames(): readonly ReceivedFrame[] {
+    return this.gateway.received;
+  }
+
+  interactions(): InteractionRecord[] {
+    return [...this.state.interactions.values()];
+  }
+
+  async stop(): Promise<void> {
+    await this.gateway.close();
+    await this.http.close();
+  }
+
+  // ---------------------------------------------------------------------------------------------
+
+  private guild(guildId: string): EmulatedGuild {
+    const guild = this.state.guilds.get(guildId);
+    if (!guild) throw new Error(`emulator: unknown guild ${guildId}`);
+    return guild;
+  }
+
+  private makeChannel(guildId: string, c: ChannelInput, position: number): EmulatedChannel {
+    return {
+      id: c.id ?? snowflake(),
+      guildId,
+      name: c.name,
+      type: c.type ?? 0,
+      position,
+      topic: c.topic ?? null,
+      nsfw: false,
+      parentId: c.parentId ?? null,
+      overwrites: (c.permissionOverwrites ?? []).map((o) => ({
+        id: o.id,
+        type: o.type,
+        allow: toBigInt(o.allow ?? 0n),
+        deny: toBigInt(o.deny ?? 0n),
+      })),
+      lastMessageId: null,
+      deleted: false,
+    };
+  }
+
+  private async sendInteraction(type: 2 | 4, input: SlashCommandInput): Promise<InteractionRecord> {
+    if (!this.gateway.hasLiveSession()) {
+      throw new Error("emulator: no live gateway session — log the client in first");
+    }
+    const guild = this.guild(input.guildId);
+    const channel = guild.channels.get(input.channelId);
+    if (!channel || channel.deleted)
+      throw new Error(`emulator: unknown channel ${input.channelId}`);
+    let member = guild.members.get(input.userId);
+    if (!member) {
+      member = this.addMember(guild.id, {
+        id: input.userId,
+        username: `user${input.userId.slice(-4)}`,
+      });
+    }
+    const memberPerms =
+      input.permissions !== undefined
+        ? toBigInt(input.permissions)
+        : (member.interactionPermissions ?? channelPermissions(guild, channel, member));
+    const appPerms = channelPermissions(guild, channel, this.state.botMember(guild));
+
+    const registered =
+      this.commands(guild.id).find((c) => c.name === input.name && c.type === 1) ??
+      this.commands().find((c) => c.name === input.name && c.type === 1);
+
+    let options: JsonObject[] = (input.options ?? []).map((o) => ({
+      name: o.name,
+      type: o.type,
+      ...(o.value !== undefined ? { value: o.value } : {}),
+      ...(o.focused ? { focused: true } : {}),
+    }));
+    if (input.subcommand) options = [{ type: 1, name: input.subcommand, options }];
+    if (input.subcommandGroup) options = [{ type: 2, name: input.subcommandGroup, options }];
+
+    const id = snowflake();
+    const token = randomToken(`interaction:${id}`);
+    const locale = input.locale ?? "en-US";
+    const payload: JsonObject = {
+      id,
+      application_id: this.state.options.applicationId,
+      type,
+      token,
+      version: 1,
+      data: {
+        id: registered?.id ?? snowflake(),
+        name: input.name,
+        type: 1,
+        ...(options.length > 0 ? { options } : {}),
+        ...(registered?.guild_id ? { guild_id: registered.guild_id } : {}),
+        ...this.resolved(guild, channel, input.options ?? []),
+      },
+      guild_id: guild.id,
+      guild: { id: guild.id, locale: "en-US", features: [] },
+      channel_id: channel.id,
+      // discord.js takes interaction.channelId from `channel.id`, not from `channel_id`.
+      channel: { ...channelJson(channel), permissions: memberPerms.toString() },
+      member: { ...memberJson(member), permissions: memberPerms.toString() },
+      app_permissions: appPerms.toString(),
+      locale,
+      guild_locale: "en-US",
+      entitlements: [],
+      authorizing_integration_owners: { "0": guild.id },
+      context: 0,
+      attachment_size_limit: 10_485_760,
+    };
+    const record = new InteractionRecord(
+      id,
+      token,
+      type,
+      guild.id,
+      channel.id,
+      member.user.id,
+      input.name,
+      payload,
+    );
+    this.state.interactions.set(id, record);
+    this.gateway.dispatch("INTERACTION_CREATE", payload);
+    return record;
+  }
+
+  /** `data.resolved` for user/channel/role options so discord.js getUser()/getChannel() work. */
+  private resolved(
+    guild: EmulatedGuild,
+    channel: EmulatedChannel,
+    options: CommandOptionInput[],
+  ): JsonObject {
+    const users: JsonObject = {};
+    const members: JsonObject = {};
+    const channels: JsonObject = {};
+    const roles: JsonObject = {};
+    for (const o of options) {
+      const id = String(o.value ?? "");
+      if (o.type === 6 || o.type === 9) {
+        const member = guild.members.get(id);
+        const user = member?.user ?? this.state.users.get(id);
+        if (user) users[id] = userJson(user);
+        if (member) {
+          const { user: _omit, ...rest } = memberJson(member);
+          members[id] = {
+            ...rest,
+            permissions: channelPermissions(guild, channel, member).toString(),
+          };
+        }
+      }
+      if (o.type === 7) {
+        const target = guild.channels.get(id);
+        if (target) channels[id] = { ...channelJson(target), permissions: "0" };
+      }
+      if (o.type === 8 || o.type === 9) {
+        const role = guild.roles.get(id);
+        if (role) roles[id] = roleJson(role);
+      }
+    }
+    const resolved: JsonObject = {};
+    if (Object.keys(users).length) resolved.users = users;
+    if (Object.keys(members).length) resolved.members = members;
+    if (Object.keys(channels).length) resolved.channels = channels;
+    if (Object.keys(roles).length) resolved.roles = roles;
+    return Object.keys(resolved).length ? { resolved } : {};
+  }
+}
