@@ -1,0 +1,20 @@
+import { Client, GatewayIntentBits, Options } from "discord.js";
+
+export interface ClientOptions {
+  /** REST base, e.g. https://discord.com/api or a local emulator's. */
+  apiUrl: string;
+}
+
+/**
+ * The bot's discord.js client: the Guilds intent only (no privileged intents), REST pointed at
+ * DISCORD_API_URL, and nothing that could ping anyone unless a message asks explicitly.
+ */
+export function createDiscordClient(options: ClientOptions): Client {
+  return new Client({
+    intents: [GatewayIntentBits.Guilds],
+    rest: { api: options.apiUrl },
+    allowedMentions: { parse: [], repliedUser: false },
+    // The bot reads no messages; keeping them would only cost memory across thousands of guilds.
+    makeCache: Options.cacheWithLimits({ ...Options.DefaultMakeCacheSettings, MessageManager: 0 }),
+  });
+}

@@ -1,0 +1,25 @@
+import type { Logger } from "pino";
+import type { Classifier, Taxonomy } from "../classify/index.js";
+import type { EnvConfig } from "../config/env.js";
+import type { Fetcher } from "../feeds/fetch.js";
+import type { FeedSource } from "../feeds/types.js";
+import type { FeedStateStore } from "../store/feed-state.js";
+import type { StoryStore } from "../store/stories.js";
+import type { SubscriptionStore } from "../subscriptions/store.js";
+import type { SummaryInput } from "../summarize/index.js";
+
+/** What command handlers and the delivery side may use; built once in `src/app.ts`. */
+export interface BotContext {
+  config: EnvConfig;
+  log: Logger;
+  taxonomy: Taxonomy;
+  classifier: Classifier;
+  summarize: (input: SummaryInput) => string;
+  stories: StoryStore;
+  states: FeedStateStore;
+  subscriptions: SubscriptionStore;
+  fetcher: Fetcher;
+  /** The operator's feeds (from FEEDS_FILE). Guild feeds are kept by the guild feed store. */
+  operatorFeeds: FeedSource[];
+  now: () => number;
+}

@@ -1,0 +1,170 @@
+import type Keyv from "keyv";
+import { KeyedMutex } from "../store/mutex.js";
+
+export type SubscriptionStatus = "active" | "paused" | "disabled";
+
+/** A channel's wish to receive one topic's stories. */
+export interface Subscription {
+  guildId: string;
+  channelId: string;
+  topic: string;
+  /** Only stories whose score for the topic is at least this. */
+  minScore: number;
+  /** When non-empty, the story must contain at least one of these (case-insensitive). */
+  keywords: string[];
+  createdBy: string;
+  createdAt: number;
+  status: SubscriptionStatus;
+  /** Why it is paused or disabled, in words an admin understands. */
+  statusReason?: string;
+  alertsSent: number;
+}
+
+export const MAX_SUBSCRIPTIONS_PER_GUILD = 100;
+
+export class SubscriptionLimitError extends Error {
+  override name = "SubscriptionLimitError";
+}
+
+/**
+ * Subscriptions per guild in storage, mirrored in memory for matching: every new story is matched
+ * against every subscription, which must not cost a storage round trip each.
+ */
+export class SubscriptionStore {
+  readonly #byGuild = new Map<string, Subscription[]>();
+  readonly #lock = new KeyedMutex();
+  #loaded = false;
+
+  constructor(private readonly kv: Keyv) {}
+
+  /** Loads every guild's subscriptions into memory; call once at start. */
+  async load(): Promise<void> {
+    const guilds = (await this.kv.get<string[]>("subs:guilds")) ?? [];
+    for (let i = 0; i < guilds.length; i += 500) {
+      const batch = guilds.slice(i, i + 500);
+      const lists = await this.kv.getMany<Subscription[]>(batch.map((g) => `subs:${g}`));
+      batch.forEach((g, j) => {
+        const list = lists[j];
+        if (list && list.length > 0) this.#byGuild.set(g, list);
+      });
+    }
+    this.#loaded = true;
+  }
+
+  get loaded(): boolean {
+    return this.#loaded;
+  }
+
+  forGuild(guildId: string): Subscription[] {
+    return [...(this.#byGuild.get(guildId) ?? [])];
+  }
+
+  /** Every active subscription, for matching. */
+  *active(): Iterable<Subscription> {
+    for (const list of this.#byGuild.values()) {
+      for (const s of list) if (s.status === "active") yield s;
+    }
+  }
+
+  count(): number {
+    let n = 0;
+    for (const list of this.#byGuild.values()) n += list.length;
+    return n;
+  }
+
+  /** Adds or replaces the subscription for (channel, topic). Returns whether it replaced one. */
+  async upsert(sub: Subscription): Promise<boolean> {
+    return this.#update(sub.guildId, (list) => {
+      const index = list.findIndex((s) => s.channelId === sub.channelId && s.topic === sub.topic);
+      if (index >= 0) {
+        const previous = list[index] as Subscription;
+        list[index] = { ...sub, alertsSent: previous.alertsSent };
+        return true;
+      }
+      if (list.length >= MAX_SUBSCRIPTIONS_PER_GUILD) {
+        throw new SubscriptionLimitError(
+          `This server already has ${MAX_SUBSCRIPTIONS_PER_GUILD} subscriptions, the most it may have.`,
+        );
+      }
+      list.push(sub);
+      return false;
+    });
+  }
+
+  /** Removes matching subscriptions; returns how many. */
+  async remove(guildId: string, match: (s: Subscription) => boolean): Promise<number> {
+    return this.#update(guildId, (list) => {
+      const before = list.length;
+      const kept = list.filter((s) => !match(s));
+      list.splice(0, list.length, ...kept);
+      return before - kept.length;
+    });
+  }
+
+  /** Pauses or disables every subscription of a channel (lost permissions, deleted channel). */
+  async setChannelStatus(
+    guildId: string,
+    channelId: string,
+    status: SubscriptionStatus,
+    reason?: string,
+  ): Promise<number> {
+    return this.#update(guildId, (list) => {
+      let changed = 0;
+      for (const s of list) {
+        if (s.channelId === channelId && s.status !== status) {
+          s.status = status;
+          s.statusReason = reason;
+          changed++;
+        }
+      }
+      return changed;
+    });
+  }
+
+  async addSent(
+    guildId: string,
+    channelId: string,
+    topics: string[],
+    count: number,
+  ): Promise<void> {
+    await this.#update(guildId, (list) => {
+      for (const s of list)
+        if (s.channelId === channelId && topics.includes(s.topic)) s.alertsSent += count;
+      return undefined;
+    });
+  }
+
+  /** Forgets a guild entirely (the bot left it). */
+  async removeGuild(guildId: string): Promise<void> {
+    await this.#lock.run("guilds", async () => {
+      this.#byGuild.delete(guildId);
+      await this.kv.delete(`subs:${guildId}`);
+      const guilds = (await this.kv.get<string[]>("subs:guilds")) ?? [];
+      await this.kv.set(
+        "subs:guilds",
+        guilds.filter((g) => g !== guildId),
+      );
+    });
+  }
+
+  async #update<T>(guildId: string, change: (list: Subscription[]) => T): Promise<T> {
+    return this.#lock.run(`subs:${guildId}`, async () => {
+      const list = structuredClone((await this.kv.get<Subscription[]>(`subs:${guildId}`)) ?? []);
+      const result = change(list);
+      await this.kv.set(`subs:${guildId}`, list);
+      if (list.length > 0) this.#byGuild.set(guildId, list);
+      else this.#byGuild.delete(guildId);
+      await this.#lock.run("guilds", async () => {
+        const guilds = (await this.kv.get<string[]>("subs:guilds")) ?? [];
+        const has = guilds.includes(guildId);
+        if (list.length > 0 && !has) await this.kv.set("subs:guilds", [...guilds, guildId]);
+        if (list.length === 0 && has)
+          await this.kv.set(
+            "subs:guilds",
+            guilds.filter((g) => g !== guildId),
+          );
+      });
+      return result;
+    });
+  }
+}
