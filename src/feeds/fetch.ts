@@ -6,7 +6,13 @@ import { fileURLToPath, pathToFileURL } from "node:url";
 import zlib from "node:zlib";
 import { Agent, type Dispatcher, request } from "undici";
 import { decodeBody } from "./charset.js";
-import { BlockedUrlError, checkUrl, guardedLookup, type UrlPolicy } from "./guard.js";
+import {
+  BlockedUrlError,
+  checkUrl,
+  guardedLookup,
+  type Resolver,
+  type UrlPolicy,
+} from "./guard.js";
 
 export type FetchErrorKind =
   | "timeout"
@@ -59,6 +65,8 @@ export interface FetcherOptions {
   maxRedirects: number;
   userAgent: string;
   policy: Omit<UrlPolicy, "allowFile">;
+  /** DNS resolution; replaceable so tests can make a name resolve to a chosen address. */
+  resolver?: Resolver;
 }
 
 export interface FetchRequest {
@@ -78,6 +86,12 @@ function header(
 ): string | undefined {
   const value = headers[name];
   return Array.isArray(value) ? value[0] : value;
+}
+
+/** Drops a body we will not read; destroying an undici body without a listener raises an error event. */
+function discard(body: Readable): void {
+  body.once("error", () => {});
+  body.destroy();
 }
 
 /** Retry-After is either seconds or an HTTP date. */
@@ -166,7 +180,7 @@ export class Fetcher {
     this.#agent = new Agent({
       connect: {
         timeout: options.connectTimeoutMs,
-        lookup: guardedLookup({ ...options.policy, allowFile: false }),
+        lookup: guardedLookup({ ...options.policy, allowFile: false }, options.resolver),
       },
       headersTimeout: options.timeoutMs,
       bodyTimeout: options.timeoutMs,
@@ -226,7 +240,7 @@ export class Fetcher {
       });
       const location = header(res.headers, "location");
       if (res.statusCode >= 300 && res.statusCode < 400 && res.statusCode !== 304 && location) {
-        res.body.destroy();
+        discard(res.body);
         if (hop >= this.options.maxRedirects) {
           throw new FetchError(`more than ${this.options.maxRedirects} redirects`, "redirects");
         }
@@ -262,18 +276,18 @@ export class Fetcher {
       maxAgeSec: parseMaxAge(header(res.headers, "cache-control")),
     };
     if (res.statusCode === 304) {
-      res.body.destroy();
+      discard(res.body);
       return { status: "not-modified", ...meta };
     }
     if (res.statusCode < 200 || res.statusCode >= 300) {
-      res.body.destroy();
+      discard(res.body);
       const retryAfter = parseRetryAfter(header(res.headers, "retry-after"), Date.now());
       const kind = res.statusCode === 404 || res.statusCode === 410 ? "not-found" : "http";
       throw new FetchError(`HTTP ${res.statusCode}`, kind, res.statusCode, retryAfter);
     }
     const declared = Number(header(res.headers, "content-length"));
     if (Number.isFinite(declared) && declared > this.options.maxBytes) {
-      res.body.destroy();
+      discard(res.body);
       throw new FetchError(`feed is larger than ${this.options.maxBytes} bytes`, "too-large");
     }
     const contentType = header(res.headers, "content-type");

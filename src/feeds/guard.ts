@@ -56,14 +56,27 @@ export function checkUrl(policy: UrlPolicy, url: URL): void {
     checkAddress(policy, host, "127.0.0.1");
 }
 
+export type Resolver = (
+  hostname: string,
+  options: { all: true; family?: number },
+  callback: (error: NodeJS.ErrnoException | null, addresses: LookupAddress[]) => void,
+) => void;
+
+const systemResolver: Resolver = (hostname, options, callback) =>
+  dnsLookup(hostname, options, callback);
+
 /**
  * A DNS lookup for the HTTP agent that refuses private answers. The socket connects to the very
  * address checked here, so a name cannot resolve to a public address for the check and a private
  * one for the connection (DNS rebinding).
  */
-export function guardedLookup(policy: UrlPolicy): LookupFunction {
+export function guardedLookup(
+  policy: UrlPolicy,
+  resolve: Resolver = systemResolver,
+): LookupFunction {
   return (hostname, options, callback) => {
-    dnsLookup(hostname, { ...options, all: true }, (error, addresses: LookupAddress[]) => {
+    const family = options.family === "IPv4" ? 4 : options.family === "IPv6" ? 6 : options.family;
+    resolve(hostname, { family, all: true }, (error, addresses) => {
       if (error) return callback(error, "", 0);
       try {
         for (const a of addresses) checkAddress(policy, hostname, a.address);
