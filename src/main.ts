@@ -60,9 +60,10 @@ async function runTerminal(config: EnvConfig, log: ReturnType<typeof createLogge
       const report = await app.cycle(feeds);
       const printed = sink.printed - before;
       const failed = report.outcomes.filter((o) => o.status === "failed");
-      if (printed === 0 && report.due > 0) {
+      if (printed === 0) {
+        const at = new Date(report.finishedAt).toISOString().slice(11, 19);
         process.stdout.write(
-          `(poll at ${new Date().toISOString()}: ${report.due} feeds checked, nothing new)\n`,
+          `(${at} UTC: ${report.due} of ${report.feeds} feeds were due; nothing new)\n`,
         );
       }
       for (const f of failed) process.stdout.write(`(feed ${f.feedId} failed: ${f.error})\n`);

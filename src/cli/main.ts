@@ -9,6 +9,12 @@ commands:
 
 const out = (line: string) => process.stdout.write(`${line}\n`);
 
+// `cli parse feed.xml | head` closes the pipe early; that is the reader's choice, not an error.
+process.stdout.on("error", (error: NodeJS.ErrnoException) => {
+  if (error.code === "EPIPE") process.exit(0);
+  throw error;
+});
+
 async function run(argv: string[]): Promise<number> {
   const [command, ...args] = argv;
   switch (command) {

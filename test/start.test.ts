@@ -1,0 +1,84 @@
+import { type ChildProcess, spawn } from "node:child_process";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, describe, expect, it } from "vitest";
+
+const dir = mkdtempSync(join(tmpdir(), "fd-start-"));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+const RULE = "─".repeat(72);
+
+interface Running {
+  child: ChildProcess;
+  output: () => string;
+  exited: Promise<number | null>;
+}
+
+/** Starts the bot the way `npm start` does, with no Discord token and a private store. */
+function start(): Running {
+  const env: NodeJS.ProcessEnv = {
+    ...process.env,
+    STORAGE_URL: `sqlite://${join(dir, "bot.sqlite")}`,
+    LOG_LEVEL: "warn",
+  };
+  delete env.DISCORD_TOKEN;
+  delete env.FEEDS_FILE;
+  delete env.BACKLOG_ALERTS;
+  const child = spawn(join(process.cwd(), "node_modules/.bin/tsx"), ["src/main.ts"], {
+    env,
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  let out = "";
+  child.stdout?.on("data", (chunk: Buffer) => {
+    out += chunk.toString();
+  });
+  child.stderr?.on("data", (chunk: Buffer) => {
+    out += chunk.toString();
+  });
+  const exited = new Promise<number | null>((resolve) => child.on("exit", (code) => resolve(code)));
+  return { child, output: () => out, exited };
+}
+
+async function waitFor(condition: () => boolean, timeoutMs: number): Promise<void> {
+  const until = Date.now() + timeoutMs;
+  while (!condition()) {
+    if (Date.now() > until) throw new Error("timed out");
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+const alerts = (text: string) => text.split(RULE).length - 1;
+
+describe("npm start without a Discord token", () => {
+  it("prints tagged, summarised alerts from the sample feeds within 30 s, then stops cleanly", async () => {
+    const bot = start();
+    try {
+      await waitFor(() => alerts(bot.output()) >= 40 && bot.output().includes("Wang Yi"), 30_000);
+    } finally {
+      bot.child.kill("SIGTERM");
+    }
+    expect(await bot.exited).toBe(0);
+    const out = bot.output();
+    expect(out).toContain("terminal mode");
+    expect(out).toContain("DISCORD_TOKEN");
+    const baerbock = out.split(RULE).find((block) => block.includes("Baerbock raises Xinjiang"));
+    expect(baerbock).toBeDefined();
+    expect(baerbock).toMatch(/Topics: .*human-rights/);
+    expect(baerbock).toMatch(/Topics: .*china/);
+    expect(baerbock).toMatch(/Topics: .*climate/);
+    expect(baerbock).toMatch(/Countries: .*CN/);
+    expect(out).not.toMatch(/\n\s+at .*\(.*:\d+:\d+\)/); // no stack traces
+  }, 60_000);
+
+  it("does not repeat those alerts after a restart", async () => {
+    const bot = start();
+    try {
+      await waitFor(() => bot.output().includes("nothing new"), 30_000);
+    } finally {
+      bot.child.kill("SIGINT");
+    }
+    expect(await bot.exited).toBe(0);
+    expect(alerts(bot.output())).toBe(0);
+  }, 60_000);
+});
