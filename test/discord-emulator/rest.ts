@@ -487,6 +487,14 @@ export class RestApi {
     if (Array.isArray(body.embeds) && body.embeds.length > 0 && !(perms & Perm.EmbedLinks)) {
       return withHeaders(Errors.missingPermissions());
     }
+    // enforce_nonce: a repeated nonce from the same author returns the earlier message.
+    if (body.enforce_nonce === true && body.nonce !== undefined) {
+      const botId = this.state.botUser.id;
+      const earlier = this.state.messages.find(
+        (m) => m.nonce === body.nonce && m.author.id === botId && !m.deleted,
+      );
+      if (earlier) return withHeaders({ status: 200, body: earlier });
+    }
     const message = this.state.newMessage(channel.id, guild.id, body);
     this.state.addMessage(message);
     return withHeaders({ status: 200, body: message });

@@ -1,0 +1,162 @@
+/**
+ * The one place that talks to Discord for alerts, and the one place that decides what an error
+ * means for delivery: the channel is gone, we may not post there, try again later, or Discord
+ * rejected this particular message.
+ */
+import {
+  type Client,
+  DiscordAPIError,
+  HTTPError,
+  PermissionFlagsBits,
+  type PermissionsString,
+  RateLimitError,
+  type REST,
+  type RESTPostAPIChannelMessageJSONBody,
+  Routes,
+} from "discord.js";
+
+export interface ChannelPoster {
+  /** Posts one message; throws (ideally a `PostError`) when Discord did not take it. */
+  post(
+    channelId: string,
+    body: RESTPostAPIChannelMessageJSONBody,
+    signal?: AbortSignal,
+  ): Promise<{ id: string }>;
+}
+
+/**
+ * - `channel-gone`: 10003 Unknown Channel — disable the channel's subscriptions, drop its queue.
+ * - `forbidden`: 50001 / 50013 and other 403s — pause, keep the queue.
+ * - `transient`: 5xx, network, timeouts, rate limits surfaced as errors, 401 — retry later.
+ * - `rejected`: any other 4xx (e.g. 50035 invalid form body) — this message will never be taken.
+ */
+export type PostFailureKind = "channel-gone" | "forbidden" | "transient" | "rejected";
+
+export class PostError extends Error {
+  override name = "PostError";
+
+  constructor(
+    readonly kind: PostFailureKind,
+    message: string,
+    readonly details: {
+      status?: number;
+      code?: number | string;
+      /** Milliseconds Discord asked us to wait, when it said. */
+      retryAfterMs?: number;
+      /** For `forbidden`: what the bot lacks, in words for the admin. */
+      missing?: string;
+    } = {},
+    options?: { cause?: unknown },
+  ) {
+    super(message, options);
+  }
+}
+
+export const UNKNOWN_CHANNEL = 10003;
+export const MISSING_ACCESS = 50001;
+export const MISSING_PERMISSIONS = 50013;
+
+/** Maps anything a post can throw onto what delivery should do about it. */
+export function classifyPostError(error: unknown): PostError {
+  if (error instanceof PostError) return error;
+  if (error instanceof DiscordAPIError) {
+    const { status, code } = error;
+    const details = { status, code };
+    if (code === UNKNOWN_CHANNEL) return new PostError("channel-gone", error.message, details);
+    if (status === 403 || code === MISSING_ACCESS || code === MISSING_PERMISSIONS) {
+      return new PostError("forbidden", error.message, details, { cause: error });
+    }
+    // 401 means our token is wrong, 408/429 mean later: none of them is the message's fault,
+    // so dropping the stories would lose them for an operator problem.
+    if (status === 401 || status === 408 || status === 429 || status >= 500) {
+      return new PostError("transient", error.message, details, { cause: error });
+    }
+    return new PostError("rejected", error.message, details, { cause: error });
+  }
+  if (error instanceof RateLimitError) {
+    return new PostError(
+      "transient",
+      error.message,
+      { status: 429, retryAfterMs: error.retryAfter },
+      { cause: error },
+    );
+  }
+  if (error instanceof HTTPError) {
+    return new PostError("transient", error.message, { status: error.status }, { cause: error });
+  }
+  // Network failures, aborts, timeouts: the message may or may not have arrived; the nonce
+  // makes the retry safe either way.
+  const message = error instanceof Error ? error.message : String(error);
+  return new PostError("transient", message, {}, { cause: error });
+}
+
+/** What alerts need in a channel; reported by name when Discord says we lack something. */
+const NEEDED: PermissionsString[] = ["ViewChannel", "SendMessages", "EmbedLinks"];
+
+const READABLE: Record<string, string> = {
+  ViewChannel: "View Channel",
+  SendMessages: "Send Messages",
+  EmbedLinks: "Embed Links",
+  SendMessagesInThreads: "Send Messages in Threads",
+};
+
+export interface DiscordJsPosterOptions {
+  /** When given, its cache names the missing permission on 403 (Discord's error does not). */
+  client?: Client;
+}
+
+/** `ChannelPoster` over discord.js REST (`client.rest` or a standalone `REST`). */
+export class DiscordJsPoster implements ChannelPoster {
+  constructor(
+    private readonly rest: REST,
+    private readonly options: DiscordJsPosterOptions = {},
+  ) {}
+
+  async post(
+    channelId: string,
+    body: RESTPostAPIChannelMessageJSONBody,
+    signal?: AbortSignal,
+  ): Promise<{ id: string }> {
+    // Alerts never ping, whatever text a feed smuggles in.
+    const payload: RESTPostAPIChannelMessageJSONBody = {
+      ...body,
+      allowed_mentions: { parse: [] },
+    };
+    try {
+      const result = (await this.rest.post(Routes.channelMessages(channelId), {
+        body: payload,
+        ...(signal ? { signal } : {}),
+      })) as { id?: unknown };
+      return { id: typeof result.id === "string" ? result.id : "" };
+    } catch (error) {
+      const failure = classifyPostError(error);
+      if (failure.kind === "forbidden") {
+        failure.details.missing = this.missingIn(channelId, failure.details.code);
+      }
+      throw failure;
+    }
+  }
+
+  /** Names what the bot lacks from the gateway cache, or the likely culprit from the code. */
+  private missingIn(channelId: string, code: number | string | undefined): string {
+    const channel = this.options.client?.channels.cache.get(channelId);
+    const me = this.options.client?.user;
+    if (
+      channel &&
+      me &&
+      "permissionsFor" in channel &&
+      typeof channel.permissionsFor === "function"
+    ) {
+      const perms = channel.permissionsFor(me);
+      if (perms) {
+        const wanted = channel.isThread()
+          ? [...NEEDED.filter((p) => p !== "SendMessages"), "SendMessagesInThreads" as const]
+          : NEEDED;
+        const missing = perms.missing(wanted.map((p) => PermissionFlagsBits[p]));
+        if (missing.length > 0) return missing.map((p) => READABLE[p] ?? p).join(", ");
+      }
+    }
+    if (code === MISSING_ACCESS) return "View Channel";
+    return "Send Messages or Embed Links";
+  }
+}

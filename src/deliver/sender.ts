@@ -1,0 +1,356 @@
+/**
+ * Drains the outbox into Discord. One batch per channel at a time (so discord.js's per-route
+ * bucket, which is per channel for message creation, does the pacing), several channels at once,
+ * round-robin so a busy channel cannot starve the others.
+ */
+import type { RESTPostAPIChannelMessageJSONBody } from "discord.js";
+import type { Logger } from "pino";
+import type { Taxonomy } from "../classify/taxonomy.js";
+import type { SubscriptionStore } from "../subscriptions/store.js";
+import { buildRollup } from "./embed.js";
+import type { Batch, Outbox } from "./outbox.js";
+import { type ChannelPoster, classifyPostError, type PostError } from "./poster.js";
+
+export interface DeliverySenderDeps {
+  outbox: Outbox;
+  subscriptions: SubscriptionStore;
+  poster: ChannelPoster;
+  taxonomy: Taxonomy;
+  log: Logger;
+  now?: () => number;
+  random?: () => number;
+}
+
+export interface DeliverySenderOptions {
+  /** Channels worked on at once. */
+  concurrency: number;
+  /** Alerts per channel per hour before the rest of the hour goes into one roll-up. */
+  hourlyCap: number;
+  /** First retry delay after a 5xx / network failure; doubles per failure up to `backoffMaxMs`. */
+  backoffBaseMs: number;
+  backoffMaxMs: number;
+  /** Wake at least this often even without `notify()` (paused channels, missed wake-ups). */
+  idleMs: number;
+}
+
+export const DEFAULT_SENDER_OPTIONS: DeliverySenderOptions = {
+  concurrency: 8,
+  hourlyCap: 30,
+  backoffBaseMs: 2000,
+  backoffMaxMs: 5 * 60_000,
+  idleMs: 30_000,
+};
+
+export interface DrainResult {
+  /** Whether every batch under way finished before the timeout. */
+  finished: boolean;
+  /** Batches that were aborted; they stay in flight in storage and resume (same nonce) on start. */
+  handedBack: number;
+}
+
+type Gate = "send" | "hold" | "drop";
+
+export class DeliverySender {
+  readonly #options: DeliverySenderOptions;
+  readonly #now: () => number;
+  readonly #random: () => number;
+  readonly #active = new Map<string, Promise<void>>();
+  /** Channel → earliest time (deps.now) it may be worked on again. */
+  readonly #notBefore = new Map<string, number>();
+  readonly #failures = new Map<string, number>();
+  #abort = new AbortController();
+  #running = false;
+  #draining = false;
+  #loop: Promise<void> | undefined;
+  #wake: (() => void) | undefined;
+  #woken = false;
+  #timer: NodeJS.Timeout | undefined;
+  /** Rotates the start of the channel list between passes, for fairness. */
+  #cursor = 0;
+
+  constructor(
+    private readonly deps: DeliverySenderDeps,
+    options: Partial<DeliverySenderOptions> = {},
+  ) {
+    this.#options = { ...DEFAULT_SENDER_OPTIONS, ...options };
+    this.#now = deps.now ?? Date.now;
+    this.#random = deps.random ?? Math.random;
+  }
+
+  start(): void {
+    if (this.#running) return;
+    this.#running = true;
+    this.#draining = false;
+    this.#abort = new AbortController();
+    this.#loop = this.#run();
+  }
+
+  /** New work may be waiting (called by the sink after an enqueue, or after a resume). */
+  notify(channelId?: string): void {
+    if (channelId) this.#notBefore.delete(channelId);
+    this.#woken = true;
+    this.#wake?.();
+  }
+
+  /**
+   * Shutdown: start nothing new and wait up to `timeoutMs` for batches under way. What does not
+   * finish is aborted and stays in flight in storage, to be resumed with its nonce.
+   */
+  async drain(timeoutMs: number): Promise<DrainResult> {
+    this.#draining = true;
+    this.notify();
+    const pending = [...this.#active.values()];
+    let timer: NodeJS.Timeout | undefined;
+    const timedOut = new Promise<boolean>((resolve) => {
+      timer = setTimeout(() => resolve(true), timeoutMs);
+    });
+    const late = await Promise.race([
+      Promise.allSettled(pending).then(() => false),
+      timedOut,
+    ]).finally(() => clearTimeout(timer));
+    const handedBack = late ? this.#active.size : 0;
+    await this.stop();
+    return { finished: !late, handedBack };
+  }
+
+  /** Stops at once: aborts posts under way (they resume from storage on the next start). */
+  async stop(): Promise<void> {
+    this.#running = false;
+    this.#draining = true;
+    this.#abort.abort(new Error("delivery stopped"));
+    this.notify();
+    clearTimeout(this.#timer);
+    await this.#loop;
+    await Promise.allSettled([...this.#active.values()]);
+    this.#loop = undefined;
+  }
+
+  /** Whether nothing is under way (for tests and health checks). */
+  get idle(): boolean {
+    return this.#active.size === 0;
+  }
+
+  async #run(): Promise<void> {
+    while (this.#running && !this.#draining) {
+      try {
+        await this.#pass();
+      } catch (error) {
+        this.deps.log.error({ err: error }, "delivery pass failed");
+      }
+      await this.#sleep();
+    }
+  }
+
+  async #pass(): Promise<void> {
+    const channels = await this.deps.outbox.channels();
+    if (channels.length === 0) return;
+    const now = this.#now();
+    const start = this.#cursor % channels.length;
+    const ordered = [...channels.slice(start), ...channels.slice(0, start)];
+    for (const channelId of ordered) {
+      if (this.#draining || this.#active.size >= this.#options.concurrency) break;
+      if (this.#active.has(channelId)) continue;
+      if ((this.#notBefore.get(channelId) ?? 0) > now) continue;
+      this.#notBefore.delete(channelId);
+      this.#cursor++;
+      const work = this.#work(channelId)
+        .catch((error: unknown) => {
+          // Storage trouble: try this channel again later rather than spin.
+          this.deps.log.error({ err: error, channelId }, "delivery failed");
+          this.#backoff(channelId);
+        })
+        .finally(() => {
+          this.#active.delete(channelId);
+          this.notify();
+        });
+      this.#active.set(channelId, work);
+    }
+  }
+
+  /** Sleeps until notified, the earliest channel wait ends, or the idle interval passes. */
+  async #sleep(): Promise<void> {
+    if (this.#woken) {
+      this.#woken = false;
+      return;
+    }
+    const now = this.#now();
+    let delay = this.#options.idleMs;
+    for (const [channelId, at] of this.#notBefore) {
+      if (!this.#active.has(channelId)) delay = Math.min(delay, Math.max(0, at - now));
+    }
+    await new Promise<void>((resolve) => {
+      this.#wake = resolve;
+      this.#timer = setTimeout(resolve, delay);
+    });
+    clearTimeout(this.#timer);
+    this.#wake = undefined;
+    this.#woken = false;
+  }
+
+  /** One batch for one channel. */
+  async #work(channelId: string): Promise<void> {
+    const { outbox, log } = this.deps;
+    const gate = await this.#gate(channelId);
+    if (gate === "hold") {
+      this.#notBefore.set(channelId, this.#now() + this.#options.idleMs);
+      return;
+    }
+    if (gate === "drop") {
+      const dropped = await outbox.dropChannel(channelId, "no active subscription");
+      if (dropped > 0)
+        log.info({ channelId, dropped }, "dropped alerts for a channel without subscriptions");
+      return;
+    }
+    const taken = await outbox.take(channelId, {
+      now: this.#now(),
+      hourlyCap: this.#options.hourlyCap,
+    });
+    if (taken.type === "empty") return;
+    if (taken.type === "capped") {
+      this.#notBefore.set(channelId, taken.until);
+      return;
+    }
+    const batch = taken.batch;
+    if (batch.alreadySent || batch.items.length === 0) {
+      // A crash after marking: the message exists; only the bookkeeping is left.
+      await outbox.complete(batch);
+      return;
+    }
+    // A signal per post: discord.js adds an abort listener to the signal it is given and never
+    // removes it, so handing it the sender's long-lived signal would leak one per message.
+    const perPost = new AbortController();
+    const abort = (): void => perPost.abort(this.#abort.signal.reason);
+    this.#abort.signal.addEventListener("abort", abort, { once: true });
+    try {
+      await this.deps.poster.post(channelId, this.#body(batch), perPost.signal);
+    } catch (error) {
+      await this.#failed(batch, classifyPostError(error));
+      return;
+    } finally {
+      this.#abort.signal.removeEventListener("abort", abort);
+    }
+    await outbox.complete(batch);
+    this.#failures.delete(channelId);
+    await this.#credit(batch);
+    log.debug(
+      { channelId, kind: batch.flight.kind, stories: batch.items.length, resumed: batch.resumed },
+      "alerts delivered",
+    );
+  }
+
+  /** Send while any of the channel's subscriptions is active; hold while paused; else drop. */
+  async #gate(channelId: string): Promise<Gate> {
+    const { subscriptions } = this.deps;
+    // Before the store is loaded every channel looks unsubscribed: never drop on that.
+    if (!subscriptions.loaded) return "hold";
+    const rec = await this.deps.outbox.record(channelId);
+    if (!rec) return "send";
+    const subs = subscriptions.forGuild(rec.guildId).filter((s) => s.channelId === channelId);
+    if (subs.some((s) => s.status === "active")) return "send";
+    if (subs.some((s) => s.status === "paused")) return "hold";
+    return "drop";
+  }
+
+  #body(batch: Batch): RESTPostAPIChannelMessageJSONBody {
+    const embeds =
+      batch.flight.kind === "rollup"
+        ? [buildRollup(batch.items, this.#rollupTopic(batch))]
+        : batch.items.map((i) => i.embed);
+    return {
+      embeds,
+      nonce: batch.flight.nonce,
+      // Discord returns the earlier message for a repeated nonce instead of posting twice.
+      enforce_nonce: true,
+      allowed_mentions: { parse: [] },
+    };
+  }
+
+  /** The roll-up wears the topic most of its stories were sent for. */
+  #rollupTopic(batch: Batch) {
+    const counts = new Map<string, number>();
+    for (const i of batch.items) {
+      const t = i.topics[0];
+      if (t) counts.set(t, (counts.get(t) ?? 0) + 1);
+    }
+    const top = [...counts].sort((a, b) => b[1] - a[1])[0]?.[0];
+    return top ? this.deps.taxonomy.topics.find((t) => t.id === top) : undefined;
+  }
+
+  async #failed(batch: Batch, failure: PostError): Promise<void> {
+    const { outbox, subscriptions, log } = this.deps;
+    const { channelId, guildId } = batch;
+    const ids = { guildId, channelId, storyIds: batch.flight.storyIds, ...failure.details };
+    switch (failure.kind) {
+      case "channel-gone": {
+        await subscriptions.setChannelStatus(
+          guildId,
+          channelId,
+          "disabled",
+          "the channel was deleted",
+        );
+        const dropped = await outbox.dropChannel(channelId, "the channel was deleted");
+        log.warn({ ...ids, dropped }, "channel deleted: its subscriptions are disabled");
+        return;
+      }
+      case "forbidden": {
+        const missing = failure.details.missing ?? "permission to post";
+        await subscriptions.setChannelStatus(
+          guildId,
+          channelId,
+          "paused",
+          `ForeignDesk lacks ${missing} in this channel`,
+        );
+        // The batch stays in flight and the queue stays: both go out when re-activated.
+        this.#notBefore.set(channelId, this.#now() + this.#options.idleMs);
+        log.warn({ ...ids, missing }, "missing permission: channel's subscriptions paused");
+        return;
+      }
+      case "rejected": {
+        const dropped = await outbox.reject(batch, failure.message);
+        log.error(
+          { ...ids, err: failure.message, dropped: dropped.map((d) => d.storyId) },
+          dropped.length > 0
+            ? "Discord rejected an alert: dropped it"
+            : "Discord rejected a batch: retrying its alerts one by one",
+        );
+        return;
+      }
+      case "transient": {
+        const delay = this.#backoff(channelId, failure.details.retryAfterMs);
+        log.warn(
+          { ...ids, err: failure.message, retryInMs: delay },
+          "alert delivery failed; will retry",
+        );
+        return;
+      }
+    }
+  }
+
+  /** Exponential backoff with jitter (±25 %), at least what Discord asked for. */
+  #backoff(channelId: string, retryAfterMs = 0): number {
+    const failures = (this.#failures.get(channelId) ?? 0) + 1;
+    this.#failures.set(channelId, failures);
+    const { backoffBaseMs, backoffMaxMs } = this.#options;
+    const exp = Math.min(backoffMaxMs, backoffBaseMs * 2 ** Math.min(failures - 1, 30));
+    const jittered = exp * (0.75 + this.#random() * 0.5);
+    const delay = Math.max(retryAfterMs, Math.round(Math.min(backoffMaxMs, jittered)));
+    this.#notBefore.set(channelId, this.#now() + delay);
+    return delay;
+  }
+
+  /** `alertsSent` per subscribed topic; roll-up stories count as sent. */
+  async #credit(batch: Batch): Promise<void> {
+    const perTopic = new Map<string, number>();
+    for (const item of batch.items) {
+      for (const t of item.topics) perTopic.set(t, (perTopic.get(t) ?? 0) + 1);
+    }
+    try {
+      for (const [topic, count] of perTopic) {
+        await this.deps.subscriptions.addSent(batch.guildId, batch.channelId, [topic], count);
+      }
+    } catch (error) {
+      // A statistic: never worth failing a delivery that already happened.
+      this.deps.log.warn({ err: error, channelId: batch.channelId }, "could not count alerts sent");
+    }
+  }
+}

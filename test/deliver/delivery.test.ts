@@ -1,0 +1,348 @@
+/**
+ * Outbox + sender against the Discord emulator through the REAL discord.js REST client:
+ * bursts under a rate limit, deleted channels, lost permissions, outages, crashes mid-send,
+ * the hourly cap, and repeated offers.
+ */
+import { PermissionFlagsBits, REST, type RESTPostAPIChannelMessageJSONBody } from "discord.js";
+import Keyv from "keyv";
+import { afterEach, describe, expect, it } from "vitest";
+import { DiscordSink } from "../../src/deliver/discord-sink.js";
+import { buildAlertEmbed } from "../../src/deliver/embed.js";
+import { Outbox } from "../../src/deliver/outbox.js";
+import { type ChannelPoster, DiscordJsPoster } from "../../src/deliver/poster.js";
+import { DeliverySender, type DeliverySenderOptions } from "../../src/deliver/sender.js";
+import type { TaggedStory } from "../../src/enrich/types.js";
+import { SubscriptionStore } from "../../src/subscriptions/store.js";
+import { summarize } from "../../src/summarize/index.js";
+import { DiscordEmulator, type EmulatedGuild, type JsonObject } from "../discord-emulator/index.js";
+import { FEED, silentLog, story, sub, taxonomy } from "./fixtures.js";
+
+const DAY_MS = 86_400_000;
+
+interface World {
+  emu: DiscordEmulator;
+  guild: EmulatedGuild;
+  kv: Keyv;
+  subs: SubscriptionStore;
+  rest: REST;
+  poster: DiscordJsPoster;
+  clock: { offset: number; now: () => number };
+}
+
+const cleanups: Array<() => Promise<void>> = [];
+
+afterEach(async () => {
+  for (const c of cleanups.splice(0).reverse()) await c();
+});
+
+async function world(
+  channels: string[] = ["news"],
+  rateLimit: { perChannel: number; windowMs: number; sendHeaders?: boolean } = {
+    perChannel: 5,
+    windowMs: 1000,
+  },
+): Promise<World> {
+  const emu = await DiscordEmulator.start({ rateLimit });
+  const guild = emu.addGuild({ name: "Desk", channels: channels.map((name) => ({ name })) });
+  const rest = new REST({ api: emu.apiUrl }).setToken(emu.token);
+  cleanups.push(async () => {
+    rest.clearHashSweeper();
+    rest.clearHandlerSweeper();
+    await emu.stop();
+  });
+  const kv = new Keyv();
+  const subs = new SubscriptionStore(kv);
+  await subs.load();
+  for (const name of channels) {
+    await subs.upsert(sub({ guildId: guild.id, channelId: guild.channelId(name) }));
+  }
+  const clock = { offset: 0, now: () => Date.now() + clock.offset };
+  return { emu, guild, kv, subs, rest, poster: new DiscordJsPoster(rest), clock };
+}
+
+function pipeline(
+  w: World,
+  options: Partial<DeliverySenderOptions> = {},
+  poster: ChannelPoster = w.poster,
+) {
+  const outbox = new Outbox(w.kv, { retentionMs: 30 * DAY_MS }, w.clock.now);
+  const sender = new DeliverySender(
+    {
+      outbox,
+      subscriptions: w.subs,
+      poster,
+      taxonomy,
+      log: silentLog,
+      now: w.clock.now,
+      random: () => 0.5,
+    },
+    { backoffBaseMs: 200, backoffMaxMs: 1000, idleMs: 500, ...options },
+  );
+  const sink = new DiscordSink({
+    outbox,
+    subscriptions: w.subs,
+    sender,
+    taxonomy,
+    summarize,
+    log: silentLog,
+  });
+  cleanups.push(() => sender.stop());
+  return { outbox, sender, sink };
+}
+
+const stories = (n: number, from = 1): TaggedStory[] =>
+  Array.from({ length: n }, (_, i) => story(from + i));
+
+/** Every embed posted in the channel, in order. */
+function embeds(w: World, channelId: string): JsonObject[] {
+  return w.emu.messages(channelId).flatMap((m) => m.embeds);
+}
+
+async function until(check: () => boolean | Promise<boolean>, ms = 10_000): Promise<void> {
+  const end = Date.now() + ms;
+  while (!(await check())) {
+    if (Date.now() > end) throw new Error("timed out waiting");
+    await new Promise((r) => setTimeout(r, 25));
+  }
+}
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+describe("delivery through the emulator", () => {
+  it.each([
+    { label: "5 per 1 s, with headers", perChannel: 5, windowMs: 1000, sendHeaders: true },
+    // Without X-RateLimit headers discord.js cannot wait ahead and must recover from real 429s.
+    { label: "1 per 400 ms, 429s only", perChannel: 1, windowMs: 400, sendHeaders: false },
+  ])(
+    "delivers a 30-story burst under a rate limit ($label): all, in order, ≤ 10 per message, once",
+    async (limit) => {
+      const w = await world(["news"], limit);
+      const news = w.guild.channelId("news");
+      const { sink, sender } = pipeline(w, { hourlyCap: 100 });
+      sender.start();
+      // Shuffled within the offer: the sink orders by publication time.
+      const burst = stories(30).reverse();
+      await sink.accept(burst, FEED);
+      await until(() => embeds(w, news).length >= 30);
+      await sleep(300);
+      const titles = embeds(w, news).map((e) => e.title);
+      expect(titles).toEqual(stories(30).map((s) => s.title));
+      const messages = w.emu.messages(news);
+      for (const m of messages) {
+        expect(m.embeds.length).toBeLessThanOrEqual(10);
+        expect(m.allowed_mentions).toEqual({ parse: [] });
+      }
+      expect(messages.length).toBeLessThan(30);
+      expect(messages.length).toBeGreaterThanOrEqual(3);
+      // Nonces were unique per batch.
+      expect(new Set(messages.map((m) => m.nonce)).size).toBe(messages.length);
+      if (!limit.sendHeaders) expect(w.emu.rateLimitHits(news)).toBeGreaterThan(0);
+      const [climate] = w.subs.forGuild(w.guild.id);
+      expect(climate?.alertsSent).toBe(30);
+    },
+  );
+
+  it("a message Discord rejects (50035) is split to find the bad story, which alone is dropped", async () => {
+    const w = await world();
+    const news = w.guild.channelId("news");
+    const { sender, outbox } = pipeline(w);
+    const delivery = (n: number, title: string) => ({
+      storyId: story(n).id,
+      guildId: w.guild.id,
+      channelId: news,
+      topics: ["climate"],
+      embed: { ...buildAlertEmbed(story(n), { taxonomy, summary: "x" }), title },
+      title,
+    });
+    await outbox.enqueue([
+      delivery(1, "fine one"),
+      delivery(2, "x".repeat(300)), // over the 256 title limit
+      delivery(3, "fine three"),
+    ]);
+    sender.start();
+    await until(async () => (await outbox.channels()).length === 0);
+    expect(embeds(w, news).map((e) => e.title)).toEqual(["fine one", "fine three"]);
+    expect((await outbox.item(news, story(2).id))?.state).toBe("dropped");
+    expect((await outbox.item(news, story(3).id))?.state).toBe("sent");
+  });
+
+  it("disables a deleted channel's subscriptions; the other channel still gets its alerts", async () => {
+    const w = await world(["gone", "kept"]);
+    const gone = w.guild.channelId("gone");
+    const kept = w.guild.channelId("kept");
+    const { sink, sender, outbox } = pipeline(w);
+    w.emu.deleteChannel(gone);
+    sender.start();
+    await sink.accept(stories(3), FEED);
+    await until(() => embeds(w, kept).length >= 3);
+    await until(() =>
+      w.subs.forGuild(w.guild.id).some((s) => s.channelId === gone && s.status === "disabled"),
+    );
+    const disabled = w.subs.forGuild(w.guild.id).find((s) => s.channelId === gone);
+    expect(disabled?.statusReason).toBe("the channel was deleted");
+    await until(async () => !(await outbox.channels()).includes(gone));
+    expect(await outbox.record(gone)).toBeUndefined();
+    expect((await outbox.item(gone, "s0001"))?.state).toBe("dropped");
+    // The disabled channel no longer matches: new stories only go to the live one.
+    await sink.accept(stories(1, 10), FEED);
+    await until(() => embeds(w, kept).length >= 4);
+    expect(await outbox.item(gone, "s0010")).toBeUndefined();
+  });
+
+  it("pauses on missing permission, keeps the queue, and resumes once active again", async () => {
+    const w = await world();
+    const news = w.guild.channelId("news");
+    w.emu.setBotPermissions(news, PermissionFlagsBits.ViewChannel);
+    const { sink, sender, outbox } = pipeline(w);
+    sender.start();
+    await sink.accept(stories(3), FEED);
+    await until(() => w.subs.forGuild(w.guild.id)[0]?.status === "paused");
+    expect(w.subs.forGuild(w.guild.id)[0]?.statusReason).toContain("Send Messages");
+    const rec = await outbox.record(news);
+    expect([...(rec?.flight?.storyIds ?? []), ...(rec?.queue ?? [])]).toContain("s0001");
+    expect(embeds(w, news)).toHaveLength(0);
+
+    w.emu.setBotPermissions(
+      news,
+      PermissionFlagsBits.ViewChannel |
+        PermissionFlagsBits.SendMessages |
+        PermissionFlagsBits.EmbedLinks,
+    );
+    await w.subs.setChannelStatus(w.guild.id, news, "active");
+    sender.notify(news);
+    await until(() => embeds(w, news).length >= 3);
+    expect(embeds(w, news).map((e) => e.title)).toEqual(stories(3).map((s) => s.title));
+  });
+
+  it("loses nothing and duplicates nothing across a 3 s outage", async () => {
+    const w = await world();
+    const news = w.guild.channelId("news");
+    const { sink, sender } = pipeline(w);
+    w.emu.setOutage(true, { gateway: false });
+    sender.start();
+    await sink.accept(stories(12), FEED);
+    await sleep(3000);
+    expect(embeds(w, news)).toHaveLength(0);
+    w.emu.setOutage(false);
+    await until(() => embeds(w, news).length >= 12);
+    await sleep(500);
+    expect(embeds(w, news).map((e) => e.title)).toEqual(stories(12).map((s) => s.title));
+  });
+
+  it("a failure after Discord took the message is retried with the same nonce: no duplicate", async () => {
+    const w = await world();
+    const news = w.guild.channelId("news");
+    let failNext = true;
+    const flaky: ChannelPoster = {
+      async post(channelId, body, signal) {
+        const result = await w.poster.post(channelId, body, signal);
+        if (failNext) {
+          failNext = false;
+          throw new Error("socket hang up after the response");
+        }
+        return result;
+      },
+    };
+    const { sink, sender } = pipeline(w, {}, flaky);
+    sender.start();
+    await sink.accept(stories(4), FEED);
+    await until(() => !failNext && sender.idle);
+    await sleep(800);
+    expect(w.emu.messages(news)).toHaveLength(1);
+    expect(embeds(w, news)).toHaveLength(4);
+    // The retry was a real second request, answered with the first message.
+    const posts = w.emu.requests.filter((r) => r.method === "POST" && r.path.includes(news));
+    expect(posts.length).toBe(2);
+  });
+
+  it("a crash between send and mark: a fresh outbox + sender over the same storage resends nothing twice", async () => {
+    const w = await world();
+    const news = w.guild.channelId("news");
+    let posted = 0;
+    // Posts, then "dies": the process never learns the post worked.
+    const dying: ChannelPoster = {
+      async post(channelId, body: RESTPostAPIChannelMessageJSONBody, signal) {
+        await w.poster.post(channelId, body, signal);
+        posted++;
+        throw new Error("process killed");
+      },
+    };
+    const first = pipeline(w, { backoffBaseMs: 60_000, backoffMaxMs: 60_000 }, dying);
+    first.sender.start();
+    await first.sink.accept(stories(5), FEED);
+    await until(() => posted === 1);
+    await first.sender.stop();
+    const rec = await first.outbox.record(news);
+    expect(rec?.flight?.storyIds).toHaveLength(5);
+
+    const second = pipeline(w);
+    second.sender.start();
+    await until(async () => (await second.outbox.channels()).length === 0);
+    expect(w.emu.messages(news)).toHaveLength(1);
+    expect(embeds(w, news)).toHaveLength(5);
+    expect((await second.outbox.item(news, "s0003"))?.state).toBe("sent");
+    // Offered again by the poller after the restart: still once.
+    await second.sink.accept(stories(5), FEED);
+    await sleep(300);
+    expect(embeds(w, news)).toHaveLength(5);
+  });
+
+  it("past the hourly cap, the rest of the hour goes out as one roll-up", async () => {
+    const w = await world();
+    const news = w.guild.channelId("news");
+    // Start mid-hour so the test does not straddle an hour boundary.
+    const hour = 3_600_000;
+    w.clock.offset = Math.ceil(Date.now() / hour) * hour + hour / 2 - Date.now();
+    const { sink, sender, outbox } = pipeline(w, { hourlyCap: 3 });
+    sender.start();
+    await sink.accept(stories(8), FEED);
+    await until(() => embeds(w, news).length >= 3);
+    await sleep(400);
+    expect(embeds(w, news)).toHaveLength(3);
+    expect((await outbox.record(news))?.queue).toHaveLength(5);
+
+    w.clock.offset += hour;
+    sender.notify(news);
+    await until(() => w.emu.messages(news).length >= 2);
+    await sleep(300);
+    const messages = w.emu.messages(news);
+    expect(messages).toHaveLength(2);
+    const rollup = messages[1]?.embeds[0];
+    expect(rollup?.title).toContain("5 more stories");
+    for (const s of stories(5, 4)) expect(String(rollup?.description)).toContain(s.title);
+    expect(await outbox.channels()).toEqual([]);
+    expect(w.subs.forGuild(w.guild.id)[0]?.alertsSent).toBe(8);
+  });
+
+  it("accepting the same stories twice delivers them once", async () => {
+    const w = await world();
+    const news = w.guild.channelId("news");
+    const { sink, sender } = pipeline(w);
+    await sink.accept(stories(4), FEED);
+    await sink.accept(stories(4), FEED);
+    sender.start();
+    await until(() => embeds(w, news).length >= 4);
+    await sink.accept(stories(4), FEED);
+    await sleep(500);
+    expect(embeds(w, news)).toHaveLength(4);
+  });
+
+  it("drain hands back a batch that cannot finish; the next start resumes it with its nonce", async () => {
+    const w = await world();
+    const news = w.guild.channelId("news");
+    w.emu.setOutage(true, { gateway: false });
+    const first = pipeline(w, { backoffBaseMs: 60_000, backoffMaxMs: 60_000 });
+    first.sender.start();
+    await first.sink.accept(stories(2), FEED);
+    await until(async () => (await first.outbox.record(news))?.flight !== undefined);
+    const result = await first.sender.drain(200);
+    expect(result.finished).toBe(true);
+    const nonce = (await first.outbox.record(news))?.flight?.nonce;
+    expect(nonce).toBeDefined();
+    w.emu.setOutage(false);
+    const second = pipeline(w);
+    second.sender.start();
+    await until(() => embeds(w, news).length >= 2);
+    expect(w.emu.messages(news)[0]?.nonce).toBe(nonce);
+  });
+});
