@@ -1,8 +1,8 @@
 import type { Logger } from "pino";
-import { createClassifier, loadTaxonomy } from "./classify/index.js";
+import { createClassifier, loadTaxonomy, type Taxonomy } from "./classify/index.js";
 import type { EnvConfig } from "./config/env.js";
 import { createEnricher } from "./enrich/enricher.js";
-import type { Enricher } from "./enrich/types.js";
+import type { Enricher, TaggedStory } from "./enrich/types.js";
 import { Fetcher } from "./feeds/fetch.js";
 import type { FeedSource } from "./feeds/types.js";
 import { type AlertSink, type CycleReport, Poller } from "./ingest/poll.js";
@@ -27,22 +27,32 @@ export interface App {
   fetcher: Fetcher;
   poller: Poller;
   enricher: Enricher;
+  taxonomy: Taxonomy;
   /** One poll cycle over the feeds that are due; stories go to the sink. */
   cycle(feeds: FeedSource[]): Promise<CycleReport>;
   close(): Promise<void>;
 }
 
+/** What a sink may be built from: the opened store and the pipeline's parts. */
+export interface SinkParts {
+  storage: Storage;
+  stories: StoryStore;
+  taxonomy: Taxonomy;
+}
+
 export interface AppOptions {
   config: EnvConfig;
   log: Logger;
-  sink: AlertSink;
+  /** Built once storage is open, since a durable sink (Discord's outbox) lives in it. */
+  makeSink: (parts: SinkParts) => AlertSink;
+  onStored?: (stories: TaggedStory[]) => void;
   backlogAlerts?: number;
   now?: () => number;
 }
 
-export function createDefaultEnricher(): Enricher {
+export function createDefaultEnricher(taxonomy: Taxonomy = loadTaxonomy()): Enricher {
   return createEnricher({
-    classifier: createClassifier(loadTaxonomy()),
+    classifier: createClassifier(taxonomy),
     summarize,
     summaryBudget: ALERT_SUMMARY_CHARS,
   });
@@ -51,7 +61,8 @@ export function createDefaultEnricher(): Enricher {
 export async function createApp(options: AppOptions): Promise<App> {
   const { config, log } = options;
   const now = options.now ?? Date.now;
-  const enricher = createDefaultEnricher();
+  const taxonomy = loadTaxonomy();
+  const enricher = createDefaultEnricher(taxonomy);
   const storage = await openStorage(config.STORAGE_URL);
   const stories = new StoryStore(storage.kv, config.RETENTION_DAYS * 86_400_000, now);
   const states = new FeedStateStore(storage.kv);
@@ -64,7 +75,16 @@ export async function createApp(options: AppOptions): Promise<App> {
     policy: { allow: config.ALLOW_PRIVATE_FEED_HOSTS },
   });
   const poller = new Poller(
-    { fetcher, stories, states, enricher, sink: options.sink, log, now },
+    {
+      fetcher,
+      stories,
+      states,
+      enricher,
+      sink: options.makeSink({ storage, stories, taxonomy }),
+      log,
+      now,
+      onStored: options.onStored,
+    },
     {
       backlogAlerts: options.backlogAlerts ?? config.BACKLOG_ALERTS,
       maxItems: config.MAX_ITEMS_PER_FEED,
@@ -83,6 +103,7 @@ export async function createApp(options: AppOptions): Promise<App> {
     fetcher,
     poller,
     enricher,
+    taxonomy,
     async cycle(feeds) {
       const report = await poller.runCycle(feeds);
       const failed = report.outcomes.filter((o) => o.status === "failed").length;

@@ -44,7 +44,7 @@ async function runTerminal(config: EnvConfig, log: ReturnType<typeof createLogge
       ? config.BACKLOG_ALERTS
       : 1000;
   const sink = new TerminalSink();
-  const app = await createApp({ config, log, sink, backlogAlerts: backlog });
+  const app = await createApp({ config, log, makeSink: () => sink, backlogAlerts: backlog });
   process.stdout.write(
     [
       "ForeignDesk — terminal mode: no DISCORD_TOKEN is set, so alerts are printed here.",

@@ -40,6 +40,8 @@ export interface PollerDeps {
   random?: () => number;
   /** The feed parser; replaceable so tests can count parses. */
   parse?: typeof parseFeed;
+  /** Told about stories once they are stored (the search index listens here). */
+  onStored?: (stories: TaggedStory[]) => void;
 }
 
 export type PollStatus = "new" | "unchanged" | "not-modified" | "failed";
@@ -122,7 +124,13 @@ export class Poller {
       });
       state.maxAgeSec = result.maxAgeSec;
       if (result.status === "not-modified") {
-        await this.#succeeded(state, result.validators, startedAt);
+        // A 304 need not repeat the validators; keep the ones it confirmed (RFC 9110 §15.4.5).
+        const { etag, lastModified } = result.validators;
+        const kept = {
+          etag: etag ?? state.validators.etag,
+          lastModified: lastModified ?? state.validators.lastModified,
+        };
+        await this.#succeeded(state, kept, startedAt);
         return { feedId: feed.id, status: "not-modified", stored: 0, alerted: 0 };
       }
       const parsed = await (this.deps.parse ?? parseFeed)(result.text, this.options.maxItems);
@@ -154,6 +162,7 @@ export class Poller {
     const alerts = state.initialized ? tagged : newest(tagged, this.options.backlogAlerts);
     if (alerts.length > 0) await this.deps.sink.accept(alerts, feed);
     await this.deps.stories.put(tagged);
+    if (tagged.length > 0) this.deps.onStored?.(tagged);
     state.initialized = true;
     // Remember twice the feed's length: an item that drops out and comes back is still known
     // here, and anything older is caught by the story store.
