@@ -139,6 +139,8 @@ async function readCapped(
       size += chunk.length;
       if (size > maxBytes) {
         done(new FetchError(`feed is larger than ${maxBytes} bytes`, "too-large"));
+        // replay() may be waiting on the socket; end the body so the pipeline settles now.
+        discard(body);
         return;
       }
       chunks.push(chunk);
@@ -160,6 +162,10 @@ async function readCapped(
     else await pipeline(replay(), sink);
   } catch (error) {
     if (error instanceof FetchError) throw error;
+    // Only the decompressor's own errors (zlib Z_*, brotli ERR__*) mean a bad body; an abort or a
+    // socket error goes to fetch(), which tells a timeout from a network failure.
+    const code = (error as NodeJS.ErrnoException).code;
+    if (!inflate || typeof code !== "string" || !/^(Z_|ERR__|ERR_BROTLI)/.test(code)) throw error;
     throw new FetchError(
       `could not decompress the ${encoding} body: ${(error as Error).message}`,
       "network",

@@ -24,14 +24,23 @@ class TolerantParser extends Parser<Loose, Loose> {
   }
 }
 
-const parser = new TolerantParser({
+const PARSER_OPTIONS: Parser.ParserOptions<Loose, Loose> = {
   // `<rss>` without a version attribute is read as RSS 2.0, as browsers and aggregators do.
   defaultRSS: 2,
   customFields: {
     feed: ["language", "dc:language", "ttl", "sy:updatePeriod", "sy:updateFrequency"] as never[],
     item: ["dc:date", "published", "updated", "id", "dc:language", "description"] as never[],
   },
-});
+};
+
+/**
+ * A fresh parser per document: rss-parser reuses one xml2js parser, which after a successful parse
+ * never calls back on a document without a root element (`<?xml version="1.0"?>` alone); that
+ * parse hangs until a later, unrelated document resolves it with its own items.
+ */
+function parseOnce(xml: string): Promise<Parser.Output<Loose>> {
+  return new TolerantParser(PARSER_OPTIONS).parseString(xml);
+}
 
 /** xml2js hands back strings, `{ _: text, $: attrs }` objects, or arrays of those. */
 function textOf(value: unknown): string | undefined {
@@ -121,12 +130,12 @@ export function repairXml(xml: string): string {
 
 async function parseXml(xml: string): Promise<Parser.Output<Loose>> {
   try {
-    return await parser.parseString(xml);
+    return await parseOnce(xml);
   } catch (first) {
     const repaired = repairXml(xml);
     if (repaired === xml) throw first;
     try {
-      return await parser.parseString(repaired);
+      return await parseOnce(repaired);
     } catch {
       throw first; // the original error points at the original bytes
     }

@@ -12,6 +12,7 @@ import {
   nextDueAfterSuccess,
 } from "../schedule/due.js";
 import { type FeedState, type FeedStateStore, freshState } from "../store/feed-state.js";
+import { KeyedMutex } from "../store/mutex.js";
 import type { StoryStore } from "../store/stories.js";
 
 /** Where new stories go before they are stored: printing, or Discord's durable outbox. */
@@ -81,6 +82,9 @@ export class Poller {
   readonly #abort = new AbortController();
   readonly #now: () => number;
   readonly #random: () => number;
+  // Feeds polled side by side may carry the same new story: deciding what is new and storing it
+  // must not interleave, or both feeds alert it.
+  readonly #takeInLock = new KeyedMutex();
 
   constructor(
     private readonly deps: PollerDeps,
@@ -148,7 +152,7 @@ export class Poller {
       }
       throw error;
     }
-    return this.#takeIn(feed, state, stories, startedAt);
+    return this.#takeInLock.run("take-in", () => this.#takeIn(feed, state, stories, startedAt));
   }
 
   async #takeIn(
