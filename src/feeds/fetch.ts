@@ -39,6 +39,8 @@ export class FetchError extends Error {
 export interface Validators {
   etag?: string;
   lastModified?: string;
+  /** The URL that gave them (after redirects); they are only ever sent back to it. */
+  url?: string;
 }
 
 interface FetchMeta {
@@ -65,6 +67,8 @@ export interface FetcherOptions {
   maxRedirects: number;
   userAgent: string;
   policy: Omit<UrlPolicy, "allowFile">;
+  /** The clock for Retry-After dates; replaceable in tests. */
+  now?: () => number;
   /** DNS resolution; replaceable so tests can make a name resolve to a chosen address. */
   resolver?: Resolver;
 }
@@ -242,7 +246,10 @@ export class Fetcher {
         method: "GET",
         dispatcher: this.#agent,
         signal,
-        headers: this.#headers(req.validators, hop === 0),
+        headers: this.#headers(
+          req.validators,
+          url.href === (req.validators?.url ?? toUrl(req.url).href),
+        ),
       });
       const location = header(res.headers, "location");
       if (res.statusCode >= 300 && res.statusCode < 400 && res.statusCode !== 304 && location) {
@@ -259,15 +266,16 @@ export class Fetcher {
     }
   }
 
-  #headers(validators: Validators | undefined, firstHop: boolean): Record<string, string> {
+  #headers(validators: Validators | undefined, theirUrl: boolean): Record<string, string> {
     const headers: Record<string, string> = {
       "user-agent": this.options.userAgent,
       accept: ACCEPT,
       "accept-encoding": "gzip, deflate, br",
     };
-    // Validators belong to the URL they came from; send them on the first hop only.
-    if (firstHop && validators?.etag) headers["if-none-match"] = validators.etag;
-    if (firstHop && validators?.lastModified)
+    // Validators belong to the URL that gave them: a permanently redirected feed still gets its
+    // 304s, and an ETag from one host is never shown to another.
+    if (theirUrl && validators?.etag) headers["if-none-match"] = validators.etag;
+    if (theirUrl && validators?.lastModified)
       headers["if-modified-since"] = validators.lastModified;
     return headers;
   }
@@ -276,6 +284,7 @@ export class Fetcher {
     const meta: FetchMeta = {
       finalUrl: url.href,
       validators: {
+        url: url.href,
         etag: header(res.headers, "etag"),
         lastModified: header(res.headers, "last-modified"),
       },
@@ -287,7 +296,10 @@ export class Fetcher {
     }
     if (res.statusCode < 200 || res.statusCode >= 300) {
       discard(res.body);
-      const retryAfter = parseRetryAfter(header(res.headers, "retry-after"), Date.now());
+      const retryAfter = parseRetryAfter(
+        header(res.headers, "retry-after"),
+        (this.options.now ?? Date.now)(),
+      );
       const kind = res.statusCode === 404 || res.statusCode === 410 ? "not-found" : "http";
       throw new FetchError(`HTTP ${res.statusCode}`, kind, res.statusCode, retryAfter);
     }

@@ -131,6 +131,7 @@ export class Poller {
         // A 304 need not repeat the validators; keep the ones it confirmed (RFC 9110 §15.4.5).
         const { etag, lastModified } = result.validators;
         const kept = {
+          url: result.validators.url ?? state.validators.url,
           etag: etag ?? state.validators.etag,
           lastModified: lastModified ?? state.validators.lastModified,
         };

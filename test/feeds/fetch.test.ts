@@ -625,6 +625,7 @@ describe("the Poller against the server", () => {
       expect(first).toMatchObject({ status: "new", stored: 2 });
       expect(h.parses()).toBe(1);
       expect((await h.states.get("cond"))?.validators).toEqual({
+        url: server.url("/cond"),
         etag: '"rev-7"',
         lastModified: LAST_MODIFIED,
       });
