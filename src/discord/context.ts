@@ -2,7 +2,9 @@ import type { Logger } from "pino";
 import type { Classifier, Taxonomy } from "../classify/index.js";
 import type { EnvConfig } from "../config/env.js";
 import type { Fetcher } from "../feeds/fetch.js";
+import type { GuildFeedStore } from "../feeds/guild-feeds.js";
 import type { FeedSource } from "../feeds/types.js";
+import type { StoryIndex } from "../search/index.js";
 import type { FeedStateStore } from "../store/feed-state.js";
 import type { StoryStore } from "../store/stories.js";
 import type { SubscriptionStore } from "../subscriptions/store.js";
@@ -21,5 +23,9 @@ export interface BotContext {
   fetcher: Fetcher;
   /** The operator's feeds (from FEEDS_FILE). Guild feeds are kept by the guild feed store. */
   operatorFeeds: FeedSource[];
+  /** Feeds servers added with /feeds; the poller reads `guildFeeds.allFeeds()`. */
+  guildFeeds: GuildFeedStore;
+  /** In-memory full-text index of stored stories; the pipeline calls `search.add()` after storing. */
+  search: StoryIndex;
   now: () => number;
 }

@@ -1,0 +1,54 @@
+import {
+  type ChatInputCommandInteraction,
+  InteractionContextType,
+  SlashCommandBuilder,
+} from "discord.js";
+import { buildDigest } from "../src/digest/digest.js";
+import { digestMessage } from "../src/digest/format.js";
+import type { SlashCommand } from "../src/discord/command.js";
+import type { BotContext } from "../src/discord/context.js";
+import { requireTopic } from "../src/discord/format.js";
+import { answerInTime } from "../src/discord/interactions.js";
+import { topicChoices } from "../src/search/topics.js";
+
+/** Reports read per digest: enough for a busy day on every topic, bounded for the 3 s budget. */
+const MAX_REPORTS = 500;
+
+async function execute(interaction: ChatInputCommandInteraction, ctx: BotContext): Promise<void> {
+  const typed = interaction.options.getString("topic");
+  const topic = typed ? requireTopic(ctx.taxonomy, typed) : undefined;
+  const hours = interaction.options.getInteger("hours") ?? 24;
+  await answerInTime(interaction, false, async () => {
+    const since = ctx.now() - hours * 3600_000;
+    const stories = await ctx.stories.latest({ topic: topic?.id, since, limit: MAX_REPORTS });
+    const groups = buildDigest(stories, { topic: topic?.id });
+    return digestMessage(groups, ctx.taxonomy, { topic: topic?.id, hours });
+  });
+}
+
+const command: SlashCommand = {
+  data: new SlashCommandBuilder()
+    .setName("digest")
+    .setDescription("The period's top stories, duplicates from several outlets merged")
+    .setContexts(InteractionContextType.Guild)
+    .addStringOption((o) =>
+      o
+        .setName("topic")
+        .setDescription("Only this topic (default: all)")
+        .setAutocomplete(true)
+        .setMaxLength(100),
+    )
+    .addIntegerOption((o) =>
+      o
+        .setName("hours")
+        .setDescription("How far back (1–168 hours, default 24)")
+        .setMinValue(1)
+        .setMaxValue(168),
+    ),
+  execute,
+  async autocomplete(interaction, ctx) {
+    await interaction.respond(topicChoices(ctx.taxonomy, interaction.options.getFocused()));
+  },
+};
+
+export default command;

@@ -1,0 +1,262 @@
+/**
+ * Text and embed helpers for command replies. Everything that came from a feed (titles, summaries,
+ * outlet names, error strings) is untrusted: it is escaped before it reaches a message, and every
+ * Discord limit is enforced here so that a reply never fails with 50035 Invalid Form Body.
+ */
+import { type APIEmbed, escapeMarkdown, MessageFlags } from "discord.js";
+import type { Taxonomy, TopicDef } from "../classify/index.js";
+import type { TaggedStory } from "../enrich/types.js";
+import { resolveTopic } from "../search/topics.js";
+import { UserError } from "./command.js";
+
+/** Discord's message and embed limits (Message resource → Embed limits). */
+export const LIMITS = {
+  content: 2000,
+  embedTitle: 256,
+  embedDescription: 4096,
+  embedFields: 25,
+  fieldName: 256,
+  fieldValue: 1024,
+  footer: 2048,
+  authorName: 256,
+  /** Summed over every embed of one message. */
+  embedsTotal: 6000,
+  embedsPerMessage: 10,
+  url: 2048,
+} as const;
+
+/** Options every reply carries: nothing a feed or a user typed may ping anyone. */
+export const NO_MENTIONS = { parse: [] } as { parse: [] };
+export const EPHEMERAL = MessageFlags.Ephemeral;
+
+export const ELLIPSIS = "…";
+const ZWSP = "\u200B";
+const graphemes = new Intl.Segmenter("en", { granularity: "grapheme" });
+
+/**
+ * Cuts `text` to at most `max` UTF-16 code units (never fewer than Discord's own count), at a
+ * grapheme boundary, ending in "…" when it cut: a flag or an accented letter stays whole.
+ */
+export function truncate(text: string, max: number): string {
+  if (text.length <= max) return text;
+  if (max < ELLIPSIS.length) return "";
+  const room = max - ELLIPSIS.length;
+  // Boundaries before `room` do not depend on text far beyond it; do not segment megabytes.
+  const head = text.slice(0, room + 32);
+  let end = 0;
+  for (const { index, segment } of graphemes.segment(head)) {
+    if (index + segment.length > room) break;
+    end = index + segment.length;
+  }
+  return `${text.slice(0, end).trimEnd()}${ELLIPSIS}`;
+}
+
+const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
+/** C0/C1 controls except newline, and bidi overrides that could disguise a line. */
+const CONTROLS = /[\u0000-\u0009\u000B-\u001F\u007F-\u009F\u202A-\u202E\u2066-\u2069\uFEFF]/g;
+
+/**
+ * Makes untrusted text inert in Markdown: formatting, masked links, headings and lists are
+ * escaped, and mention syntax (`@everyone`, `<@id>`, `<#id>`, `</cmd:id>`) is broken with a
+ * zero-width space so it does not even *look* like a mention.
+ */
+export function escapeText(text: string, singleLine = false): string {
+  let out = text.replace(LONE_SURROGATE, "\uFFFD").replace(CONTROLS, " ");
+  out = singleLine ? out.replace(/\s+/g, " ") : out.replace(/\n{3,}/g, "\n\n");
+  out = escapeMarkdown(out.trim(), {
+    heading: true,
+    bulletedList: true,
+    numberedList: true,
+    maskedLink: true,
+  });
+  return out.replace(/@(everyone|here)/gi, `@${ZWSP}$1`).replace(/<([@#/:])/g, `<${ZWSP}$1`);
+}
+
+/** Escapes, then cuts: cutting after escaping means no escape is ever split from its character. */
+export function safeText(text: string, max: number, singleLine = false): string {
+  return truncate(escapeText(text, singleLine), max);
+}
+
+/** A Discord timestamp that every reader sees in their own time zone ("3 hours ago"). */
+export function relativeTime(ms: number): string {
+  return `<t:${Math.floor(ms / 1000)}:R>`;
+}
+
+export function channelMention(channelId: string): string {
+  return `<#${channelId}>`;
+}
+
+/** Only http(s) URLs within Discord's length limit may be an embed's url. */
+export function safeUrl(url: string | undefined): string | undefined {
+  if (!url || url.length > LIMITS.url) return undefined;
+  return /^https?:\/\//i.test(url) && URL.canParse(url) ? url : undefined;
+}
+
+export function topicById(taxonomy: Taxonomy, id: string): TopicDef | undefined {
+  return taxonomy.topics.find((t) => t.id === id);
+}
+
+/** "🌍 Climate & environment" — the way topics are named in every reply. */
+export function topicName(taxonomy: Taxonomy, id: string): string {
+  const topic = topicById(taxonomy, id);
+  return topic ? `${topic.emoji} ${topic.label}` : id;
+}
+
+/** What a story embed needs: a stored story or a search index entry both qualify. */
+export type StoryView = Pick<
+  TaggedStory,
+  "title" | "url" | "feedName" | "publishedAt" | "summary"
+> & {
+  topics: ReadonlyArray<{ id: string; score: number }>;
+  text?: string;
+};
+
+/** The topic an option names; a UserError listing the valid ones when it names none. */
+export function requireTopic(taxonomy: Taxonomy, typed: string): TopicDef {
+  const topic = resolveTopic(taxonomy, typed);
+  if (topic) return topic;
+  const valid = taxonomy.topics.map((t) => `${t.emoji} ${t.label} (\`${t.id}\`)`).join(", ");
+  throw new UserError(`There is no topic "${safeText(typed, 60, true)}". Choose one of: ${valid}.`);
+}
+
+export interface StoryEmbedOptions {
+  /** The topic the reader asked for: decides the colour; otherwise the story's best topic. */
+  topic?: string;
+  /** Characters of summary to show. */
+  summaryChars?: number;
+  /** A line under the summary, already safe (e.g. "also reported by: …"). */
+  extra?: string;
+}
+
+/** A story as an embed: linked title, summary, outlet, time, topics. */
+export function storyEmbed(
+  story: StoryView,
+  taxonomy: Taxonomy,
+  options: StoryEmbedOptions = {},
+): APIEmbed {
+  const colourTopic = topicById(taxonomy, options.topic ?? story.topics[0]?.id ?? "");
+  const summary = story.summary?.trim() || (story.text ?? "").slice(0, 600);
+  const parts = [safeText(summary, options.summaryChars ?? 500)];
+  if (options.extra) parts.push(options.extra);
+  const tags = story.topics
+    .slice(0, 3)
+    .map((t) => topicName(taxonomy, t.id))
+    .join(" · ");
+  const published = Date.parse(story.publishedAt);
+  const embed: APIEmbed = {
+    title: safeText(story.title || "(untitled)", LIMITS.embedTitle, true),
+    description: truncate(parts.filter(Boolean).join("\n\n"), LIMITS.embedDescription),
+    fields: [
+      { name: "Source", value: safeText(story.feedName || "unknown", 200, true), inline: true },
+      {
+        name: "Published",
+        value: Number.isFinite(published) ? relativeTime(published) : "unknown",
+        inline: true,
+      },
+    ],
+  };
+  if (tags) embed.footer = { text: truncate(tags, LIMITS.footer) };
+  const url = safeUrl(story.url);
+  if (url) embed.url = url;
+  if (colourTopic) embed.color = colourTopic.color;
+  return embed;
+}
+
+/** Characters of an embed as Discord counts them toward the 6,000 total. */
+export function embedLength(embed: APIEmbed): number {
+  let n = (embed.title?.length ?? 0) + (embed.description?.length ?? 0);
+  n += (embed.footer?.text.length ?? 0) + (embed.author?.name.length ?? 0);
+  for (const f of embed.fields ?? []) n += f.name.length + f.value.length;
+  return n;
+}
+
+/**
+ * Makes a list of embeds fit one message: at most 10, at most 6,000 characters together.
+ * Descriptions are shortened first (they carry the least essential text); embeds that still do
+ * not fit are dropped from the end, and the number dropped is returned so callers can say so.
+ */
+export function fitEmbeds(
+  embeds: APIEmbed[],
+  total: number = LIMITS.embedsTotal,
+): { embeds: APIEmbed[]; dropped: number } {
+  const kept = embeds.slice(0, LIMITS.embedsPerMessage).map((e) => ({ ...e }));
+  let dropped = embeds.length - kept.length;
+  const size = () => kept.reduce((n, e) => n + embedLength(e), 0);
+  let over = size() - total;
+  if (over > 0) {
+    // Share the cut over every description in proportion to its length, keeping 80 chars each.
+    const cuttable = kept.reduce((n, e) => n + Math.max(0, (e.description?.length ?? 0) - 80), 0);
+    for (const e of kept) {
+      const len = e.description?.length ?? 0;
+      if (!e.description || len <= 80 || cuttable === 0) continue;
+      const cut = Math.ceil(((len - 80) / cuttable) * over);
+      e.description = truncate(e.description, Math.max(80, len - cut));
+    }
+    over = size() - total;
+  }
+  while (over > 0 && kept.length > 0) {
+    kept.pop();
+    dropped++;
+    over = size() - total;
+  }
+  return { embeds: kept, dropped };
+}
+
+/**
+ * Splits lines into embed descriptions within the per-embed and per-message limits. Lines that
+ * do not fit are counted so the reply can say "…and N more".
+ */
+export function linesToDescriptions(
+  lines: string[],
+  options: { perEmbed?: number; total?: number; maxEmbeds?: number } = {},
+): { descriptions: string[]; omitted: number } {
+  const perEmbed = options.perEmbed ?? LIMITS.embedDescription;
+  const maxEmbeds = options.maxEmbeds ?? LIMITS.embedsPerMessage;
+  const budget = options.total ?? LIMITS.embedsTotal;
+  const descriptions: string[] = [];
+  let current = "";
+  let used = 0;
+  for (const [i, raw] of lines.entries()) {
+    const line = truncate(raw, perEmbed);
+    const joined = current ? `${current}\n${line}` : line;
+    if (joined.length <= perEmbed && used + joined.length - current.length <= budget) {
+      used += joined.length - current.length;
+      current = joined;
+      continue;
+    }
+    if (current) descriptions.push(current);
+    current = "";
+    if (descriptions.length >= maxEmbeds || used + line.length > budget) {
+      return { descriptions, omitted: lines.length - i };
+    }
+    current = line;
+    used += line.length;
+  }
+  if (current) descriptions.push(current);
+  return { descriptions, omitted: 0 };
+}
+
+/** "a, b and c" */
+export function listInWords(items: string[]): string {
+  if (items.length <= 1) return items.join("");
+  return `${items.slice(0, -1).join(", ")} and ${items.at(-1)}`;
+}
+
+/** Whole lines up to `max` characters, then "…and N more" (for embed field values). */
+export function joinLines(lines: string[], max: number = LIMITS.fieldValue): string {
+  const kept: string[] = [];
+  let used = 0;
+  for (const [i, line] of lines.entries()) {
+    const more = `…and ${lines.length - i} more`;
+    const room = max - used - (kept.length > 0 ? 1 : 0);
+    const reserve = i < lines.length - 1 ? more.length + 1 : 0;
+    if (line.length + reserve > room) {
+      if (kept.length === 0) return truncate(line, max);
+      kept.push(more);
+      break;
+    }
+    kept.push(line);
+    used += line.length + (kept.length > 1 ? 1 : 0);
+  }
+  return kept.join("\n");
+}

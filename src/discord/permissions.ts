@@ -1,0 +1,63 @@
+import {
+  type ChatInputCommandInteraction,
+  type Guild,
+  type GuildBasedChannel,
+  type GuildMember,
+  PermissionFlagsBits,
+} from "discord.js";
+import { UserError } from "./command.js";
+import { channelMention, listInWords } from "./format.js";
+
+export const MANAGE_GUILD_REFUSAL =
+  "You need the Manage Server permission to change ForeignDesk's set-up.";
+
+/**
+ * Set-up commands also carry `default_member_permissions = ManageGuild`, so Discord hides them
+ * from other members; this check still runs because server admins can override that default
+ * per role or channel in the Integrations settings.
+ */
+export function requireManageGuild(interaction: ChatInputCommandInteraction): void {
+  if (!interaction.memberPermissions?.has(PermissionFlagsBits.ManageGuild)) {
+    throw new UserError(MANAGE_GUILD_REFUSAL);
+  }
+}
+
+/** What the bot needs in a channel to post alerts, in the words Discord's settings use. */
+const NEEDED: ReadonlyArray<[bigint, string]> = [
+  [PermissionFlagsBits.ViewChannel, "View Channel"],
+  [PermissionFlagsBits.SendMessages, "Send Messages"],
+  [PermissionFlagsBits.EmbedLinks, "Embed Links"],
+];
+
+/** The permissions the bot lacks in `channel` to post alerts there; empty when it may. */
+export function missingChannelPermissions(
+  channel: GuildBasedChannel,
+  botMember: GuildMember,
+): string[] {
+  const perms = channel.permissionsFor(botMember);
+  // Unknown permissions (the channel or member not cached) count as missing: better to ask the
+  // admin to check than to promise alerts that will never arrive.
+  if (!perms) return NEEDED.map(([, name]) => name);
+  return NEEDED.filter(([bit]) => !perms.has(bit, true)).map(([, name]) => name);
+}
+
+/** One sentence saying what is missing where, and how to fix it. */
+export function describeMissing(channelId: string, missing: string[]): string {
+  const noun = missing.length === 1 ? "permission" : "permissions";
+  return `ForeignDesk cannot post alerts in ${channelMention(channelId)}: it is missing the ${listInWords(missing)} ${noun} there. Grant them to ForeignDesk's role in that channel's settings, then try again.`;
+}
+
+/**
+ * The server a command runs in, from the cache the Guilds intent keeps. Commands are registered
+ * for guild contexts only, so this fails only if Discord sends one from elsewhere anyway.
+ */
+export function requireGuild(interaction: ChatInputCommandInteraction): Guild {
+  const guild = interaction.guild;
+  if (!guild) throw new UserError("ForeignDesk's commands work inside a server only.");
+  return guild;
+}
+
+/** The bot's own member in a server, fetched if the cache does not have it. */
+export async function botMember(guild: Guild): Promise<GuildMember> {
+  return guild.members.me ?? (await guild.members.fetchMe());
+}
