@@ -90,7 +90,7 @@ export async function createApp(options: AppOptions): Promise<App> {
       maxItems: config.MAX_ITEMS_PER_FEED,
       concurrency: config.FETCH_CONCURRENCY,
       perHost: config.FETCH_PER_HOST,
-      due: DEFAULT_DUE_POLICY,
+      due: { ...DEFAULT_DUE_POLICY, minIntervalMs: config.FEED_MIN_INTERVAL_SEC * 1000 },
     },
   );
   let lastSweep = 0;

@@ -3,6 +3,7 @@ import { createApp } from "./app.js";
 import { ConfigError, type EnvConfig, loadEnvConfig } from "./config/env.js";
 import { loadFeedsFile } from "./config/feeds.js";
 import { TerminalSink } from "./deliver/terminal.js";
+import { startDiscordBot } from "./discord/run.js";
 import { createLogger } from "./log.js";
 import { startSchedule } from "./schedule/cron.js";
 import { StorageError } from "./store/open.js";
@@ -26,11 +27,35 @@ async function main(): Promise<void> {
   }
   const log = createLogger({ level: config.LOG_LEVEL, format: config.LOG_FORMAT });
   if (config.DISCORD_TOKEN) {
-    fail(
-      "Discord mode is not built yet (see issue 4); unset DISCORD_TOKEN to run in terminal mode.",
-    );
+    const bot = await startDiscordBot(config, log);
+    stopOnSignals(log, () => bot.stop());
+    return;
   }
   await runTerminal(config, log);
+}
+
+/** SIGINT/SIGTERM: finish or hand back in-flight work and close the store, within the grace time. */
+function stopOnSignals(log: ReturnType<typeof createLogger>, stop: () => Promise<void>): void {
+  let stopping = false;
+  const onSignal = (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    log.info({ signal }, "shutting down");
+    const timer = setTimeout(() => {
+      log.error("shutdown took too long; exiting");
+      process.exit(1);
+    }, SHUTDOWN_GRACE_MS);
+    timer.unref();
+    stop().then(
+      () => process.exit(0),
+      (err: unknown) => {
+        log.error({ err }, "shutdown failed");
+        process.exit(1);
+      },
+    );
+  };
+  process.on("SIGINT", () => onSignal("SIGINT"));
+  process.on("SIGTERM", () => onSignal("SIGTERM"));
 }
 
 async function runTerminal(config: EnvConfig, log: ReturnType<typeof createLogger>): Promise<void> {
@@ -70,23 +95,11 @@ async function runTerminal(config: EnvConfig, log: ReturnType<typeof createLogge
     },
     log,
   );
-  let stopping = false;
-  const stop = async (signal: string) => {
-    if (stopping) return;
-    stopping = true;
-    log.info({ signal }, "shutting down");
-    const timer = setTimeout(() => {
-      log.error("shutdown took too long; exiting");
-      process.exit(1);
-    }, SHUTDOWN_GRACE_MS);
-    timer.unref();
+  stopOnSignals(log, async () => {
     app.poller.stop();
     await schedule.stop();
     await app.close();
-    process.exit(0);
-  };
-  process.on("SIGINT", () => void stop("SIGINT"));
-  process.on("SIGTERM", () => void stop("SIGTERM"));
+  });
 }
 
 process.on("unhandledRejection", (reason) => {

@@ -1,0 +1,141 @@
+import { Events } from "discord.js";
+import type { Logger } from "pino";
+import { createApp } from "../app.js";
+import { createClassifier } from "../classify/index.js";
+import type { EnvConfig } from "../config/env.js";
+import { loadFeedsFile } from "../config/feeds.js";
+import { DiscordSink } from "../deliver/discord-sink.js";
+import { Outbox } from "../deliver/outbox.js";
+import { DiscordJsPoster } from "../deliver/poster.js";
+import { DeliverySender } from "../deliver/sender.js";
+import { GuildFeedStore, mergeFeeds } from "../feeds/guild-feeds.js";
+import { startSchedule } from "../schedule/cron.js";
+import { StoryIndex } from "../search/index.js";
+import { SubscriptionStore } from "../subscriptions/store.js";
+import { summarize } from "../summarize/index.js";
+import { createDiscordClient } from "./client.js";
+import { commandDefinitions, loadCommands, syncCommands } from "./commands.js";
+import type { BotContext } from "./context.js";
+import { createInteractionHandler } from "./interactions.js";
+
+export interface RunningBot {
+  stop(): Promise<void>;
+}
+
+const DRAIN_MS = 7_000;
+
+/**
+ * The bot connected to Discord: the same pipeline as terminal mode, with alerts going through the
+ * durable outbox to subscribed channels, and slash commands answered.
+ */
+export async function startDiscordBot(config: EnvConfig, log: Logger): Promise<RunningBot> {
+  const token = config.DISCORD_TOKEN;
+  if (!token) throw new Error("DISCORD_TOKEN is not set");
+  const operatorFeeds = await loadFeedsFile(config.FEEDS_FILE);
+  const commands = await loadCommands();
+  const client = createDiscordClient({ apiUrl: config.DISCORD_API_URL });
+  const retentionMs = config.RETENTION_DAYS * 86_400_000;
+
+  let search: StoryIndex | undefined;
+  let parts:
+    | { subscriptions: SubscriptionStore; outbox: Outbox; sender: DeliverySender }
+    | undefined;
+  const app = await createApp({
+    config,
+    log,
+    makeSink: ({ storage, taxonomy }) => {
+      const subscriptions = new SubscriptionStore(storage.kv);
+      const outbox = new Outbox(storage.kv, { retentionMs });
+      const poster = new DiscordJsPoster(client.rest, { client });
+      const sender = new DeliverySender(
+        { outbox, subscriptions, poster, taxonomy, log },
+        { hourlyCap: config.ALERTS_PER_CHANNEL_HOUR },
+      );
+      parts = { subscriptions, outbox, sender };
+      return new DiscordSink({ outbox, subscriptions, sender, taxonomy, summarize, log });
+    },
+    onStored: (stories) => search?.add(stories),
+  });
+  if (!parts) throw new Error("the Discord sink was not built");
+  const { subscriptions, sender } = parts;
+  await subscriptions.load();
+  const guildFeeds = new GuildFeedStore(app.storage.kv);
+  await guildFeeds.load();
+  search = await StoryIndex.fromStore(app.stories, { retentionMs });
+
+  const ctx: BotContext = {
+    config,
+    log,
+    taxonomy: app.taxonomy,
+    classifier: createClassifier(app.taxonomy),
+    summarize,
+    stories: app.stories,
+    states: app.states,
+    subscriptions,
+    fetcher: app.fetcher,
+    operatorFeeds,
+    guildFeeds,
+    search,
+    now: Date.now,
+  };
+
+  client.on(Events.InteractionCreate, createInteractionHandler(commands, ctx));
+  client.on(Events.GuildDelete, (guild) => {
+    // The bot was removed from the server (an outage shows as GuildUnavailable instead).
+    void Promise.all([subscriptions.removeGuild(guild.id), guildFeeds.removeGuild(guild.id)])
+      .then(() => log.info({ guildId: guild.id }, "left a server; its data was removed"))
+      .catch((err: unknown) =>
+        log.error({ err, guildId: guild.id }, "could not remove a server's data"),
+      );
+  });
+  client.on(Events.ChannelDelete, (channel) => {
+    if (!("guildId" in channel) || !channel.guildId) return;
+    void subscriptions
+      .setChannelStatus(channel.guildId, channel.id, "disabled", "the channel was deleted")
+      .catch((err: unknown) =>
+        log.error({ err, channelId: channel.id }, "could not disable subscriptions"),
+      );
+  });
+  client.on(Events.Error, (err) => log.error({ err }, "discord client error"));
+  client.on(Events.Warn, (message) => log.warn({ message }, "discord client warning"));
+
+  let schedule: ReturnType<typeof startSchedule> | undefined;
+  const ready = new Promise<void>((resolve, reject) => {
+    client.once(Events.ClientReady, (c) => {
+      log.info({ user: c.user.tag, guilds: c.guilds.cache.size }, "connected to Discord");
+      void (async () => {
+        const wrote = await syncCommands(
+          c.rest,
+          c.application.id,
+          commandDefinitions(commands),
+          config.DISCORD_GUILD_ID,
+        );
+        log.info(
+          { updated: wrote, guildId: config.DISCORD_GUILD_ID ?? null },
+          "slash commands in place",
+        );
+        sender.start();
+        schedule = startSchedule(
+          config.POLL_SCHEDULE,
+          async () => {
+            await app.cycle(mergeFeeds(operatorFeeds, guildFeeds.allFeeds()));
+          },
+          log,
+        );
+      })().then(resolve, reject);
+    });
+  });
+  await client.login(token);
+  await ready;
+
+  return {
+    async stop() {
+      app.poller.stop();
+      await schedule?.stop();
+      const drained = await sender.drain(DRAIN_MS);
+      log.info({ ...drained }, "deliveries drained");
+      await client.destroy();
+      await app.close();
+    },
+  };
+}
