@@ -1,6 +1,5 @@
-import { isBoilerplate, stripDateline } from "./boilerplate.js";
-import { centrality, containsTerm, contentWords, overlap } from "./rank.js";
-import { splitSentences } from "./sentences.js";
+import { prepareSentences } from "./prepare.js";
+import { compileTerms, contentWords, overlap, scoreSentences } from "./rank.js";
 import { truncateAtWord } from "./truncate.js";
 
 export { splitSentences } from "./sentences.js";
@@ -9,8 +8,9 @@ export interface SummaryInput {
   title: string;
   /** Plain text (HTML already stripped), paragraphs separated by newlines. */
   text: string;
+  /** ISO 639-1 hint ("en", "de", "fr", …) for sentence splitting and abbreviations. */
   language?: string;
-  /** Maximum length of the result in UTF-16 code units. */
+  /** Maximum length of the result in UTF-16 code units (hence also in graphemes). */
   budget: number;
   /** Terms that earned the story its topics: sentences with them rank higher. */
   boostTerms?: string[];
@@ -18,84 +18,74 @@ export interface SummaryInput {
   focusTerms?: string[];
 }
 
-// Only the start of a long text is ranked: news puts what matters first, and the cap keeps a
-// 1 MB "article" as cheap as a long one.
-const MAX_CHARS = 50_000;
-const MAX_SENTENCES = 200;
-const LEAD_WEIGHT = 0.2;
-const TITLE_WEIGHT = 0.4;
-const BOOST_WEIGHT = 0.5;
-const FOCUS_WEIGHT = 1;
+// Roughly one sentence per 160 characters of budget, but at least three: an alert (~500) gets
+// its 2–3 sentences, a full embed (4,096) a couple of dozen.
+const CHARS_PER_SENTENCE = 160;
+const MIN_SENTENCES = 3;
+// Two sentences sharing this much of their vocabulary say the same thing; show one.
+const REDUNDANT = 0.8;
+// A sentence worth less than this share of the best one is a side note: leaving budget unused
+// beats padding a focused alert with "Both sides agreed to remain in contact."
+const MIN_RELATIVE_SCORE = 0.3;
 
-interface Candidate {
-  index: number;
-  text: string;
-  score: number;
-}
-
-function cleanSentences(text: string, language: string | undefined): string[] {
-  const capped = text.length > MAX_CHARS ? text.slice(0, MAX_CHARS) : text;
-  return splitSentences(capped, language)
-    .slice(0, MAX_SENTENCES)
-    .map((s) => stripDateline(s).replace(/\s+/g, " ").trim())
-    .filter((s) => s.length > 0 && !isBoilerplate(s));
-}
-
-function share(lower: string, terms: string[] | undefined): number {
-  if (!terms || terms.length === 0) return 0;
-  const hits = terms.filter((t) => containsTerm(lower, t)).length;
-  return Math.min(1, hits / Math.min(terms.length, 2));
-}
-
-function rank(sentences: string[], input: SummaryInput): Candidate[] {
-  const words = sentences.map(contentWords);
-  const central = centrality(words);
-  const titleWords = contentWords(input.title);
-  return sentences.map((text, index) => {
-    const lower = text.toLowerCase();
-    const own = words[index] ?? [];
-    // The headline says what the story is about; sentences that share its words carry it.
-    const titleShare = titleWords.length
-      ? titleWords.filter((w) => own.includes(w)).length / titleWords.length
-      : 0;
-    let score = (central[index] ?? 0) + LEAD_WEIGHT / (1 + index) + TITLE_WEIGHT * titleShare;
-    score += BOOST_WEIGHT * share(lower, input.boostTerms);
-    score += FOCUS_WEIGHT * share(lower, input.focusTerms);
-    // A first sentence that only restates the headline tells the reader nothing new.
-    if (overlap(own, titleWords) > 0.8 && own.length <= titleWords.length + 2) {
-      score -= 1;
-    }
-    return { index, text, score };
-  });
+function normaliseBudget(budget: number): number {
+  // NaN and negative budgets from a misconfiguration must not turn into "no limit".
+  if (typeof budget !== "number" || Number.isNaN(budget) || budget <= 0) return 0;
+  return Math.floor(budget);
 }
 
 /**
  * An extractive summary: the sentences that best carry the story (centrality, lead position,
- * topic evidence, and the reader's topic when given), in their original order, within the budget.
- * Never longer than the budget and never ending in half a word.
+ * headline words, topic evidence, and the reader's topic when given), in their original order,
+ * joined by a space. Never longer than the budget, never ending in half a word or grapheme.
+ * Deterministic: same input, same output.
  */
 export function summarize(input: SummaryInput): string {
-  const budget = Math.max(0, Math.floor(input.budget));
+  const budget = normaliseBudget(input.budget);
   if (budget === 0) return "";
-  const sentences = cleanSentences(input.text ?? "", input.language);
+  const title = typeof input.title === "string" ? input.title : "";
+  const text = typeof input.text === "string" ? input.text : "";
+  const { sentences, words } = prepareSentences(title, text, input.language);
   if (sentences.length === 0) return "";
+  // A teaser that fits is the summary: choosing among its sentences could only lose some.
   const whole = sentences.join(" ");
-  // A teaser that fits is the summary; choosing among two sentences would only lose one.
-  if (whole.length <= budget && !input.focusTerms?.length) return whole;
-  const ranked = rank(sentences, input).sort((a, b) => b.score - a.score || a.index - b.index);
-  const limit = Math.max(3, Math.floor(budget / 180));
-  const chosen: Candidate[] = [];
+  if (whole.length <= budget) return whole;
+
+  const scores = scoreSentences(sentences, words, {
+    titleWords: contentWords(title),
+    boost: compileTerms(input.boostTerms),
+    focus: compileTerms(input.focusTerms),
+  });
+  const score = (i: number) => scores[i] ?? 0;
+  const order = sentences.map((_, i) => i).sort((a, b) => score(b) - score(a) || a - b);
+
+  const limit = Math.max(MIN_SENTENCES, Math.floor(budget / CHARS_PER_SENTENCE));
+  const floor = score(order[0] ?? 0) * MIN_RELATIVE_SCORE;
+  const chosen: number[] = [];
   let used = 0;
-  for (const candidate of ranked) {
-    if (chosen.length >= limit) break;
-    const cost = candidate.text.length + (chosen.length > 0 ? 1 : 0);
-    if (used + cost > budget) continue;
-    chosen.push(candidate);
-    used += cost;
+  let chosenScore = 0;
+  for (const i of order) {
+    if (chosen.length >= limit || score(i) < floor) break;
+    const length = (sentences[i] ?? "").length + (chosen.length > 0 ? 1 : 0);
+    if (used + length > budget) continue;
+    const own = words[i] ?? [];
+    if (chosen.some((j) => overlap(own, words[j] ?? []) >= REDUNDANT)) continue;
+    chosen.push(i);
+    used += length;
+    chosenScore += score(i);
   }
-  if (chosen.length === 0) return truncateAtWord((ranked[0] as Candidate).text, budget);
+
+  // When the best sentence does not fit and what does fit is worth less, the reader gets the
+  // best sentence cut at a word rather than the side notes.
+  const best = order[0] ?? 0;
+  if (!chosen.includes(best) && chosenScore < score(best)) {
+    for (const i of order) {
+      const cut = truncateAtWord(sentences[i] ?? "", budget);
+      if (cut) return cut;
+    }
+  }
   return chosen
-    .sort((a, b) => a.index - b.index)
-    .map((c) => c.text)
+    .sort((a, b) => a - b)
+    .map((i) => sentences[i])
     .join(" ");
 }
