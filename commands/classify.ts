@@ -90,6 +90,7 @@ async function execute(interaction: ChatInputCommandInteraction, ctx: BotContext
 }
 
 const command: SlashCommand = {
+  cooldownMs: 5_000,
   data: new SlashCommandBuilder()
     .setName("classify")
     .setDescription("Show the topics, countries, language and summary ForeignDesk finds in a text")

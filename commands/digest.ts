@@ -27,6 +27,7 @@ async function execute(interaction: ChatInputCommandInteraction, ctx: BotContext
 }
 
 const command: SlashCommand = {
+  cooldownMs: 10_000,
   data: new SlashCommandBuilder()
     .setName("digest")
     .setDescription("The period's top stories, duplicates from several outlets merged")

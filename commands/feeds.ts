@@ -112,6 +112,8 @@ async function list(interaction: ChatInputCommandInteraction, ctx: BotContext): 
 }
 
 const command: SlashCommand = {
+  cooldownMs: 10_000,
+  cooldownSubcommands: ["add"],
   data: new SlashCommandBuilder()
     .setName("feeds")
     .setDescription("This server's own extra feeds")

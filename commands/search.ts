@@ -28,6 +28,7 @@ async function execute(interaction: ChatInputCommandInteraction, ctx: BotContext
 }
 
 const command: SlashCommand = {
+  cooldownMs: 5_000,
   data: new SlashCommandBuilder()
     .setName("search")
     .setDescription("Search the stored stories")

@@ -7,6 +7,7 @@ import type {
 } from "discord.js";
 import { type SlashCommand, UserError } from "./command.js";
 import type { BotContext } from "./context.js";
+import { Cooldowns } from "./cooldown.js";
 import { EPHEMERAL, NO_MENTIONS } from "./format.js";
 
 export const APOLOGY = "Something went wrong on our side; it has been logged.";
@@ -98,6 +99,7 @@ function idsOf(interaction: Interaction, command: string) {
 export function createInteractionHandler(
   commands: ReadonlyMap<string, SlashCommand>,
   ctx: BotContext,
+  cooldowns: Cooldowns = new Cooldowns(ctx.now),
 ): (interaction: Interaction) => Promise<void> {
   async function onCommand(interaction: ChatInputCommandInteraction): Promise<void> {
     const name = interaction.commandName;
@@ -106,6 +108,18 @@ export function createInteractionHandler(
       if (!command) {
         ctx.log.warn(idsOf(interaction, name), "unknown command");
         throw new UserError(UNKNOWN_COMMAND);
+      }
+      const sub = interaction.options.getSubcommand(false);
+      const cooled =
+        !command.cooldownSubcommands || (sub !== null && command.cooldownSubcommands.includes(sub));
+      if (command.cooldownMs && cooled) {
+        const label = sub ? `${name} ${sub}` : name;
+        const wait = cooldowns.take(interaction.user.id, label, command.cooldownMs);
+        if (wait > 0) {
+          throw new UserError(
+            `Please wait ${Math.ceil(wait / 1000)} s before using /${label} again.`,
+          );
+        }
       }
       await command.execute(interaction, ctx);
     } catch (error) {

@@ -13,6 +13,7 @@ import { createDiscordClient } from "../../src/discord/client.js";
 import type { SlashCommand } from "../../src/discord/command.js";
 import { commandDefinitions, loadCommands, syncCommands } from "../../src/discord/commands.js";
 import type { BotContext } from "../../src/discord/context.js";
+import { Cooldowns } from "../../src/discord/cooldown.js";
 import { createInteractionHandler } from "../../src/discord/interactions.js";
 import { createEnricher } from "../../src/enrich/enricher.js";
 import type { TaggedStory } from "../../src/enrich/types.js";
@@ -154,7 +155,10 @@ export async function startBotHarness(options: HarnessOptions = {}): Promise<Bot
   emu.addMember(guild.id, MEMBER, MEMBER_PERMISSIONS);
 
   const client = createDiscordClient({ apiUrl: emu.apiUrl });
-  client.on("interactionCreate", createInteractionHandler(commands, ctx));
+  // Each run() is a minute after the last as far as cooldowns go, so tests can repeat commands.
+  let runs = 0;
+  const cooldowns = new Cooldowns(() => Date.now() + runs * 60_000);
+  client.on("interactionCreate", createInteractionHandler(commands, ctx, cooldowns));
   const ready = new Promise<void>((resolve) => client.once("clientReady", () => resolve()));
   await client.login(emu.token);
   await ready;
@@ -187,6 +191,7 @@ export async function startBotHarness(options: HarnessOptions = {}): Promise<Bot
     alertsId: guild.channelId("alerts"),
     logs,
     async run(input) {
+      runs++;
       const record = await send("command", input);
       const outcome = await record.waitForResponse(input.timeoutMs ?? 4000);
       return { record, outcome };
