@@ -2,14 +2,14 @@ import { cpus } from "node:os";
 
 /**
  * `npm run bench`: the machine, then each benchmark section with its own header.
- * `--only ingest|classify|summarize` runs one section. Sections whose module is missing (others
+ * `--only ingest|classify|summarize|analyze` runs one section. Sections whose module is missing (others
  * may still be writing them) are reported as skipped, not as failures.
  */
 
 type Bench = () => Promise<string[]>;
 
 interface Section {
-  name: "ingest" | "classify" | "summarize";
+  name: "ingest" | "classify" | "summarize" | "analyze";
   load: () => Promise<Bench | undefined>;
 }
 
@@ -19,14 +19,8 @@ const SECTIONS: Section[] = [
     name: "classify",
     load: async () => ((await import("./classify.js")) as { benchClassify?: Bench }).benchClassify,
   },
-  {
-    name: "summarize",
-    // A variable specifier: the module may not exist yet, and tsc must not insist that it does.
-    load: async () => {
-      const specifier = "./summarize.js";
-      return ((await import(specifier)) as { benchSummarize?: Bench }).benchSummarize;
-    },
-  },
+  { name: "summarize", load: async () => (await import("./summarize.js")).benchSummarize },
+  { name: "analyze", load: async () => (await import("./analyze.js")).benchAnalyze },
 ];
 
 function parseOnly(argv: string[]): Section["name"] | undefined {

@@ -76,8 +76,11 @@ export function canonicalUrl(link: string | undefined, base?: string): string | 
   url.hash = "";
   url.username = "";
   url.password = "";
-  for (const name of [...url.searchParams.keys()]) {
-    if (isTracking(name)) url.searchParams.delete(name);
+  // Most links carry no query; rebuilding the parameters costs more than the rest together.
+  if (url.search) {
+    const params = [...url.searchParams].filter(([name]) => !isTracking(name));
+    if (params.length !== url.searchParams.size)
+      url.search = new URLSearchParams(params).toString();
   }
   // URL keeps a bare "?" when the last parameter goes; drop it.
   return url.href.replace(/\?$/, "");

@@ -4,6 +4,10 @@ import { urlKeyFor } from "../feeds/id.js";
 import { KeyedMutex } from "./mutex.js";
 
 const DAY_MS = 86_400_000;
+// Index buckets are an hour wide: appending rewrites the bucket, so its size (and the cost of a
+// write) must stay bounded however many stories a day brings. Lookups read buckets in batches.
+const BUCKET_MS = 3_600_000;
+const BUCKETS_PER_READ = 48;
 
 export interface StoryQuery {
   topic?: string;
@@ -13,8 +17,8 @@ export interface StoryQuery {
   since?: number;
 }
 
-function dayOf(time: number): number {
-  return Math.floor(time / DAY_MS);
+function bucketOf(time: number): number {
+  return Math.floor(time / BUCKET_MS);
 }
 
 /**
@@ -71,11 +75,11 @@ export class StoryStore {
     );
     const buckets = new Map<string, string[]>();
     for (const s of stories) {
-      const day = dayOf(Date.parse(s.publishedAt));
+      const bucket = bucketOf(Date.parse(s.publishedAt));
       const keys = [
-        `idx:all:${day}`,
-        `idx:feed:${s.feedId}:${day}`,
-        ...s.topics.map((t) => `idx:topic:${t.id}:${day}`),
+        `idx:all:${bucket}`,
+        `idx:feed:${s.feedId}:${bucket}`,
+        ...s.topics.map((t) => `idx:topic:${t.id}:${bucket}`),
       ];
       for (const key of keys) {
         const ids = buckets.get(key) ?? [];
@@ -106,13 +110,18 @@ export class StoryStore {
     const now = this.now();
     const oldest = Math.max(now - this.retentionMs, query.since ?? 0);
     const found: TaggedStory[] = [];
-    // Walk day buckets from tomorrow (time zones, clock skew) back to the oldest wanted day.
-    for (let day = dayOf(now) + 1; day >= dayOf(oldest) && found.length < query.limit * 4; day--) {
-      const ids = (await this.kv.get<string[]>(`${prefix}:${day}`)) ?? [];
+    // Walk buckets from a day ahead (time zones, clock skew) back to the oldest wanted one.
+    const first = bucketOf(now + DAY_MS);
+    const last = bucketOf(oldest);
+    for (let top = first; top >= last && found.length < query.limit * 4; top -= BUCKETS_PER_READ) {
+      const buckets: string[] = [];
+      for (let b = top; b > top - BUCKETS_PER_READ && b >= last; b--)
+        buckets.push(`${prefix}:${b}`);
+      const lists = await this.kv.getMany<string[]>(buckets);
+      const ids = lists.flatMap((list) => list ?? []);
       if (ids.length === 0) continue;
-      const stories = await this.getMany(ids);
-      for (const s of stories) {
-        if (s && Date.parse(s.publishedAt) >= oldest) found.push(s);
+      for (const story of await this.getMany(ids)) {
+        if (story && Date.parse(story.publishedAt) >= oldest) found.push(story);
       }
     }
     found.sort(
