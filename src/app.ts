@@ -107,12 +107,14 @@ export async function createApp(options: AppOptions): Promise<App> {
     async cycle(feeds) {
       const report = await poller.runCycle(feeds);
       const failed = report.outcomes.filter((o) => o.status === "failed").length;
+      const errors = report.outcomes.filter((o) => o.status === "error").length;
       const stored = report.outcomes.reduce((n, o) => n + o.stored, 0);
       log.info(
         {
           feeds: report.feeds,
           due: report.due,
           failed,
+          errors,
           stored,
           ms: report.finishedAt - report.startedAt,
         },

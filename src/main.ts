@@ -26,6 +26,14 @@ async function main(): Promise<void> {
     throw error;
   }
   const log = createLogger({ level: config.LOG_LEVEL, format: config.LOG_FORMAT });
+  // Anything that escapes every handler is logged with its stack; a rejection is survivable (the
+  // work it belonged to is retried by the next cycle), an exception leaves state unknown: exit.
+  process.removeAllListeners("unhandledRejection");
+  process.on("unhandledRejection", (reason) => log.error({ err: reason }, "unhandled rejection"));
+  process.on("uncaughtException", (err) => {
+    log.fatal({ err }, "uncaught exception; exiting");
+    process.exit(1);
+  });
   if (config.DISCORD_TOKEN) {
     const bot = await startDiscordBot(config, log);
     stopOnSignals(log, () => bot.stop());
@@ -84,7 +92,7 @@ async function runTerminal(config: EnvConfig, log: ReturnType<typeof createLogge
       const before = sink.printed;
       const report = await app.cycle(feeds);
       const printed = sink.printed - before;
-      const failed = report.outcomes.filter((o) => o.status === "failed");
+      const failed = report.outcomes.filter((o) => o.status === "failed" || o.status === "error");
       if (printed === 0) {
         const at = new Date(report.finishedAt).toISOString().slice(11, 19);
         process.stdout.write(

@@ -16,11 +16,12 @@ interface Running {
 }
 
 /** Starts the bot the way `npm start` does, with no Discord token and a private store. */
-function start(): Running {
+function start(extra: NodeJS.ProcessEnv = {}): Running {
   const env: NodeJS.ProcessEnv = {
     ...process.env,
     STORAGE_URL: `sqlite://${join(dir, "bot.sqlite")}`,
     LOG_LEVEL: "warn",
+    ...extra,
   };
   delete env.DISCORD_TOKEN;
   delete env.FEEDS_FILE;
@@ -81,4 +82,21 @@ describe("npm start without a Discord token", () => {
     expect(await bot.exited).toBe(0);
     expect(alerts(bot.output())).toBe(0);
   }, 60_000);
+
+  it("stops at once with one clear line when storage cannot be reached", async () => {
+    const bot = start({ STORAGE_URL: "redis://127.0.0.1:1" });
+    expect(await bot.exited).toBe(1);
+    const lines = bot.output().trim().split("\n");
+    expect(lines).toHaveLength(1);
+    expect(lines[0]).toMatch(/^error: cannot open storage redis:\/\/127\.0\.0\.1:1: /);
+  }, 30_000);
+
+  it("stops at once with one line naming a bad setting", async () => {
+    const bot = start({ POLL_SCHEDULE: "every minute" });
+    expect(await bot.exited).toBe(1);
+    expect(bot.output().trim()).toMatch(
+      /^error: bad configuration: POLL_SCHEDULE: not a valid cron expression/,
+    );
+    expect(bot.output().trim().split("\n")).toHaveLength(1);
+  }, 30_000);
 });

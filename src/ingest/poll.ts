@@ -45,7 +45,8 @@ export interface PollerDeps {
   onStored?: (stories: TaggedStory[]) => void;
 }
 
-export type PollStatus = "new" | "unchanged" | "not-modified" | "failed";
+/** `error`: not the feed's fault (storage down, disk full, a bug); retried next cycle, not backed off. */
+export type PollStatus = "new" | "unchanged" | "not-modified" | "failed" | "error";
 
 export interface PollOutcome {
   feedId: string;
@@ -107,10 +108,27 @@ export class Poller {
     const due = feeds.filter((f) => (states.get(f.id)?.nextDueAt ?? 0) <= startedAt);
     const outcomes = await Promise.all(
       due.map((feed) =>
-        this.#limiter.run(hostKey(feed.url), () => this.pollFeed(feed, states.get(feed.id))),
+        this.#limiter.run(hostKey(feed.url), () =>
+          this.pollFeed(feed, states.get(feed.id)).catch((error: unknown) =>
+            this.#crashed(feed, error),
+          ),
+        ),
       ),
     );
     return { feeds: feeds.length, due: due.length, outcomes, startedAt, finishedAt: this.#now() };
+  }
+
+  /**
+   * A poll that failed for a reason other than the feed. Nothing of it was recorded as done (the
+   * feed state is written last), so the next cycle does the same work again.
+   */
+  #crashed(feed: FeedSource, error: unknown): PollOutcome {
+    const message = error instanceof Error ? error.message : String(error);
+    this.deps.log.error(
+      { err: error, feedId: feed.id, url: feed.url },
+      "feed poll aborted; will retry",
+    );
+    return { feedId: feed.id, status: "error", stored: 0, alerted: 0, error: message };
   }
 
   async pollFeed(feed: FeedSource, known?: FeedState): Promise<PollOutcome> {
