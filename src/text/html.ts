@@ -111,10 +111,25 @@ function kindOf(code: number): Kind {
 /** Collapse runs of spaces; keep paragraph breaks as single newlines; trim. One pass. */
 export function foldWhitespace(input: string): string {
   let out = "";
-  let runStart = -1; // start of the current run of kept characters
+  let runStart = -1; // start of the current run of kept characters (single spaces included)
   let gap: Kind = Kind.Keep; // the separator owed before the next kept character
-  for (let i = 0; i < input.length; i++) {
-    const kind = kindOf(input.charCodeAt(i));
+  const n = input.length;
+  for (let i = 0; i < n; i++) {
+    const code = input.charCodeAt(i);
+    // The common case, inline: printable ASCII, or one plain space between two such characters.
+    if (code > 0x20 && code < 0x7f) {
+      if (runStart === -1) {
+        if (out.length > 0) out += gap === Kind.Newline ? "\n" : gap === Kind.Space ? " " : "";
+        runStart = i;
+        gap = Kind.Keep;
+      }
+      continue;
+    }
+    if (code === 0x20 && runStart !== -1 && i + 1 < n) {
+      const next = input.charCodeAt(i + 1);
+      if (next > 0x20 && next < 0x7f) continue;
+    }
+    const kind = kindOf(code);
     if (kind === Kind.Keep) {
       if (runStart === -1) {
         if (out.length > 0) out += gap === Kind.Newline ? "\n" : gap === Kind.Space ? " " : "";
