@@ -72,7 +72,7 @@ export async function createApp(options: AppOptions): Promise<App> {
     maxBytes: config.FETCH_MAX_BYTES,
     maxRedirects: 5,
     userAgent: USER_AGENT,
-    policy: { allow: config.ALLOW_PRIVATE_FEED_HOSTS },
+    policy: { allow: config.ALLOW_PRIVATE_FEED_HOSTS, ports: config.ALLOW_FEED_PORTS },
   });
   const poller = new Poller(
     {

@@ -55,6 +55,20 @@ const envSchema = z.object({
         return z.NEVER;
       }
     }),
+  ALLOW_FEED_PORTS: z
+    .string()
+    .default("")
+    .transform((value, ctx) => {
+      const ports = value
+        .split(/[\s,]+/)
+        .filter(Boolean)
+        .map(Number);
+      if (ports.some((p) => !Number.isInteger(p) || p < 1 || p > 65535)) {
+        ctx.addIssue({ code: "custom", message: "must be a comma-separated list of port numbers" });
+        return z.NEVER;
+      }
+      return new Set(ports);
+    }),
   LOG_LEVEL: z.enum(LOG_LEVELS).default("info"),
   LOG_FORMAT: z.enum(["json", "pretty", "auto"]).default("auto"),
   RETENTION_DAYS: intIn(1, 365, 30),

@@ -78,6 +78,8 @@ export interface FetchRequest {
   validators?: Validators;
   /** Only feeds from the operator's file may read local files. */
   allowFile?: boolean;
+  /** A URL a server's member gave: only the standard ports, plus ALLOW_FEED_PORTS. */
+  userGiven?: boolean;
   signal?: AbortSignal;
 }
 
@@ -237,7 +239,11 @@ export class Fetcher {
     } catch {
       throw new FetchError(`not a valid URL: ${req.url}`, "blocked");
     }
-    const policy: UrlPolicy = { ...this.options.policy, allowFile: req.allowFile === true };
+    const policy: UrlPolicy = {
+      ...this.options.policy,
+      allowFile: req.allowFile === true,
+      ports: req.userGiven ? new Set([80, 443, ...(this.options.policy.ports ?? [])]) : undefined,
+    };
     for (let hop = 0; ; hop++) {
       checkUrl(policy, url);
       if (url.protocol === "file:")

@@ -13,6 +13,11 @@ export interface UrlPolicy {
   allow: HostAllowList;
   /** `file:` only for feeds from the operator's own feeds file. */
   allowFile: boolean;
+  /**
+   * Ports a user-given URL may name besides the defaults (80, 443); undefined for the operator's
+   * own feeds, which may use any. A hostile URL cannot probe internal services by port.
+   */
+  ports?: ReadonlySet<number>;
 }
 
 // ipaddr.js range names that are not the public internet.
@@ -54,6 +59,15 @@ export function checkUrl(policy: UrlPolicy, url: URL): void {
   if (ipaddr.isValid(host)) checkAddress(policy, host, host);
   else if (host === "localhost" || host.endsWith(".localhost"))
     checkAddress(policy, host, "127.0.0.1");
+  if (policy.ports && url.port && !policy.ports.has(Number(url.port))) {
+    const opened =
+      policy.allow.hosts.has(host.toLowerCase()) || isAllowedAddress(policy.allow, host);
+    if (!opened) {
+      throw new BlockedUrlError(
+        `Feeds on port ${url.port} are not allowed, only the standard web ports (an operator can allow more with ALLOW_FEED_PORTS).`,
+      );
+    }
+  }
 }
 
 export type Resolver = (

@@ -191,7 +191,7 @@ export async function validateFeed(fetcher: Fetcher, raw: string): Promise<Valid
   const url = checkFeedUrl(raw);
   let text: string;
   try {
-    const result = await fetcher.fetch({ url });
+    const result = await fetcher.fetch({ url, userGiven: true });
     if (result.status !== "ok") throw new GuildFeedError("The server sent no feed content.");
     text = result.text;
   } catch (error) {

@@ -111,21 +111,41 @@ const HTML_PAGE = /^(?:<\?xml[^>]*>\s*)?(?:<!--[\s\S]*?-->\s*)*<(?:!doctype\s+ht
 const XML_ENTITIES = new Set(["amp", "lt", "gt", "quot", "apos"]);
 // Characters XML 1.0 forbids anywhere, even escaped; real feeds contain them anyway.
 const XML_ILLEGAL = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]/g;
+// The same characters written as references (&#11; from word processors, &#0;, &#xD800;): the
+// parser refuses the whole document over one of them, so they go the way the raw ones do.
+const CHAR_REF = /&#(?:[xX]([0-9a-fA-F]{1,8})|([0-9]{1,10}));/g;
+
+function isXmlChar(cp: number): boolean {
+  return (
+    cp === 0x9 ||
+    cp === 0xa ||
+    cp === 0xd ||
+    (cp >= 0x20 && cp <= 0xd7ff) ||
+    (cp >= 0xe000 && cp <= 0xfffd) ||
+    (cp >= 0x10000 && cp <= 0x10ffff)
+  );
+}
 
 /**
  * The commonest reasons real feeds are not well-formed: HTML entities XML does not define
  * (&nbsp;), bare ampersands in URLs and titles, and control characters. Mend those, nothing else.
  */
 export function repairXml(xml: string): string {
-  return xml
-    .replace(XML_ILLEGAL, "")
-    .replace(/&([a-zA-Z][a-zA-Z0-9]{1,31});/g, (whole, name: string) => {
-      if (XML_ENTITIES.has(name)) return whole;
-      const decoded = decodeHTML(whole);
-      if (decoded === whole) return `&amp;${name};`;
-      return Array.from(decoded, (ch) => `&#${ch.codePointAt(0)};`).join("");
-    })
-    .replace(/&(?!(?:[a-zA-Z][\w.-]*|#\d+|#x[0-9a-fA-F]+);)/g, "&amp;");
+  return (
+    xml
+      .replace(XML_ILLEGAL, "")
+      .replace(CHAR_REF, (whole, hex: string | undefined, dec: string | undefined) =>
+        isXmlChar(hex ? Number.parseInt(hex, 16) : Number(dec)) ? whole : "",
+      )
+      // {0,31}: a one-letter name (R&D;, Q&A;) is as undefined as a long one.
+      .replace(/&([a-zA-Z][a-zA-Z0-9]{0,31});/g, (whole, name: string) => {
+        if (XML_ENTITIES.has(name)) return whole;
+        const decoded = decodeHTML(whole);
+        if (decoded === whole) return `&amp;${name};`;
+        return Array.from(decoded, (ch) => `&#${ch.codePointAt(0)};`).join("");
+      })
+      .replace(/&(?!(?:[a-zA-Z][\w.-]*|#\d+|#x[0-9a-fA-F]+);)/g, "&amp;")
+  );
 }
 
 async function parseXml(xml: string): Promise<Parser.Output<Loose>> {

@@ -142,6 +142,7 @@ export class Poller {
         url: feed.url,
         validators: state.validators,
         allowFile: feed.origin === "operator",
+        userGiven: feed.origin === "guild",
         signal: this.#abort.signal,
       });
       state.maxAgeSec = result.maxAgeSec;

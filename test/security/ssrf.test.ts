@@ -3,7 +3,7 @@ import { createServer, type Server } from "node:http";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { parseHostAllowList } from "../../src/feeds/allow-list.js";
 import { FetchError, Fetcher } from "../../src/feeds/fetch.js";
-import type { Resolver } from "../../src/feeds/guard.js";
+import { BlockedUrlError, checkUrl, type Resolver } from "../../src/feeds/guard.js";
 
 const FEED = `<rss version="2.0"><channel><title>t</title><item><title>ok</title><guid>1</guid></item></channel></rss>`;
 
@@ -171,5 +171,43 @@ describe("user-given feed URLs", () => {
     await f.close();
     await new Promise<void>((resolve) => local.close(() => resolve()));
     expect((error as FetchError).kind).toBe("blocked");
+  });
+});
+
+describe("ports in user-given URLs", () => {
+  const policy = (ports: number[] = []) => ({
+    allow: parseHostAllowList("feeds.test"),
+    allowFile: false,
+    ports: new Set([80, 443, ...ports]),
+  });
+
+  it("allows only the standard web ports unless the operator adds more", () => {
+    expect(() => checkUrl(policy(), new URL("https://news.example.org/rss"))).not.toThrow();
+    expect(() => checkUrl(policy(), new URL("http://news.example.org:80/rss"))).not.toThrow();
+    expect(() => checkUrl(policy(), new URL("https://news.example.org:8443/rss"))).toThrow(
+      /Feeds on port 8443 are not allowed/,
+    );
+    expect(() => checkUrl(policy(), new URL("http://news.example.org:6379/"))).toThrow(
+      BlockedUrlError,
+    );
+    expect(() =>
+      checkUrl(policy([8443]), new URL("https://news.example.org:8443/rss")),
+    ).not.toThrow();
+    // A host the operator opened may use any port.
+    expect(() => checkUrl(policy(), new URL("http://feeds.test:9000/rss"))).not.toThrow();
+    // The operator's own feeds are not restricted.
+    expect(() =>
+      checkUrl({ ...policy(), ports: undefined }, new URL("http://news.example.org:8080/")),
+    ).not.toThrow();
+  });
+
+  it("refuses a user-given URL on another port before connecting", async () => {
+    const f = fetcher();
+    const error = await f
+      .fetch({ url: "http://mixed.test:2375/", userGiven: true })
+      .catch((e: FetchError) => e);
+    await f.close();
+    expect((error as FetchError).kind).toBe("blocked");
+    expect((error as FetchError).message).toMatch(/port 2375/);
   });
 });
