@@ -8,6 +8,14 @@ import type { Taxonomy, TopicDef } from "../classify/index.js";
 import type { TaggedStory } from "../enrich/types.js";
 import { resolveTopic } from "../search/topics.js";
 import { UserError } from "./command.js";
+import {
+  embedLength,
+  neutraliseMaskedLinks,
+  neutraliseMentions,
+  safeUrl,
+  topicById,
+  truncate,
+} from "./safe-text.js";
 
 /** Discord's message and embed limits (Message resource → Embed limits). */
 export const LIMITS = {
@@ -29,27 +37,7 @@ export const LIMITS = {
 export const NO_MENTIONS = { parse: [] } as { parse: [] };
 export const EPHEMERAL = MessageFlags.Ephemeral;
 
-export const ELLIPSIS = "…";
-const ZWSP = "\u200B";
-const graphemes = new Intl.Segmenter("en", { granularity: "grapheme" });
-
-/**
- * Cuts `text` to at most `max` UTF-16 code units (never fewer than Discord's own count), at a
- * grapheme boundary, ending in "…" when it cut: a flag or an accented letter stays whole.
- */
-export function truncate(text: string, max: number): string {
-  if (text.length <= max) return text;
-  if (max < ELLIPSIS.length) return "";
-  const room = max - ELLIPSIS.length;
-  // Boundaries before `room` do not depend on text far beyond it; do not segment megabytes.
-  const head = text.slice(0, room + 32);
-  let end = 0;
-  for (const { index, segment } of graphemes.segment(head)) {
-    if (index + segment.length > room) break;
-    end = index + segment.length;
-  }
-  return `${text.slice(0, end).trimEnd()}${ELLIPSIS}`;
-}
+export { ELLIPSIS, embedLength, safeUrl, topicById, truncate } from "./safe-text.js";
 
 const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
 /** C0/C1 controls except newline, and bidi overrides that could disguise a line. */
@@ -69,7 +57,8 @@ export function escapeText(text: string, singleLine = false): string {
     numberedList: true,
     maskedLink: true,
   });
-  return out.replace(/@(everyone|here)/gi, `@${ZWSP}$1`).replace(/<([@#/:])/g, `<${ZWSP}$1`);
+  // The shared neutralisers also catch what escapeMarkdown misses (a second masked link on a line).
+  return neutraliseMentions(neutraliseMaskedLinks(out));
 }
 
 /** Escapes, then cuts: cutting after escaping means no escape is ever split from its character. */
@@ -84,16 +73,6 @@ export function relativeTime(ms: number): string {
 
 export function channelMention(channelId: string): string {
   return `<#${channelId}>`;
-}
-
-/** Only http(s) URLs within Discord's length limit may be an embed's url. */
-export function safeUrl(url: string | undefined): string | undefined {
-  if (!url || url.length > LIMITS.url) return undefined;
-  return /^https?:\/\//i.test(url) && URL.canParse(url) ? url : undefined;
-}
-
-export function topicById(taxonomy: Taxonomy, id: string): TopicDef | undefined {
-  return taxonomy.topics.find((t) => t.id === id);
 }
 
 /** "🌍 Climate & environment" — the way topics are named in every reply. */
@@ -160,14 +139,6 @@ export function storyEmbed(
   if (url) embed.url = url;
   if (colourTopic) embed.color = colourTopic.color;
   return embed;
-}
-
-/** Characters of an embed as Discord counts them toward the 6,000 total. */
-export function embedLength(embed: APIEmbed): number {
-  let n = (embed.title?.length ?? 0) + (embed.description?.length ?? 0);
-  n += (embed.footer?.text.length ?? 0) + (embed.author?.name.length ?? 0);
-  for (const f of embed.fields ?? []) n += f.name.length + f.value.length;
-  return n;
 }
 
 /**
