@@ -1,5 +1,6 @@
 import { createClassifier, loadTaxonomy } from "../src/classify/index.js";
 import { tokenize } from "../src/classify/tokenize.js";
+import { mulberry32 } from "./corpus.js";
 
 /**
  * Classifier throughput on synthetic stories, next to the cost of tokenising the same texts:
@@ -36,17 +37,6 @@ const FILLER: readonly string[] = [
   "The report was based on interviews with more than forty officials.",
   "Correspondents in the capital described the mood as cautious.",
 ];
-
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 export interface Story {
   title: string;

@@ -1,4 +1,5 @@
 import { type SummaryInput, splitSentences, summarize } from "../src/summarize/index.js";
+import { mulberry32 } from "./corpus.js";
 
 /**
  * Summariser throughput on synthetic ~1,500-character stories (English, German, French; with
@@ -78,17 +79,6 @@ const BOOST: Record<string, string[]> = {
 
 const DATELINES = ["", "", "BERLIN (Reuters) - ", "Paris (AFP) – ", "Berlin (dpa) - "];
 const TAILS = ["", "", "\nRead more", "\nThe post Talks appeared first on Example News."];
-
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 export function generateSummaryInputs(n: number, seed = 1234): SummaryInput[] {
   const rand = mulberry32(seed);
