@@ -83,11 +83,13 @@ enum Kind {
 function kindOf(code: number): Kind {
   if (code > 0x20 && code < 0x7f) return Kind.Keep;
   if (code === 0x20 || code === 0x09) return Kind.Space;
-  if (code === 0x0a || code === 0x0d) return Kind.Newline;
+  // U+2028/U+2029 are line and paragraph separators; String#trim and \s treat them as such.
+  if (code === 0x0a || code === 0x0d || code === 0x2028 || code === 0x2029) return Kind.Newline;
   // C0/C1 controls read as a space.
   if (code < 0x20 || (code >= 0x7f && code <= 0x9f)) return Kind.Space;
   if (
     code === 0xa0 ||
+    code === 0x1680 ||
     (code >= 0x2000 && code <= 0x200a) ||
     code === 0x202f ||
     code === 0x205f ||
