@@ -59,16 +59,45 @@ function isTracking(name: string): boolean {
   return TRACKING_EXACT.has(lower) || TRACKING_PREFIXES.some((p) => lower.startsWith(p));
 }
 
+/** The query without tracking parameters, segments kept as written (no re-encoding). */
+function stripTracking(query: string): string {
+  if (!query) return "";
+  const kept = query.split("&").filter((segment) => {
+    if (!segment) return false;
+    const eq = segment.indexOf("=");
+    const raw = eq === -1 ? segment : segment.slice(0, eq);
+    let name = raw;
+    try {
+      name = decodeURIComponent(raw.replace(/\+/g, " "));
+    } catch {
+      // A malformed escape is kept as written.
+    }
+    return !isTracking(name);
+  });
+  return kept.length > 0 ? `?${kept.join("&")}` : "";
+}
+
+// Links that are already in the form the URL parser would give them (lower-case host, no port,
+// no dot segments, nothing to percent-encode): the common case, handled without parsing.
+const CANONICAL_SHAPED =
+  /^(https?:\/\/(?!.*\.\.)[a-z0-9](?:[a-z0-9.-]*[a-z0-9])?)(\/[A-Za-z0-9\-._~!$&()*+,;=:@%/]*)?(?:\?([A-Za-z0-9\-._~!$&()*+,;=:@%/?]*))?(?:#.*)?$/;
+const DOT_SEGMENT = /\/\.\.?(?:\/|$)/;
+
 /**
  * The canonical form of an article link: http(s) only, resolved against the feed's address,
- * lower-case host, no default port, no fragment, no tracking parameters. Returns undefined for
- * anything that is not an http(s) URL (javascript:, data:, mailto:, garbage).
+ * lower-case host, no default port, no fragment, no credentials, no tracking parameters. Returns
+ * undefined for anything that is not an http(s) URL (javascript:, data:, mailto:, garbage).
  */
 export function canonicalUrl(link: string | undefined, base?: string): string | undefined {
   if (!link) return undefined;
+  const trimmed = link.trim();
+  const simple = CANONICAL_SHAPED.exec(trimmed);
+  if (simple && !DOT_SEGMENT.test(simple[2] ?? "")) {
+    return `${simple[1]}${simple[2] || "/"}${stripTracking(simple[3] ?? "")}`;
+  }
   let url: URL;
   try {
-    url = base ? new URL(link.trim(), base) : new URL(link.trim());
+    url = base ? new URL(trimmed, base) : new URL(trimmed);
   } catch {
     return undefined;
   }
@@ -76,12 +105,7 @@ export function canonicalUrl(link: string | undefined, base?: string): string | 
   url.hash = "";
   url.username = "";
   url.password = "";
-  // Most links carry no query; rebuilding the parameters costs more than the rest together.
-  if (url.search) {
-    const params = [...url.searchParams].filter(([name]) => !isTracking(name));
-    if (params.length !== url.searchParams.size)
-      url.search = new URLSearchParams(params).toString();
-  }
-  // URL keeps a bare "?" when the last parameter goes; drop it.
-  return url.href.replace(/\?$/, "");
+  const search = stripTracking(url.search.slice(1));
+  url.search = "";
+  return `${url.href}${search}`;
 }

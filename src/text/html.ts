@@ -151,8 +151,13 @@ export function foldWhitespace(input: string): string {
   return out;
 }
 
+// Anything a title might need cleaning for; most titles have none of it.
+const NEEDS_CLEANING =
+  /[<&\u0000-\u001f\u007f-\u00a0\u00ad\u1680\u2000-\u200f\u2028-\u202f\u205f-\u206f\u3000\ufeff]| {2}|^ | $/;
+
 /** Single-line text (titles, names). */
 export function toSingleLine(input: string): string {
+  if (!NEEDS_CLEANING.test(input)) return input;
   const text = htmlToText(input);
   return text.includes("\n") ? text.replace(/\s*\n\s*/g, " ") : text;
 }
