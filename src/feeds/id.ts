@@ -1,7 +1,8 @@
-import { createHash } from "node:crypto";
+import { hash } from "node:crypto";
 
 function digest(input: string, chars: number): string {
-  return createHash("sha256").update(input).digest("base64url").slice(0, chars);
+  // One-shot hash: a story id is made for every item of every poll.
+  return hash("sha256", input, "base64url").slice(0, chars);
 }
 
 /** A feed's storage key: the same URL always maps to the same feed, whoever added it. */
