@@ -34,16 +34,24 @@ async function main(): Promise<void> {
     log.fatal({ err }, "uncaught exception; exiting");
     process.exit(1);
   });
+  // Handlers go in before anything starts: a signal during start-up still ends cleanly.
+  const shutdown = stopOnSignals(log);
   if (config.DISCORD_TOKEN) {
     const bot = await startDiscordBot(config, log);
-    stopOnSignals(log, () => bot.stop());
+    shutdown.use(() => bot.stop());
     return;
   }
-  await runTerminal(config, log);
+  shutdown.use(await runTerminal(config, log));
 }
 
-/** SIGINT/SIGTERM: finish or hand back in-flight work and close the store, within the grace time. */
-function stopOnSignals(log: ReturnType<typeof createLogger>, stop: () => Promise<void>): void {
+/**
+ * SIGINT/SIGTERM: finish or hand back in-flight work and close the store, within the grace time.
+ * Until `use()` names what to stop (still starting), a signal just exits: nothing is in flight.
+ */
+function stopOnSignals(log: ReturnType<typeof createLogger>): {
+  use(stop: () => Promise<void>): void;
+} {
+  let stop: () => Promise<void> = async () => {};
   let stopping = false;
   const onSignal = (signal: string) => {
     if (stopping) return;
@@ -64,9 +72,17 @@ function stopOnSignals(log: ReturnType<typeof createLogger>, stop: () => Promise
   };
   process.on("SIGINT", () => onSignal("SIGINT"));
   process.on("SIGTERM", () => onSignal("SIGTERM"));
+  return {
+    use(next) {
+      stop = next;
+    },
+  };
 }
 
-async function runTerminal(config: EnvConfig, log: ReturnType<typeof createLogger>): Promise<void> {
+async function runTerminal(
+  config: EnvConfig,
+  log: ReturnType<typeof createLogger>,
+): Promise<() => Promise<void>> {
   // Without Discord the bot reads the bundled sample feeds, unless the operator named a file.
   const explicitFeeds = Boolean(process.env.FEEDS_FILE?.trim());
   const feedsFile = explicitFeeds ? config.FEEDS_FILE : SAMPLE_FEEDS;
@@ -103,11 +119,11 @@ async function runTerminal(config: EnvConfig, log: ReturnType<typeof createLogge
     },
     log,
   );
-  stopOnSignals(log, async () => {
+  return async () => {
     app.poller.stop();
     await schedule.stop();
     await app.close();
-  });
+  };
 }
 
 process.on("unhandledRejection", (reason) => {

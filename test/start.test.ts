@@ -26,7 +26,7 @@ function start(extra: NodeJS.ProcessEnv = {}): Running {
   delete env.DISCORD_TOKEN;
   delete env.FEEDS_FILE;
   delete env.BACKLOG_ALERTS;
-  const child = spawn(join(process.cwd(), "node_modules/.bin/tsx"), ["src/main.ts"], {
+  const child = spawn(process.execPath, ["--import", "tsx", "src/main.ts"], {
     env,
     stdio: ["ignore", "pipe", "pipe"],
   });

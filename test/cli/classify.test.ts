@@ -1,14 +1,14 @@
 import { execFile } from "node:child_process";
-import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 
-const TSX = join(process.cwd(), "node_modules/.bin/tsx");
+// One process, as `npm run cli` runs it: node with the tsx loader.
+const NODE = process.execPath;
 
 function classify(lines: string[]): Promise<string[]> {
   return new Promise((resolve, reject) => {
     const child = execFile(
-      TSX,
-      ["src/cli/main.ts", "classify"],
+      NODE,
+      ["--import", "tsx", "src/cli/main.ts", "classify"],
       { timeout: 30_000 },
       (error, stdout) => {
         if (error) reject(error);

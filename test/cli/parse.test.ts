@@ -7,7 +7,8 @@ import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
 const run = promisify(execFile);
-const TSX = join(process.cwd(), "node_modules/.bin/tsx");
+// One process, as `npm run cli` runs it: node with the tsx loader.
+const NODE = process.execPath;
 
 interface Result {
   code: number;
@@ -17,7 +18,7 @@ interface Result {
 
 async function cli(args: string[], env: Record<string, string> = {}): Promise<Result> {
   try {
-    const { stdout, stderr } = await run(TSX, ["src/cli/main.ts", ...args], {
+    const { stdout, stderr } = await run(NODE, ["--import", "tsx", "src/cli/main.ts", ...args], {
       env: { ...process.env, ...env },
       timeout: 30_000,
     });

@@ -56,7 +56,7 @@ class Bot {
   constructor(private readonly env: NodeJS.ProcessEnv) {}
 
   start(): void {
-    const child = spawn(join(process.cwd(), "node_modules/.bin/tsx"), ["src/main.ts"], {
+    const child = spawn(process.execPath, ["--import", "tsx", "src/main.ts"], {
       env: this.env,
       stdio: ["ignore", "pipe", "pipe"],
     });
