@@ -485,7 +485,8 @@ async function pollTwice(
     maxBytes: 5_000_000,
     maxRedirects: 5,
     userAgent: "ForeignDesk-bench",
-    policy: { allow: parseHostAllowList("127.0.0.1") },
+    // The local server's port stands in for 443: a real outlet would be on a standard port.
+    policy: { allow: parseHostAllowList("127.0.0.1"), ports: new Set([server.port]) },
     // Every outlet's host name resolves to the local server, so the per-host limit applies as
     // it would to 32 real sites.
     resolver: (_host, _options, callback) => callback(null, [{ address: "127.0.0.1", family: 4 }]),

@@ -2,14 +2,14 @@ import { cpus } from "node:os";
 
 /**
  * `npm run bench`: the machine, then each benchmark section with its own header.
- * `--only ingest|classify|summarize|analyze` runs one section. Sections whose module is missing (others
+ * `--only ingest|classify|summarize|analyze|load` runs one section. Sections whose module is missing (others
  * may still be writing them) are reported as skipped, not as failures.
  */
 
 type Bench = () => Promise<string[]>;
 
 interface Section {
-  name: "ingest" | "classify" | "summarize" | "analyze";
+  name: "ingest" | "classify" | "summarize" | "analyze" | "load";
   load: () => Promise<Bench | undefined>;
 }
 
@@ -21,6 +21,7 @@ const SECTIONS: Section[] = [
   },
   { name: "summarize", load: async () => (await import("./summarize.js")).benchSummarize },
   { name: "analyze", load: async () => (await import("./analyze.js")).benchAnalyze },
+  { name: "load", load: async () => (await import("./load.js")).benchLoad },
 ];
 
 function parseOnly(argv: string[]): Section["name"] | undefined {
