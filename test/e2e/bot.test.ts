@@ -1,15 +1,10 @@
-/**
- * The bot as a process (`src/main.ts`, as `npm start` runs it) with the real discord.js client
- * against the Discord emulator, reading feeds from a local server: subscriptions, alerts exactly
- * once, lookups, permissions, deleted channels, bursts, a kill -9 mid-burst and an outage.
- */
-import { type ChildProcess, spawn } from "node:child_process";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { PermissionFlagsBits } from "discord.js";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { DiscordEmulator, type EmulatedMessage } from "../discord-emulator/index.js";
+import { BotProcess, until } from "../helpers/bot-process.js";
 import { FeedServer, serve } from "../helpers/feed-server.js";
 
 const TOKEN = "MTAwMDAwMDAwMDAwMDAwMDAx.GfdTst.ZmFrZS10b2tlbi1mb3ItdGhlLWVtdWxhdG9yLW9ubHk";
@@ -48,50 +43,6 @@ const backlog: Item[] = [
   },
 ];
 
-class Bot {
-  output = "";
-  child: ChildProcess | undefined;
-  exited: Promise<number | null> = Promise.resolve(null);
-
-  constructor(private readonly env: NodeJS.ProcessEnv) {}
-
-  start(): void {
-    const child = spawn(process.execPath, ["--import", "tsx", "src/main.ts"], {
-      env: this.env,
-      stdio: ["ignore", "pipe", "pipe"],
-    });
-    this.child = child;
-    child.stdout?.on("data", (c: Buffer) => {
-      this.output += c.toString();
-    });
-    child.stderr?.on("data", (c: Buffer) => {
-      this.output += c.toString();
-    });
-    this.exited = new Promise((resolve) => child.on("exit", (code) => resolve(code)));
-  }
-
-  async kill(signal: NodeJS.Signals): Promise<number | null> {
-    this.child?.kill(signal);
-    return this.exited;
-  }
-}
-
-async function until(
-  what: string,
-  condition: () => boolean,
-  timeoutMs: number,
-  bot?: Bot,
-): Promise<void> {
-  const end = Date.now() + timeoutMs;
-  while (!condition()) {
-    if (Date.now() > end)
-      throw new Error(
-        `timed out waiting for ${what}\n--- bot output ---\n${bot?.output.slice(-4000) ?? ""}`,
-      );
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
-
 const titles = (messages: EmulatedMessage[]) =>
   messages.flatMap((m) =>
     (m.embeds ?? []).map((e) => String((e as { title?: string }).title ?? "")),
@@ -100,7 +51,7 @@ const titles = (messages: EmulatedMessage[]) =>
 describe("the bot against the Discord emulator", () => {
   let emu: DiscordEmulator;
   let feeds: FeedServer;
-  let bot: Bot;
+  let bot: BotProcess;
   let guildId = "";
   let alerts = "";
   let quiet = "";
@@ -161,7 +112,7 @@ describe("the bot against the Discord emulator", () => {
       LOG_LEVEL: "warn",
       LOG_FORMAT: "json",
     };
-    bot = new Bot(env);
+    bot = new BotProcess(env);
     bot.start();
     await until("commands to be registered", () => emu.commands().length === 10, 30_000, bot);
     // The first poll takes in the backlog silently.

@@ -1,29 +1,11 @@
-/**
- * Crash faults against the bot as a process (`tsx src/main.ts`, as `npm start` runs it), with the
- * real discord.js client talking to the Discord emulator and feeds from a local server:
- *
- * 1. A burst of 200 stories (4 feeds × 50, published at once) while the bot is SIGKILLed five
- *    times at seeded-random moments and restarted each time: every (story, channel) pair that
- *    should be delivered is delivered exactly once, and nothing reaches other channels.
- * 2. SIGTERM during a burst: the bot exits 0 within the grace period, and after a restart the
- *    burst is complete with nothing repeated.
- *
- * The seed is printed; replay a run with KILLNINE_SEED=<seed>. Between kills the SQLite file is
- * read (read-only, so no checkpoint alters what the next run recovers from) to report where in
- * the pipeline each kill landed.
- *
- * The bot is spawned in its own process group and the whole group is killed: tsx runs the script
- * in a child process, and killing only the tsx parent with SIGKILL leaves that child running
- * (two bots against one database would be a different test).
- */
-import { type ChildProcess, spawn } from "node:child_process";
-import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { PermissionFlagsBits } from "discord.js";
 import sqlite3 from "sqlite3";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { DiscordEmulator, type EmulatedMessage } from "../discord-emulator/index.js";
+import { BotProcess, until } from "../helpers/bot-process.js";
 import { FeedServer, serve } from "../helpers/feed-server.js";
 
 const TOKEN = "MTAwMDAwMDAwMDAwMDAwMDAx.GfdTst.ZmFrZS10b2tlbi1mb3ItdGhlLWVtdWxhdG9yLW9ubHk";
@@ -92,85 +74,6 @@ function rss(feed: number, items: Item[]): string {
     )
     .join("\n");
   return `<?xml version="1.0"?><rss version="2.0"><channel><title>Wire ${feed}</title><link>https://news.example.org/</link>${body}</channel></rss>`;
-}
-
-/** The bot in its own process group (tsx parent + node child), so a kill reaches both. */
-class Bot {
-  output = "";
-  child: ChildProcess | undefined;
-  exited: Promise<number | null> = Promise.resolve(null);
-  startedAt = 0;
-  runs = 0;
-
-  constructor(private readonly env: NodeJS.ProcessEnv) {}
-
-  start(): void {
-    this.output = "";
-    this.runs += 1;
-    this.startedAt = Date.now();
-    const child = spawn(process.execPath, ["--import", "tsx", "src/main.ts"], {
-      env: this.env,
-      stdio: ["ignore", "pipe", "pipe"],
-      detached: true,
-    });
-    this.child = child;
-    const take = (c: Buffer) => {
-      this.output += c.toString();
-    };
-    child.stdout?.on("data", take);
-    child.stderr?.on("data", take);
-    this.exited = new Promise((resolve) => child.on("exit", (code) => resolve(code)));
-  }
-
-  get ready(): boolean {
-    return this.output.includes("slash commands in place");
-  }
-
-  /** Signals the whole group; resolves with the tsx parent's exit code once no member lives. */
-  async kill(signal: NodeJS.Signals): Promise<number | null> {
-    const pgid = this.child?.pid;
-    if (pgid === undefined) return null;
-    try {
-      process.kill(-pgid, signal);
-    } catch {
-      // already gone
-    }
-    const code = await this.exited;
-    await until("the process group to die", () => liveInGroup(pgid) === 0, 10_000, this);
-    return code;
-  }
-}
-
-/** Processes of a group that are not zombies (Linux /proc). */
-function liveInGroup(pgid: number): number {
-  let live = 0;
-  for (const entry of readdirSync("/proc")) {
-    if (!/^\d+$/.test(entry)) continue;
-    try {
-      const stat = readFileSync(`/proc/${entry}/stat`, "utf8");
-      const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
-      if (Number(fields[2]) === pgid && fields[0] !== "Z") live++;
-    } catch {
-      // exited while we looked
-    }
-  }
-  return live;
-}
-
-async function until(
-  what: string,
-  condition: () => boolean,
-  timeoutMs: number,
-  bot?: Bot,
-): Promise<void> {
-  const end = Date.now() + timeoutMs;
-  while (!condition()) {
-    if (Date.now() > end)
-      throw new Error(
-        `timed out waiting for ${what}\n--- bot output ---\n${bot?.output.slice(-4000) ?? ""}`,
-      );
-    await sleep(50);
-  }
 }
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -246,7 +149,7 @@ async function snapshot(tag: string, docLength: number): Promise<Snapshot> {
 describe("the bot killed and stopped mid-burst", () => {
   let emu: DiscordEmulator;
   let feeds: FeedServer;
-  let bot: Bot;
+  let bot: BotProcess;
   let guildId = "";
   const ch: Record<"mixed" | "climate" | "energy" | "quiet" | "idle" | "desk", string> = {
     mixed: "",
@@ -389,7 +292,7 @@ describe("the bot killed and stopped mid-burst", () => {
         })),
       ),
     );
-    bot = new Bot({
+    bot = new BotProcess({
       ...process.env,
       DISCORD_TOKEN: TOKEN,
       DISCORD_API_URL: emu.apiUrl,
