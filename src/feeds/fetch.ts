@@ -239,6 +239,7 @@ export class Fetcher {
     } catch {
       throw new FetchError(`not a valid URL: ${req.url}`, "blocked");
     }
+    const validatorsFor = req.validators?.url ?? url.href;
     const policy: UrlPolicy = {
       ...this.options.policy,
       allowFile: req.allowFile === true,
@@ -252,10 +253,7 @@ export class Fetcher {
         method: "GET",
         dispatcher: this.#agent,
         signal,
-        headers: this.#headers(
-          req.validators,
-          url.href === (req.validators?.url ?? toUrl(req.url).href),
-        ),
+        headers: this.#headers(req.validators, url.href === validatorsFor),
       });
       const location = header(res.headers, "location");
       if (res.statusCode >= 300 && res.statusCode < 400 && res.statusCode !== 304 && location) {
