@@ -135,6 +135,10 @@ export class Outbox {
       list.push(d);
       byChannel.set(d.channelId, list);
     }
+    // Every channel is listed before its queue is written (a listed channel with an empty queue
+    // is harmless, a queue nobody lists would wait for the next enqueue), and all of them in one
+    // write: one story can fan out to thousands of channels.
+    await this.#listChannels([...byChannel.keys()]);
     let added = 0;
     for (const [channelId, list] of byChannel) {
       added += await this.#lock.run(channelId, () => this.#enqueueChannel(channelId, list));
@@ -166,9 +170,6 @@ export class Outbox {
         fresh.map((item) => ({ key: itemKey(channelId, item.storyId), value: item })),
       );
     }
-    // The channel is listed before its queue is written: a listed channel with an empty queue is
-    // harmless, a queue nobody lists would wait for the next enqueue.
-    await this.#listChannel(channelId, true);
     rec.guildId = first.guildId;
     rec.queue.push(...append);
     await this.kv.set(channelKey(channelId), rec);
@@ -196,7 +197,7 @@ export class Outbox {
     return this.#lock.run(channelId, async () => {
       const rec = await this.record(channelId);
       if (!rec) {
-        await this.#listChannel(channelId, false);
+        await this.#unlistChannel(channelId);
         return { type: "empty" };
       }
       if (rec.flight)
@@ -304,7 +305,7 @@ export class Outbox {
     return this.#lock.run(channelId, async () => {
       const rec = await this.record(channelId);
       if (!rec) {
-        await this.#listChannel(channelId, false);
+        await this.#unlistChannel(channelId);
         return 0;
       }
       const ids = [...new Set([...(rec.flight?.storyIds ?? []), ...rec.queue])];
@@ -313,7 +314,7 @@ export class Outbox {
       ).filter((i): i is OutboxItem => i !== undefined && i.state === "queued");
       await this.#drop(channelId, items, reason);
       await this.kv.delete(channelKey(channelId));
-      await this.#listChannel(channelId, false);
+      await this.#unlistChannel(channelId);
       return items.length;
     });
   }
@@ -384,19 +385,27 @@ export class Outbox {
   /** Nothing left: unlist the channel but keep its hourly counter until the hour is over. */
   async #settleEmpty(channelId: string, rec: ChannelRecord): Promise<void> {
     await this.kv.set(channelKey(channelId), rec, IDLE_RECORD_TTL_MS);
-    await this.#listChannel(channelId, false);
+    await this.#unlistChannel(channelId);
   }
 
-  async #listChannel(channelId: string, present: boolean): Promise<void> {
+  async #listChannels(channelIds: string[]): Promise<void> {
     await this.#lock.run(CHANNELS_KEY, async () => {
       const list = (await this.kv.get<string[]>(CHANNELS_KEY)) ?? [];
-      const has = list.includes(channelId);
-      if (present && !has) await this.kv.set(CHANNELS_KEY, [...list, channelId]);
-      if (!present && has)
+      const listed = new Set(list);
+      const missing = channelIds.filter((c) => !listed.has(c));
+      if (missing.length > 0) await this.kv.set(CHANNELS_KEY, [...list, ...missing]);
+    });
+  }
+
+  async #unlistChannel(channelId: string): Promise<void> {
+    await this.#lock.run(CHANNELS_KEY, async () => {
+      const list = (await this.kv.get<string[]>(CHANNELS_KEY)) ?? [];
+      if (list.includes(channelId)) {
         await this.kv.set(
           CHANNELS_KEY,
           list.filter((c) => c !== channelId),
         );
+      }
     });
   }
 }
