@@ -1,26 +1,27 @@
 /**
- * The poller's sink for Discord: new stories → matching channels → durable outbox → sender.
- * `accept` resolves only once every delivery is stored, because the poller records the stories
- * as seen right after; a crash before that makes the poller offer them again, and the outbox
- * turns the repeat into nothing.
+ * The poller's sink for Discord: new stories → the alert log → sender. Each story wanted by at
+ * least one subscription is logged once, with its summary through the lens of each wanted topic;
+ * which channels receive it is decided as each channel reads the log (outbox.ts).
+ * `accept` resolves only once the stories are logged, because the poller records them as seen
+ * right after; a crash before that makes the poller offer them again, and the log turns the
+ * repeat into nothing.
  */
 import type { Logger } from "pino";
-import type { Taxonomy } from "../classify/taxonomy.js";
 import type { TaggedStory } from "../enrich/types.js";
 import type { FeedSource } from "../feeds/types.js";
 import type { AlertSink } from "../ingest/poll.js";
-import type { SubscriptionStore } from "../subscriptions/store.js";
+import type { Subscription } from "../subscriptions/store.js";
 import type { SummaryInput } from "../summarize/index.js";
-import { ALERT_SUMMARY_BUDGET, buildAlertEmbed } from "./embed.js";
-import { matchSubscriptions } from "./match.js";
-import type { Outbox, OutboxDelivery } from "./outbox.js";
+import type { AlertEntryInput } from "./alert-log.js";
+import { ALERT_SUMMARY_BUDGET } from "./embed.js";
+import { keywordHits } from "./match.js";
+import type { Outbox } from "./outbox.js";
 
 export interface DiscordSinkDeps {
   outbox: Outbox;
-  subscriptions: SubscriptionStore;
+  subscriptions: { active(): Iterable<Subscription> };
   /** Told after each enqueue; usually a `DeliverySender`. */
   sender: { notify(channelId?: string): void };
-  taxonomy: Taxonomy;
   /** Per-subscriber summary focused on the topic; without it the stored summary is used. */
   summarize?: (input: SummaryInput) => string;
   log: Logger;
@@ -32,52 +33,47 @@ export class DiscordSink implements AlertSink {
   constructor(private readonly deps: DiscordSinkDeps) {}
 
   async accept(stories: TaggedStory[], feed: FeedSource): Promise<void> {
-    const deliveries = this.deliveriesFor(stories);
-    if (deliveries.length === 0) return;
-    const added = await this.deps.outbox.enqueue(deliveries);
+    const entries = this.entriesFor(stories);
+    if (entries.length === 0) return;
+    const added = await this.deps.outbox.enqueue(entries);
     this.deps.log.debug(
-      { feedId: feed.id, stories: stories.length, deliveries: deliveries.length, added },
-      "alerts queued",
+      { feedId: feed.id, stories: stories.length, wanted: entries.length, added },
+      "alerts logged",
     );
     if (added > 0) this.deps.sender.notify();
   }
 
-  /** Oldest first, so a channel reads a burst in the order it happened. */
-  deliveriesFor(stories: TaggedStory[]): OutboxDelivery[] {
+  /** The stories some subscription may want, oldest first, so a channel reads a burst in order. */
+  entriesFor(stories: TaggedStory[]): AlertEntryInput[] {
+    // The lowest min_score per topic: a story below it for every topic interests nobody.
+    const floor = new Map<string, number>();
+    const keywords = new Set<string>();
+    for (const sub of this.deps.subscriptions.active()) {
+      floor.set(sub.topic, Math.min(floor.get(sub.topic) ?? 1, sub.minScore));
+      for (const k of sub.keywords) keywords.add(k);
+    }
+    if (floor.size === 0) return [];
     const ordered = [...stories].sort(
       (a, b) => (Date.parse(a.publishedAt) || 0) - (Date.parse(b.publishedAt) || 0),
     );
-    const subscriptions = [...this.deps.subscriptions.active()];
-    if (subscriptions.length === 0) return [];
-    const out: OutboxDelivery[] = [];
+    const out: AlertEntryInput[] = [];
     for (const story of ordered) {
-      const summaries = new Map<string, string>();
-      for (const match of matchSubscriptions(story, subscriptions)) {
-        let summary = summaries.get(match.focusTopic);
-        if (summary === undefined) {
-          summary = this.#summary(story, match.focusTopic);
-          summaries.set(match.focusTopic, summary);
-        }
-        out.push({
-          storyId: story.id,
-          guildId: match.guildId,
-          channelId: match.channelId,
-          topics: match.topics,
-          embed: buildAlertEmbed(story, {
-            taxonomy: this.deps.taxonomy,
-            summary,
-            focusTopic: match.focusTopic,
-            matchedTopics: match.topics,
-          }),
-          title: story.title,
-          ...(story.url ? { url: story.url } : {}),
-        });
-      }
+      const wanted = story.topics.filter((t) => t.score >= (floor.get(t.id) ?? 2));
+      if (wanted.length === 0) continue;
+      const summaries: Record<string, string> = {};
+      for (const t of wanted) summaries[t.id] = this.#summary(story, t.id);
+      const { text: _text, ...lite } = story;
+      out.push({
+        storyId: story.id,
+        story: lite,
+        summaries,
+        keywordHits: keywordHits(keywords, story),
+      });
     }
     return out;
   }
 
-  /** The summary through the lens of the channel's topic; the stored one if that fails. */
+  /** The summary through the lens of one topic; the stored one if that fails. */
   #summary(story: TaggedStory, focusTopic: string): string {
     const { summarize } = this.deps;
     if (!summarize) return story.summary;

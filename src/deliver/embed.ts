@@ -83,7 +83,7 @@ export interface AlertEmbedOptions {
 }
 
 /** Orders topic ids: focus first, then the channel's matched topics, then the story's others. */
-function orderedTopics(story: TaggedStory, opts: AlertEmbedOptions): string[] {
+function orderedTopics(story: Omit<TaggedStory, "text">, opts: AlertEmbedOptions): string[] {
   const byScore = [...story.topics].sort((a, b) => b.score - a.score).map((t) => t.id);
   const ordered = [
     ...(opts.focusTopic ? [opts.focusTopic] : []),
@@ -94,7 +94,10 @@ function orderedTopics(story: TaggedStory, opts: AlertEmbedOptions): string[] {
 }
 
 /** One alert embed for one story, within every Discord limit on its own (≤ 6,000 in total). */
-export function buildAlertEmbed(story: TaggedStory, opts: AlertEmbedOptions): APIEmbed {
+export function buildAlertEmbed(
+  story: Omit<TaggedStory, "text">,
+  opts: AlertEmbedOptions,
+): APIEmbed {
   const { taxonomy } = opts;
   const embed: APIEmbed = {
     title: safeText(story.title, EMBED_LIMITS.title, { singleLine: true, fallback: "(untitled)" }),

@@ -4,6 +4,7 @@
  */
 import type { TaggedStory } from "../enrich/types.js";
 import type { Subscription } from "../subscriptions/store.js";
+import type { AlertEntry } from "./alert-log.js";
 
 export interface ChannelMatch {
   guildId: string;
@@ -15,6 +16,11 @@ export interface ChannelMatch {
 }
 
 const KEYWORD_CACHE_LIMIT = 2000;
+
+/** A keyword as subscriptions and alert-log entries compare it. */
+export function keywordKey(keyword: string): string {
+  return keyword.trim().toLowerCase().replace(/\s+/g, " ");
+}
 const keywordCache = new Map<string, RegExp>();
 
 /**
@@ -22,7 +28,7 @@ const keywordCache = new Map<string, RegExp>();
  * and "human rights" matches across any whitespace between its words.
  */
 export function keywordPattern(keyword: string): RegExp | undefined {
-  const key = keyword.trim().toLowerCase();
+  const key = keywordKey(keyword);
   if (!key) return undefined;
   const cached = keywordCache.get(key);
   if (cached) return cached;
@@ -78,4 +84,33 @@ export function matchSubscriptions(
       focusTopic: topics[0] as string,
     };
   });
+}
+
+/** The keywords (as `keywordKey`) among `keywords` that appear in the story. */
+export function keywordHits(keywords: Iterable<string>, story: TaggedStory): string[] {
+  const text = `${story.title}\n${story.text}`;
+  const hits: string[] = [];
+  for (const keyword of keywords) {
+    if (keywordPattern(keyword)?.test(text)) hits.push(keywordKey(keyword));
+  }
+  return hits;
+}
+
+/**
+ * The topics through which a channel's subscriptions want a logged story, best score first
+ * (empty: not wanted). Keywords were looked for when the story was logged; a subscription made
+ * after that does not receive it.
+ */
+export function entryTopics(entry: AlertEntry, subs: readonly Subscription[]): string[] {
+  const matched: Array<{ id: string; score: number }> = [];
+  for (const sub of subs) {
+    if (sub.status !== "active" || sub.createdAt > entry.at) continue;
+    const tag = entry.story.topics.find((t) => t.id === sub.topic);
+    if (!tag || tag.score < sub.minScore) continue;
+    const keys = sub.keywords.map(keywordKey).filter((k) => k.length > 0);
+    if (keys.length > 0 && !keys.some((k) => entry.keywordHits.includes(k))) continue;
+    if (!matched.some((m) => m.id === tag.id)) matched.push({ id: tag.id, score: tag.score });
+  }
+  matched.sort((a, b) => b.score - a.score || a.id.localeCompare(b.id));
+  return matched.map((m) => m.id);
 }

@@ -1,57 +1,39 @@
 /**
- * The durable outbox: every (story, channel) pair is delivered at most once and never lost,
- * across restarts and crashes.
+ * The durable outbox: every story a channel's subscriptions want is posted there once, across
+ * restarts and crashes, and taking in a story costs the same for ten channels or ten thousand.
  *
- * Keys (all JSON in the shared Keyv):
- * - `ob:item:<channel>:<story>` — one delivery: its embed, and state queued → sent | dropped.
- *   Queued items never expire; finished ones live for the retention window so that a story
- *   offered again (crash before the poller stored it) is recognised and not queued twice.
- * - `ob:q:<channel>` — the channel's record: the queue (story ids in delivery order), the
- *   in-flight batch, and the hourly counter. Keeping all three in ONE key means each state
- *   change of a channel is one write, so there is no half-applied state between keys.
- * - `ob:channels` — channels that have queued work, so a restart knows where to look.
+ * Stories are logged once in the alert log (alert-log.ts). Each channel reads the log through its
+ * own cursor; what it wants is decided when its next batch is taken (entryTopics), not when the
+ * story arrives, so nothing is written per (story, channel) pair.
+ *
+ * Keys (JSON in the shared Keyv):
+ * - `ob:ch:<channel>` — the channel's state: its cursor, the in-flight batch and the hourly
+ *   counter. One key per channel means each state change is one write: there is no half-applied
+ *   state between keys. It lives as long as log entries do, and is refreshed on every write.
  *
  * Crash safety: a batch is written as the channel's in-flight batch (with a nonce) BEFORE it is
  * posted. Discord's `enforce_nonce` returns the earlier message for a repeated nonce, so a crash
  * between post and completion resends the same batch with the same nonce and nothing doubles.
- * Completion marks items sent first and then rewrites the channel record; a crash in between
- * leaves a flight whose items are all sent, which is completed without posting.
+ * Completion moves the cursor past the batch and clears it in the same write.
+ *
+ * A cursor that only moved past stories the channel does not want is kept in memory and written
+ * by `flush()`: losing it costs a rescan, never a repeat, because an unwanted story stays unwanted
+ * (a subscription made later does not receive stories logged before it).
  *
  * Single process: the KeyedMutex serialises read-modify-write per channel within it.
  */
 import { createHash, randomUUID } from "node:crypto";
 import type { APIEmbed } from "discord.js";
 import type Keyv from "keyv";
+import type { Taxonomy } from "../classify/taxonomy.js";
 import { KeyedMutex } from "../store/mutex.js";
-import { EMBED_LIMITS, packEmbeds } from "./embed.js";
+import type { Subscription } from "../subscriptions/store.js";
+import { type AlertEntry, type AlertEntryInput, AlertLog } from "./alert-log.js";
+import { buildAlertEmbed, EMBED_LIMITS, packEmbeds } from "./embed.js";
+import { entryTopics } from "./match.js";
 
 const HOUR_MS = 3_600_000;
-/** A drained channel's record is kept this long so its hourly counter survives the hour. */
-const IDLE_RECORD_TTL_MS = 2 * HOUR_MS;
-const CHANNELS_KEY = "ob:channels";
-
-/** One alert for one channel, ready to send: the embed is built at enqueue time. */
-export interface OutboxDelivery {
-  storyId: string;
-  guildId: string;
-  channelId: string;
-  /** Matched topic ids (best first): credited in `alertsSent`. */
-  topics: string[];
-  embed: APIEmbed;
-  /** Plain title and link, for the hourly roll-up. */
-  title: string;
-  url?: string;
-}
-
-export type OutboxItemState = "queued" | "sent" | "dropped";
-
-export interface OutboxItem extends OutboxDelivery {
-  state: OutboxItemState;
-  enqueuedAt: number;
-  doneAt?: number;
-  /** Why it was dropped. */
-  reason?: string;
-}
+const SCAN_CHUNK = 500;
 
 export type BatchKind = "alerts" | "rollup";
 
@@ -60,13 +42,19 @@ export interface InFlight {
   /** ≤ 25 characters, unique per batch: what Discord deduplicates on. */
   nonce: string;
   kind: BatchKind;
+  seqs: number[];
   storyIds: string[];
+  /** Matched topics per story, best first (a roll-up keeps only the first). */
+  topics: string[][];
+  /** The cursor once the batch is done. */
+  end: number;
   createdAt: number;
 }
 
-export interface ChannelRecord {
+export interface ChannelState {
   guildId: string;
-  queue: string[];
+  /** The next log entry this channel has not yet considered. */
+  cursor: number;
   flight?: InFlight;
   /** Hour number (epoch ms / 3.6e6) the counter belongs to. */
   hour: number;
@@ -76,6 +64,18 @@ export interface ChannelRecord {
   singles: number;
 }
 
+/** One story of a batch. */
+export interface OutboxItem {
+  seq: number;
+  storyId: string;
+  /** Matched topic ids, best first: credited in `alertsSent`. */
+  topics: string[];
+  title: string;
+  url?: string;
+  /** The alert embed (alert batches only; a roll-up lists titles). */
+  embed?: APIEmbed;
+}
+
 export interface Batch {
   channelId: string;
   guildId: string;
@@ -83,8 +83,6 @@ export interface Batch {
   items: OutboxItem[];
   /** Resumed from storage (a previous run or attempt started it). */
   resumed: boolean;
-  /** Every item is already marked sent: only the completion remains. */
-  alreadySent: boolean;
 }
 
 export type TakeResult =
@@ -99,14 +97,26 @@ export interface TakeOptions {
   hourlyCap: number;
 }
 
+/** What the outbox needs to know about subscriptions (a `SubscriptionStore`). */
+export interface ChannelDirectory {
+  forChannel(channelId: string): Subscription[];
+  channels(): Iterable<{ guildId: string; channelId: string }>;
+  active(): Iterable<Subscription>;
+}
+
+export interface OutboxDeps {
+  kv: Keyv;
+  subscriptions: ChannelDirectory;
+  taxonomy: Taxonomy;
+  now?: () => number;
+}
+
 export interface OutboxOptions {
-  /** How long finished items are remembered (the story retention window). */
+  /** How long logged stories and channel states are kept (the story retention window). */
   retentionMs: number;
 }
 
-export const itemKey = (channelId: string, storyId: string): string =>
-  `ob:item:${channelId}:${storyId}`;
-export const channelKey = (channelId: string): string => `ob:q:${channelId}`;
+export const channelKey = (channelId: string): string => `ob:ch:${channelId}`;
 
 /** A nonce Discord accepts (≤ 25 chars) that no other batch of any channel shares. */
 export function nonceFor(channelId: string, batchId: string): string {
@@ -115,161 +125,139 @@ export function nonceFor(channelId: string, batchId: string): string {
 
 const hourOf = (ms: number): number => Math.floor(ms / HOUR_MS);
 
+interface Scan {
+  matched: Array<{ entry: AlertEntry; topics: string[] }>;
+  /** Where the scan stopped: every entry before it was considered. */
+  end: number;
+}
+
 export class Outbox {
+  readonly log: AlertLog;
   readonly #lock = new KeyedMutex();
+  readonly #kv: Keyv;
+  readonly #now: () => number;
+  readonly #ttl: number;
+  /** Channel states read or written by this process. */
+  readonly #states = new Map<string, ChannelState>();
+  /** Channels whose cursor moved in memory only. */
+  readonly #unsaved = new Set<string>();
+  /** Channels that may have work since `changedChannels()` was last called. */
+  readonly #changed = new Set<string>();
 
   constructor(
-    private readonly kv: Keyv,
-    private readonly options: OutboxOptions,
-    private readonly now: () => number = Date.now,
-  ) {}
+    private readonly deps: OutboxDeps,
+    options: OutboxOptions,
+  ) {
+    this.#kv = deps.kv;
+    this.#now = deps.now ?? Date.now;
+    this.#ttl = options.retentionMs;
+    this.log = new AlertLog(deps.kv, { ttlMs: options.retentionMs }, this.#now);
+  }
 
   /**
-   * Queues deliveries, in the order given, idempotently: a pair already queued, sent or dropped
-   * is skipped. Returns how many were newly queued. Resolves only after everything is stored.
+   * Logs stories for delivery, in the order given, idempotently: a story logged before is
+   * skipped. Returns how many were newly logged. Resolves only after everything is stored.
    */
-  async enqueue(deliveries: OutboxDelivery[]): Promise<number> {
-    const byChannel = new Map<string, OutboxDelivery[]>();
-    for (const d of deliveries) {
-      const list = byChannel.get(d.channelId) ?? [];
-      list.push(d);
-      byChannel.set(d.channelId, list);
+  async enqueue(inputs: AlertEntryInput[]): Promise<number> {
+    const added = await this.log.append(inputs);
+    if (added.length === 0) return 0;
+    const topics = new Set(added.flatMap((e) => e.story.topics.map((t) => t.id)));
+    for (const sub of this.deps.subscriptions.active()) {
+      if (topics.has(sub.topic)) this.#changed.add(sub.channelId);
     }
-    // Every channel is listed before its queue is written (a listed channel with an empty queue
-    // is harmless, a queue nobody lists would wait for the next enqueue), and all of them in one
-    // write: one story can fan out to thousands of channels.
-    await this.#listChannels([...byChannel.keys()]);
-    let added = 0;
-    for (const [channelId, list] of byChannel) {
-      added += await this.#lock.run(channelId, () => this.#enqueueChannel(channelId, list));
-    }
-    return added;
+    return added.length;
   }
 
-  async #enqueueChannel(channelId: string, list: OutboxDelivery[]): Promise<number> {
-    const first = list[0];
-    if (!first) return 0;
-    const rec = (await this.record(channelId)) ?? emptyRecord(first.guildId, this.now());
-    const existing = await this.kv.getMany<OutboxItem>(
-      list.map((d) => itemKey(channelId, d.storyId)),
-    );
-    const queued = new Set(rec.queue);
-    const fresh: OutboxItem[] = [];
-    const append: string[] = [];
-    list.forEach((d, i) => {
-      const item = existing[i];
-      if (queued.has(d.storyId) || append.includes(d.storyId)) return;
-      if (item && item.state !== "queued") return;
-      // A queued item missing from the queue: a crash between the two writes. Re-link it.
-      if (!item) fresh.push({ ...d, state: "queued", enqueuedAt: this.now() });
-      append.push(d.storyId);
+  /** Channels that may have work: every subscribed channel. */
+  channels(): string[] {
+    return [...this.deps.subscriptions.channels()].map((c) => c.channelId);
+  }
+
+  /** Channels that may have new work since the last call (and forgets them). */
+  changedChannels(): string[] {
+    const list = [...this.#changed];
+    this.#changed.clear();
+    return list;
+  }
+
+  /** The channel's state as stored (for tests and status). */
+  async state(channelId: string): Promise<ChannelState | undefined> {
+    return this.#kv.get<ChannelState>(channelKey(channelId));
+  }
+
+  /** Stories waiting for the channel: in flight, held for a roll-up, or not yet taken. */
+  async backlog(channelId: string): Promise<number> {
+    return this.#lock.run(channelId, async () => {
+      const st = await this.#state(channelId);
+      if (!st) return 0;
+      const subs = this.deps.subscriptions.forChannel(channelId);
+      const from = st.flight ? st.flight.end : st.cursor;
+      const waiting = (await this.#scan(from, subs, {})).matched.length;
+      return waiting + (st.flight?.seqs.length ?? 0);
     });
-    if (append.length === 0) return 0;
-    if (fresh.length > 0) {
-      await this.kv.setMany(
-        fresh.map((item) => ({ key: itemKey(channelId, item.storyId), value: item })),
-      );
-    }
-    rec.guildId = first.guildId;
-    rec.queue.push(...append);
-    await this.kv.set(channelKey(channelId), rec);
-    return append.length;
   }
 
-  async record(channelId: string): Promise<ChannelRecord | undefined> {
-    return this.kv.get<ChannelRecord>(channelKey(channelId));
-  }
-
-  async item(channelId: string, storyId: string): Promise<OutboxItem | undefined> {
-    return this.kv.get<OutboxItem>(itemKey(channelId, storyId));
-  }
-
-  /** Channels with queued or in-flight work. */
-  async channels(): Promise<string[]> {
-    return (await this.kv.get<string[]>(CHANNELS_KEY)) ?? [];
+  /** Stories waiting across every subscribed channel (for tests and shutdown reports). */
+  async totalBacklog(): Promise<number> {
+    let n = 0;
+    for (const channelId of this.channels()) n += await this.backlog(channelId);
+    return n;
   }
 
   /**
    * The channel's next batch: its in-flight batch if there is one (same nonce), else a new one
-   * from the head of the queue, persisted as in flight before it is returned.
+   * from its cursor, persisted as in flight before it is returned.
    */
   async take(channelId: string, opts: TakeOptions): Promise<TakeResult> {
     return this.#lock.run(channelId, async () => {
-      const rec = await this.record(channelId);
-      if (!rec) {
-        await this.#unlistChannel(channelId);
+      const st = await this.#state(channelId);
+      if (!st) return { type: "empty" };
+      if (st.flight)
+        return { type: "batch", batch: await this.#batch(channelId, st, st.flight, true) };
+      const subs = this.deps.subscriptions.forChannel(channelId);
+      const hour = hourOf(opts.now);
+      if (st.hour !== hour) {
+        const wasCapped = st.hour < hour && st.sentInHour >= opts.hourlyCap;
+        st.hour = hour;
+        st.sentInHour = 0;
+        if (wasCapped) {
+          // The hour the cap was hit in has ended: what was held back goes out as one roll-up.
+          const held = await this.#scan(st.cursor, subs, { before: hour * HOUR_MS });
+          if (held.matched.length > 0) return this.#start(channelId, st, "rollup", held, opts.now);
+          this.#moveCursor(channelId, st, held.end);
+        }
+      }
+      const room = opts.hourlyCap - st.sentInHour;
+      const limit =
+        room <= 0 ? 1 : Math.min(st.singles > 0 ? 1 : EMBED_LIMITS.embedsPerMessage, room);
+      const found = await this.#scan(st.cursor, subs, { limit });
+      const first = found.matched[0];
+      if (!first) {
+        this.#moveCursor(channelId, st, found.end);
         return { type: "empty" };
       }
-      if (rec.flight)
-        return { type: "batch", batch: await this.#batch(channelId, rec, rec.flight, true) };
-
-      const hour = hourOf(opts.now);
-      let rollup: string[] = [];
-      if (rec.hour !== hour) {
-        // The hour the cap was hit in has ended: what was held back goes out as one roll-up.
-        if (rec.hour < hour && rec.sentInHour >= opts.hourlyCap && rec.queue.length > 0) {
-          rollup = await this.#queuedBefore(channelId, rec, hour * HOUR_MS);
-        }
-        rec.hour = hour;
-        rec.sentInHour = 0;
+      if (room <= 0) {
+        this.#moveCursor(channelId, st, first.entry.seq);
+        return { type: "capped", until: (hour + 1) * HOUR_MS };
       }
-
-      let flight: InFlight | undefined;
-      if (rollup.length > 0) {
-        flight = this.#newFlight(channelId, "rollup", rollup, opts.now);
-      } else {
-        await this.#prune(channelId, rec);
-        if (rec.queue.length === 0) {
-          await this.#settleEmpty(channelId, rec);
-          return { type: "empty" };
-        }
-        const room = opts.hourlyCap - rec.sentInHour;
-        if (room <= 0) {
-          await this.kv.set(channelKey(channelId), rec);
-          return { type: "capped", until: (hour + 1) * HOUR_MS };
-        }
-        const limit = Math.min(rec.singles > 0 ? 1 : EMBED_LIMITS.embedsPerMessage, room);
-        const ids = rec.queue.slice(0, limit);
-        const items = await this.#items(channelId, ids);
-        // As many as fit one message (≤ 10 embeds, ≤ 6,000 characters).
-        const first = packEmbeds(items.map((i) => i.embed))[0] ?? [];
-        flight = this.#newFlight(
-          channelId,
-          "alerts",
-          ids.slice(0, Math.max(1, first.length)),
-          opts.now,
-        );
-      }
-      rec.flight = flight;
-      await this.kv.set(channelKey(channelId), rec);
-      return { type: "batch", batch: await this.#batch(channelId, rec, flight, false) };
+      return this.#start(channelId, st, "alerts", found, opts.now);
     });
   }
 
-  /** The batch was posted (or found already posted): mark its items sent and move on. */
+  /** The batch was posted (or found already posted): move past it. */
   async complete(batch: Batch): Promise<void> {
     const { channelId, flight } = batch;
     await this.#lock.run(channelId, async () => {
-      const rec = await this.record(channelId);
-      const done = this.now();
-      const finished = batch.items
-        .filter((i) => i.state !== "sent")
-        .map((i) => ({
-          key: itemKey(channelId, i.storyId),
-          value: { ...i, state: "sent" as const, doneAt: done },
-          ttl: this.options.retentionMs,
-        }));
-      if (finished.length > 0) await this.kv.setMany(finished);
-      if (!rec || rec.flight?.batchId !== flight.batchId) return;
-      const ids = new Set(flight.storyIds);
-      rec.queue = rec.queue.filter((id) => !ids.has(id));
-      rec.flight = undefined;
+      const st = await this.#state(channelId);
+      if (!st || st.flight?.batchId !== flight.batchId) return;
+      st.cursor = Math.max(st.cursor, flight.end);
+      st.flight = undefined;
       if (flight.kind === "alerts") {
-        // Counted in the hour the batch was taken, which is the record's current hour.
-        rec.sentInHour += flight.storyIds.length;
-        if (rec.singles > 0) rec.singles -= 1;
+        // Counted in the hour the batch was taken, which is the state's current hour.
+        st.sentInHour += flight.seqs.length;
+        if (st.singles > 0) st.singles -= 1;
       }
-      await this.#save(channelId, rec);
+      await this.#save(channelId, st);
     });
   }
 
@@ -278,138 +266,179 @@ export class Outbox {
    * next attempts go one by one; a single story is the culprit and is dropped.
    * Returns the dropped items.
    */
-  async reject(batch: Batch, reason: string): Promise<OutboxItem[]> {
+  async reject(batch: Batch, _reason: string): Promise<OutboxItem[]> {
     const { channelId, flight } = batch;
     return this.#lock.run(channelId, async () => {
-      const rec = await this.record(channelId);
-      if (!rec || rec.flight?.batchId !== flight.batchId) return [];
-      rec.flight = undefined;
+      const st = await this.#state(channelId);
+      if (!st || st.flight?.batchId !== flight.batchId) return [];
+      st.flight = undefined;
       // A roll-up has no smaller form worth trying; its stories already missed their alert.
-      const poisoned = flight.kind === "rollup" || flight.storyIds.length === 1;
+      const poisoned = flight.kind === "rollup" || flight.seqs.length === 1;
       if (!poisoned) {
-        rec.singles = flight.storyIds.length;
-        await this.#save(channelId, rec);
+        st.singles = flight.seqs.length;
+        await this.#save(channelId, st);
         return [];
       }
-      const dropped = await this.#drop(channelId, batch.items, reason);
-      const ids = new Set(flight.storyIds);
-      rec.queue = rec.queue.filter((id) => !ids.has(id));
-      if (rec.singles > 0) rec.singles -= 1;
-      await this.#save(channelId, rec);
+      st.cursor = Math.max(st.cursor, flight.end);
+      if (st.singles > 0) st.singles -= 1;
+      await this.#save(channelId, st);
+      return batch.items;
+    });
+  }
+
+  /**
+   * The channel is gone (or its subscriptions are): forget its batch under way and move its
+   * cursor to the end of the log. Returns how many stories were in flight.
+   */
+  async dropChannel(channelId: string): Promise<number> {
+    return this.#lock.run(channelId, async () => {
+      const st = this.#states.get(channelId) ?? (await this.state(channelId));
+      if (!st) return 0;
+      const dropped = st.flight?.seqs.length ?? 0;
+      st.flight = undefined;
+      st.cursor = await this.log.next();
+      await this.#save(channelId, st);
       return dropped;
     });
   }
 
-  /** The channel is gone (or its subscriptions are): drop everything queued for it. */
-  async dropChannel(channelId: string, reason: string): Promise<number> {
-    return this.#lock.run(channelId, async () => {
-      const rec = await this.record(channelId);
-      if (!rec) {
-        await this.#unlistChannel(channelId);
-        return 0;
-      }
-      const ids = [...new Set([...(rec.flight?.storyIds ?? []), ...rec.queue])];
-      const items = (
-        await this.kv.getMany<OutboxItem>(ids.map((id) => itemKey(channelId, id)))
-      ).filter((i): i is OutboxItem => i !== undefined && i.state === "queued");
-      await this.#drop(channelId, items, reason);
-      await this.kv.delete(channelKey(channelId));
-      await this.#unlistChannel(channelId);
-      return items.length;
+  /** Writes cursors that moved in memory only. */
+  async flush(): Promise<void> {
+    if (this.#unsaved.size === 0) return;
+    const ids = [...this.#unsaved];
+    this.#unsaved.clear();
+    const entries = ids.flatMap((id) => {
+      const st = this.#states.get(id);
+      return st ? [{ key: channelKey(id), value: st, ttl: this.#ttl }] : [];
     });
+    await this.#kv.setMany(entries);
   }
 
-  async #drop(channelId: string, items: OutboxItem[], reason: string): Promise<OutboxItem[]> {
-    const done = this.now();
-    const dropped = items
-      .filter((i) => i.state === "queued")
-      .map((i) => ({ ...i, state: "dropped" as const, doneAt: done, reason }));
-    if (dropped.length > 0) {
-      await this.kv.setMany(
-        dropped.map((i) => ({
-          key: itemKey(channelId, i.storyId),
-          value: i,
-          ttl: this.options.retentionMs,
-        })),
-      );
+  async #state(channelId: string): Promise<ChannelState | undefined> {
+    const cached = this.#states.get(channelId);
+    if (cached) return cached;
+    let st = await this.state(channelId);
+    if (!st) {
+      const subs = this.deps.subscriptions.forChannel(channelId);
+      const first = subs[0];
+      if (!first) return undefined;
+      const since = Math.min(...subs.map((s) => s.createdAt));
+      const hour = hourOf(this.#now());
+      const cursor = await this.log.startFor(since);
+      st = { guildId: first.guildId, cursor, hour, sentInHour: 0, singles: 0 };
     }
-    return dropped;
+    this.#states.set(channelId, st);
+    return st;
   }
 
-  #newFlight(channelId: string, kind: BatchKind, storyIds: string[], now: number): InFlight {
+  /** Entries from `cursor` the channel wants, up to `limit` of them or up to `before`. */
+  async #scan(
+    cursor: number,
+    subs: readonly Subscription[],
+    opts: { limit?: number; before?: number },
+  ): Promise<Scan> {
+    const matched: Scan["matched"] = [];
+    const next = await this.log.next();
+    const limit = opts.limit ?? Number.POSITIVE_INFINITY;
+    for (let from = cursor; from < next; from += SCAN_CHUNK) {
+      const to = Math.min(next, from + SCAN_CHUNK);
+      for (const entry of await this.log.read(from, to)) {
+        if (opts.before !== undefined && entry.at >= opts.before)
+          return { matched, end: entry.seq };
+        const topics = entryTopics(entry, subs);
+        if (topics.length === 0) continue;
+        matched.push({ entry, topics });
+        if (matched.length >= limit) return { matched, end: entry.seq + 1 };
+      }
+    }
+    return { matched, end: next };
+  }
+
+  async #start(
+    channelId: string,
+    st: ChannelState,
+    kind: BatchKind,
+    scan: Scan,
+    now: number,
+  ): Promise<TakeResult> {
+    let chosen = scan.matched;
+    let end = scan.end;
+    if (kind === "alerts") {
+      // As many as fit one message (≤ 10 embeds, ≤ 6,000 characters).
+      const embeds = chosen.map((m) => this.#embed(m.entry, m.topics));
+      const fits = Math.max(1, packEmbeds(embeds)[0]?.length ?? 0);
+      if (fits < chosen.length) {
+        chosen = chosen.slice(0, fits);
+        end = (chosen.at(-1)?.entry.seq ?? st.cursor) + 1;
+      }
+    }
     const batchId = randomUUID();
-    return { batchId, nonce: nonceFor(channelId, batchId), kind, storyIds, createdAt: now };
+    const flight: InFlight = {
+      batchId,
+      nonce: nonceFor(channelId, batchId),
+      kind,
+      seqs: chosen.map((m) => m.entry.seq),
+      storyIds: chosen.map((m) => m.entry.storyId),
+      topics: chosen.map((m) => (kind === "rollup" ? m.topics.slice(0, 1) : m.topics)),
+      end,
+      createdAt: now,
+    };
+    st.flight = flight;
+    await this.#save(channelId, st);
+    return { type: "batch", batch: await this.#batch(channelId, st, flight, false) };
   }
 
   async #batch(
     channelId: string,
-    rec: ChannelRecord,
+    st: ChannelState,
     flight: InFlight,
     resumed: boolean,
   ): Promise<Batch> {
-    const items = await this.#items(channelId, flight.storyIds);
-    return {
-      channelId,
-      guildId: rec.guildId,
-      flight,
-      items,
-      resumed,
-      alreadySent: items.length > 0 && items.every((i) => i.state === "sent"),
-    };
+    const entries = new Map((await this.log.entries(flight.seqs)).map((e) => [e.seq, e]));
+    const items: OutboxItem[] = [];
+    flight.seqs.forEach((seq, i) => {
+      const entry = entries.get(seq);
+      if (!entry) return;
+      const topics = flight.topics[i] ?? [];
+      items.push({
+        seq,
+        storyId: entry.storyId,
+        topics,
+        title: entry.story.title,
+        ...(entry.story.url ? { url: entry.story.url } : {}),
+        ...(flight.kind === "alerts" ? { embed: this.#embed(entry, topics) } : {}),
+      });
+    });
+    return { channelId, guildId: st.guildId, flight, items, resumed };
   }
 
-  async #items(channelId: string, ids: string[]): Promise<OutboxItem[]> {
-    const found = await this.kv.getMany<OutboxItem>(ids.map((id) => itemKey(channelId, id)));
-    return found.filter((i): i is OutboxItem => i !== undefined);
-  }
-
-  /** Queued ids whose item was enqueued before `before` (the held-back part of a capped hour). */
-  async #queuedBefore(channelId: string, rec: ChannelRecord, before: number): Promise<string[]> {
-    const items = await this.#items(channelId, rec.queue);
-    return items.filter((i) => i.state === "queued" && i.enqueuedAt < before).map((i) => i.storyId);
-  }
-
-  /** Drops queue entries whose item is gone or finished (only after storage loss or a crash). */
-  async #prune(channelId: string, rec: ChannelRecord): Promise<void> {
-    const head = rec.queue.slice(0, EMBED_LIMITS.embedsPerMessage);
-    const found = await this.kv.getMany<OutboxItem>(head.map((id) => itemKey(channelId, id)));
-    const stale = new Set(head.filter((_, i) => found[i]?.state !== "queued"));
-    if (stale.size > 0) rec.queue = rec.queue.filter((id) => !stale.has(id));
-  }
-
-  async #save(channelId: string, rec: ChannelRecord): Promise<void> {
-    if (rec.queue.length === 0 && !rec.flight) await this.#settleEmpty(channelId, rec);
-    else await this.kv.set(channelKey(channelId), rec);
-  }
-
-  /** Nothing left: unlist the channel but keep its hourly counter until the hour is over. */
-  async #settleEmpty(channelId: string, rec: ChannelRecord): Promise<void> {
-    await this.kv.set(channelKey(channelId), rec, IDLE_RECORD_TTL_MS);
-    await this.#unlistChannel(channelId);
-  }
-
-  async #listChannels(channelIds: string[]): Promise<void> {
-    await this.#lock.run(CHANNELS_KEY, async () => {
-      const list = (await this.kv.get<string[]>(CHANNELS_KEY)) ?? [];
-      const listed = new Set(list);
-      const missing = channelIds.filter((c) => !listed.has(c));
-      if (missing.length > 0) await this.kv.set(CHANNELS_KEY, [...list, ...missing]);
+  #embed(entry: AlertEntry, topics: string[]): APIEmbed {
+    const focusTopic = topics[0];
+    const summary = (focusTopic && entry.summaries[focusTopic]) || entry.story.summary;
+    return buildAlertEmbed(entry.story, {
+      taxonomy: this.deps.taxonomy,
+      summary,
+      ...(focusTopic ? { focusTopic } : {}),
+      matchedTopics: topics,
     });
   }
 
-  async #unlistChannel(channelId: string): Promise<void> {
-    await this.#lock.run(CHANNELS_KEY, async () => {
-      const list = (await this.kv.get<string[]>(CHANNELS_KEY)) ?? [];
-      if (list.includes(channelId)) {
-        await this.kv.set(
-          CHANNELS_KEY,
-          list.filter((c) => c !== channelId),
-        );
-      }
-    });
+  #moveCursor(channelId: string, st: ChannelState, to: number): void {
+    if (to <= st.cursor) return;
+    st.cursor = to;
+    this.#unsaved.add(channelId);
   }
-}
 
-function emptyRecord(guildId: string, now: number): ChannelRecord {
-  return { guildId, queue: [], hour: hourOf(now), sentInHour: 0, singles: 0 };
+  async #save(channelId: string, st: ChannelState): Promise<void> {
+    this.#states.set(channelId, st);
+    this.#unsaved.delete(channelId);
+    try {
+      await this.#kv.set(channelKey(channelId), st, this.#ttl);
+    } catch (error) {
+      // Memory must not run ahead of storage (a batch in flight only in memory could be sent
+      // under a nonce no restart would know): the next use reads the stored state again.
+      this.#states.delete(channelId);
+      throw error;
+    }
+  }
 }

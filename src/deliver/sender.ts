@@ -1,7 +1,8 @@
 /**
  * Drains the outbox into Discord. One batch per channel at a time (so discord.js's per-route
  * bucket, which is per channel for message creation, does the pacing), several channels at once,
- * round-robin so a busy channel cannot starve the others.
+ * from a first-in first-out ready list so a busy channel cannot starve the others: a channel that
+ * sent a batch goes to the back of the list.
  */
 import type { RESTPostAPIChannelMessageJSONBody } from "discord.js";
 import type { Logger } from "pino";
@@ -50,11 +51,19 @@ export interface DrainResult {
 
 type Gate = "send" | "hold" | "drop";
 
+/** What one turn of a channel left behind. */
+type Turn = "sent" | "idle";
+
+/** How often cursors that moved in memory only are written. */
+const FLUSH_MS = 30_000;
+
 export class DeliverySender {
   readonly #options: DeliverySenderOptions;
   readonly #now: () => number;
   readonly #random: () => number;
   readonly #active = new Map<string, Promise<void>>();
+  /** Channels to work on, first in first out. */
+  readonly #ready = new Set<string>();
   /** Channel → earliest time (deps.now) it may be worked on again. */
   readonly #notBefore = new Map<string, number>();
   readonly #failures = new Map<string, number>();
@@ -64,9 +73,10 @@ export class DeliverySender {
   #loop: Promise<void> | undefined;
   #wake: (() => void) | undefined;
   #woken = false;
+  /** Every subscribed channel is looked at on start and after each idle interval. */
+  #sweep = true;
+  #flushedAt = 0;
   #timer: NodeJS.Timeout | undefined;
-  /** Rotates the start of the channel list between passes, for fairness. */
-  #cursor = 0;
 
   constructor(
     private readonly deps: DeliverySenderDeps,
@@ -81,13 +91,17 @@ export class DeliverySender {
     if (this.#running) return;
     this.#running = true;
     this.#draining = false;
+    this.#sweep = true;
     this.#abort = new AbortController();
     this.#loop = this.#run();
   }
 
-  /** New work may be waiting (called by the sink after an enqueue, or after a resume). */
+  /** New work may be waiting (called by the sink after an enqueue, or to resume a channel). */
   notify(channelId?: string): void {
-    if (channelId) this.#notBefore.delete(channelId);
+    if (channelId) {
+      this.#notBefore.delete(channelId);
+      this.#ready.add(channelId);
+    }
     this.#woken = true;
     this.#wake?.();
   }
@@ -123,6 +137,7 @@ export class DeliverySender {
     await this.#loop;
     await Promise.allSettled([...this.#active.values()]);
     this.#loop = undefined;
+    await this.#flush();
   }
 
   /** Whether nothing is under way (for tests and health checks). */
@@ -133,7 +148,8 @@ export class DeliverySender {
   async #run(): Promise<void> {
     while (this.#running && !this.#draining) {
       try {
-        await this.#pass();
+        this.#pass();
+        if (this.#now() - this.#flushedAt >= FLUSH_MS) await this.#flush();
       } catch (error) {
         this.deps.log.error({ err: error }, "delivery pass failed");
       }
@@ -141,19 +157,39 @@ export class DeliverySender {
     }
   }
 
-  async #pass(): Promise<void> {
-    const channels = await this.deps.outbox.channels();
-    if (channels.length === 0) return;
+  async #flush(): Promise<void> {
+    this.#flushedAt = this.#now();
+    try {
+      await this.deps.outbox.flush();
+    } catch (error) {
+      this.deps.log.warn({ err: error }, "could not write delivery cursors; will retry");
+    }
+  }
+
+  #pass(): void {
+    const { outbox } = this.deps;
     const now = this.#now();
-    const start = this.#cursor % channels.length;
-    const ordered = [...channels.slice(start), ...channels.slice(0, start)];
-    for (const channelId of ordered) {
+    const candidates = this.#sweep ? outbox.channels() : [];
+    this.#sweep = false;
+    candidates.push(...outbox.changedChannels());
+    for (const channelId of candidates) {
+      // A channel waiting (cap, backoff, pause) keeps waiting; new stories do not hurry it.
+      if (!this.#notBefore.has(channelId)) this.#ready.add(channelId);
+    }
+    for (const [channelId, at] of this.#notBefore) {
+      if (at > now) continue;
+      this.#notBefore.delete(channelId);
+      this.#ready.add(channelId);
+    }
+    for (const channelId of this.#ready) {
       if (this.#draining || this.#active.size >= this.#options.concurrency) break;
       if (this.#active.has(channelId)) continue;
-      if ((this.#notBefore.get(channelId) ?? 0) > now) continue;
-      this.#notBefore.delete(channelId);
-      this.#cursor++;
+      this.#ready.delete(channelId);
       const work = this.#work(channelId)
+        .then((turn) => {
+          // It may have more: back of the list, after every channel already waiting.
+          if (turn === "sent") this.#ready.add(channelId);
+        })
         .catch((error: unknown) => {
           // Storage trouble: try this channel again later rather than spin.
           this.deps.log.error({ err: error, channelId }, "delivery failed");
@@ -175,46 +211,46 @@ export class DeliverySender {
     }
     const now = this.#now();
     let delay = this.#options.idleMs;
-    for (const [channelId, at] of this.#notBefore) {
-      if (!this.#active.has(channelId)) delay = Math.min(delay, Math.max(0, at - now));
-    }
-    await new Promise<void>((resolve) => {
-      this.#wake = resolve;
-      this.#timer = setTimeout(resolve, delay);
+    for (const at of this.#notBefore.values()) delay = Math.min(delay, Math.max(0, at - now));
+    const idle = await new Promise<boolean>((resolve) => {
+      this.#wake = () => resolve(false);
+      this.#timer = setTimeout(() => resolve(delay >= this.#options.idleMs), delay);
     });
     clearTimeout(this.#timer);
     this.#wake = undefined;
     this.#woken = false;
+    // Nothing happened for a whole interval: look at every channel (missed wake-ups, resumed ones).
+    if (idle) this.#sweep = true;
   }
 
   /** One batch for one channel. */
-  async #work(channelId: string): Promise<void> {
+  async #work(channelId: string): Promise<Turn> {
     const { outbox, log } = this.deps;
-    const gate = await this.#gate(channelId);
+    const gate = this.#gate(channelId);
     if (gate === "hold") {
       this.#notBefore.set(channelId, this.#now() + this.#options.idleMs);
-      return;
+      return "idle";
     }
     if (gate === "drop") {
-      const dropped = await outbox.dropChannel(channelId, "no active subscription");
+      const dropped = await outbox.dropChannel(channelId);
       if (dropped > 0)
         log.info({ channelId, dropped }, "dropped alerts for a channel without subscriptions");
-      return;
+      return "idle";
     }
     const taken = await outbox.take(channelId, {
       now: this.#now(),
       hourlyCap: this.#options.hourlyCap,
     });
-    if (taken.type === "empty") return;
+    if (taken.type === "empty") return "idle";
     if (taken.type === "capped") {
       this.#notBefore.set(channelId, taken.until);
-      return;
+      return "idle";
     }
     const batch = taken.batch;
-    if (batch.alreadySent || batch.items.length === 0) {
-      // A crash after marking: the message exists; only the bookkeeping is left.
+    if (batch.items.length === 0) {
+      // Its stories expired from the log while the channel was paused: nothing left to send.
       await outbox.complete(batch);
-      return;
+      return "sent";
     }
     // A signal per post: discord.js adds an abort listener to the signal it is given and never
     // removes it, so handing it the sender's long-lived signal would leak one per message.
@@ -225,7 +261,7 @@ export class DeliverySender {
       await this.deps.poster.post(channelId, this.#body(batch), perPost.signal);
     } catch (error) {
       await this.#failed(batch, classifyPostError(error));
-      return;
+      return "idle";
     } finally {
       this.#abort.signal.removeEventListener("abort", abort);
     }
@@ -236,16 +272,15 @@ export class DeliverySender {
       { channelId, kind: batch.flight.kind, stories: batch.items.length, resumed: batch.resumed },
       "alerts delivered",
     );
+    return "sent";
   }
 
   /** Send while any of the channel's subscriptions is active; hold while paused; else drop. */
-  async #gate(channelId: string): Promise<Gate> {
+  #gate(channelId: string): Gate {
     const { subscriptions } = this.deps;
     // Before the store is loaded every channel looks unsubscribed: never drop on that.
     if (!subscriptions.loaded) return "hold";
-    const rec = await this.deps.outbox.record(channelId);
-    if (!rec) return "send";
-    const subs = subscriptions.forGuild(rec.guildId).filter((s) => s.channelId === channelId);
+    const subs = subscriptions.forChannel(channelId);
     if (subs.some((s) => s.status === "active")) return "send";
     if (subs.some((s) => s.status === "paused")) return "hold";
     return "drop";
@@ -255,7 +290,7 @@ export class DeliverySender {
     const embeds =
       batch.flight.kind === "rollup"
         ? [buildRollup(batch.items, this.#rollupTopic(batch))]
-        : batch.items.map((i) => i.embed);
+        : batch.items.flatMap((i) => (i.embed ? [i.embed] : []));
     return {
       embeds,
       nonce: batch.flight.nonce,
@@ -288,7 +323,7 @@ export class DeliverySender {
           "disabled",
           "the channel was deleted",
         );
-        const dropped = await outbox.dropChannel(channelId, "the channel was deleted");
+        const dropped = await outbox.dropChannel(channelId);
         log.warn({ ...ids, dropped }, "channel deleted: its subscriptions are disabled");
         return;
       }
@@ -345,9 +380,7 @@ export class DeliverySender {
       for (const t of item.topics) perTopic.set(t, (perTopic.get(t) ?? 0) + 1);
     }
     try {
-      for (const [topic, count] of perTopic) {
-        await this.deps.subscriptions.addSent(batch.guildId, batch.channelId, [topic], count);
-      }
+      await this.deps.subscriptions.addSent(batch.guildId, batch.channelId, perTopic);
     } catch (error) {
       // A statistic: never worth failing a delivery that already happened.
       this.deps.log.warn({ err: error, channelId: batch.channelId }, "could not count alerts sent");

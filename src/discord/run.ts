@@ -45,14 +45,14 @@ export async function startDiscordBot(config: EnvConfig, log: Logger): Promise<R
     log,
     makeSink: ({ storage, taxonomy }) => {
       const subscriptions = new SubscriptionStore(storage.kv);
-      const outbox = new Outbox(storage.kv, { retentionMs });
+      const outbox = new Outbox({ kv: storage.kv, subscriptions, taxonomy }, { retentionMs });
       const poster = new DiscordJsPoster(client.rest, { client });
       const sender = new DeliverySender(
         { outbox, subscriptions, poster, taxonomy, log },
         { hourlyCap: config.ALERTS_PER_CHANNEL_HOUR },
       );
       parts = { subscriptions, outbox, sender };
-      return new DiscordSink({ outbox, subscriptions, sender, taxonomy, summarize, log });
+      return new DiscordSink({ outbox, subscriptions, sender, summarize, log });
     },
     onStored: (stories) => search?.add(stories),
   });

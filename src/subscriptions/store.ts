@@ -32,6 +32,8 @@ export class SubscriptionLimitError extends Error {
  */
 export class SubscriptionStore {
   readonly #byGuild = new Map<string, Subscription[]>();
+  /** Channel → its guild; every channel that has at least one subscription. */
+  readonly #channelGuild = new Map<string, string>();
   readonly #lock = new KeyedMutex();
   #loaded = false;
 
@@ -45,7 +47,7 @@ export class SubscriptionStore {
       const lists = await this.kv.getMany<Subscription[]>(batch.map((g) => `subs:${g}`));
       batch.forEach((g, j) => {
         const list = lists[j];
-        if (list && list.length > 0) this.#byGuild.set(g, list);
+        if (list && list.length > 0) this.#setGuild(g, list);
       });
     }
     this.#loaded = true;
@@ -57,6 +59,18 @@ export class SubscriptionStore {
 
   forGuild(guildId: string): Subscription[] {
     return [...(this.#byGuild.get(guildId) ?? [])];
+  }
+
+  /** A channel's subscriptions (any status). */
+  forChannel(channelId: string): Subscription[] {
+    const guildId = this.#channelGuild.get(channelId);
+    if (!guildId) return [];
+    return (this.#byGuild.get(guildId) ?? []).filter((s) => s.channelId === channelId);
+  }
+
+  /** Every channel that has a subscription, with its guild. */
+  *channels(): Iterable<{ guildId: string; channelId: string }> {
+    for (const [channelId, guildId] of this.#channelGuild) yield { guildId, channelId };
   }
 
   /** Every active subscription, for matching. */
@@ -121,15 +135,14 @@ export class SubscriptionStore {
     });
   }
 
+  /** Counts alerts sent per topic of one channel, in one write. */
   async addSent(
     guildId: string,
     channelId: string,
-    topics: string[],
-    count: number,
+    counts: ReadonlyMap<string, number>,
   ): Promise<void> {
     await this.#update(guildId, (list) => {
-      for (const s of list)
-        if (s.channelId === channelId && topics.includes(s.topic)) s.alertsSent += count;
+      for (const s of list) if (s.channelId === channelId) s.alertsSent += counts.get(s.topic) ?? 0;
       return undefined;
     });
   }
@@ -137,7 +150,7 @@ export class SubscriptionStore {
   /** Forgets a guild entirely (the bot left it). */
   async removeGuild(guildId: string): Promise<void> {
     await this.#lock.run("guilds", async () => {
-      this.#byGuild.delete(guildId);
+      this.#setGuild(guildId, []);
       await this.kv.delete(`subs:${guildId}`);
       const guilds = (await this.kv.get<string[]>("subs:guilds")) ?? [];
       await this.kv.set(
@@ -149,11 +162,14 @@ export class SubscriptionStore {
 
   async #update<T>(guildId: string, change: (list: Subscription[]) => T): Promise<T> {
     return this.#lock.run(`subs:${guildId}`, async () => {
+      // In memory means listed: load() reads the guild list, and an update lists before it returns.
+      const listed = this.#byGuild.has(guildId);
       const list = structuredClone((await this.kv.get<Subscription[]>(`subs:${guildId}`)) ?? []);
       const result = change(list);
       await this.kv.set(`subs:${guildId}`, list);
-      if (list.length > 0) this.#byGuild.set(guildId, list);
-      else this.#byGuild.delete(guildId);
+      this.#setGuild(guildId, list);
+      // The guild list is one key for every guild: read and rewrite it only when it may change.
+      if (listed && list.length > 0) return result;
       await this.#lock.run("guilds", async () => {
         const guilds = (await this.kv.get<string[]>("subs:guilds")) ?? [];
         const has = guilds.includes(guildId);
@@ -166,5 +182,15 @@ export class SubscriptionStore {
       });
       return result;
     });
+  }
+
+  #setGuild(guildId: string, list: Subscription[]): void {
+    for (const s of this.#byGuild.get(guildId) ?? []) this.#channelGuild.delete(s.channelId);
+    if (list.length === 0) {
+      this.#byGuild.delete(guildId);
+      return;
+    }
+    this.#byGuild.set(guildId, list);
+    for (const s of list) this.#channelGuild.set(s.channelId, guildId);
   }
 }

@@ -179,7 +179,7 @@ describe("/feeds, /status and the error boundary", () => {
       statusReason: "the channel was deleted",
       alertsSent: 0,
     });
-    await h.ctx.subscriptions.addSent(h.guildId, h.alertsId, ["energy"], 4);
+    await h.ctx.subscriptions.addSent(h.guildId, h.alertsId, new Map([["energy", 4]]));
     const { outcome } = await h.run({ name: "status" });
     expect((outcome.message?.flags ?? 0) & EPHEMERAL_FLAG).toBe(EPHEMERAL_FLAG);
     const embed = outcome.message?.embeds[0] as { fields: Array<{ name: string; value: string }> };

@@ -175,7 +175,7 @@ describe("set-up commands", () => {
   });
 
   it("/subscriptions lists channel, filters, status with reason and alerts sent", async () => {
-    await h.ctx.subscriptions.addSent(h.guildId, h.alertsId, ["climate"], 7);
+    await h.ctx.subscriptions.addSent(h.guildId, h.alertsId, new Map([["climate", 7]]));
     await h.ctx.subscriptions.setChannelStatus(
       h.guildId,
       h.alertsId,

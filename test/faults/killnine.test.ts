@@ -88,8 +88,6 @@ interface Snapshot {
   journalMode: string;
   stored: number;
   enqueued: number;
-  queued: number;
-  sent: number;
   feedsDone: number;
   flights: Array<{ channelId: string; nonce: string; stories: number }>;
 }
@@ -115,8 +113,6 @@ async function snapshot(tag: string, docLength: number): Promise<Snapshot> {
     journalMode: mode,
     stored: 0,
     enqueued: 0,
-    queued: 0,
-    sent: 0,
     feedsDone: 0,
     flights: [],
   };
@@ -125,18 +121,16 @@ async function snapshot(tag: string, docLength: number): Promise<Snapshot> {
   for (const { key, value } of rows) {
     const v = (JSON.parse(value) as { value: Record<string, unknown> }).value;
     if (key.startsWith("fd:story:") && mine(v.title)) snap.stored++;
-    else if (key.startsWith("fd:ob:item:") && mine(v.title)) {
+    else if (/^fd:ob:log:\d+$/.test(key) && mine((v.story as { title?: string }).title)) {
       stories.add(String(v.storyId));
-      if (v.state === "queued") snap.queued++;
-      if (v.state === "sent") snap.sent++;
     } else if (key.startsWith("fd:feed:")) {
       // A state written after the burst's poll knows the whole current document.
       if (((v.recentIds as string[] | undefined) ?? []).length >= docLength) snap.feedsDone++;
-    } else if (key.startsWith("fd:ob:q:")) {
+    } else if (key.startsWith("fd:ob:ch:")) {
       const flight = v.flight as { nonce: string; storyIds: string[] } | undefined;
       if (flight)
         snap.flights.push({
-          channelId: key.slice("fd:ob:q:".length),
+          channelId: key.slice("fd:ob:ch:".length),
           nonce: flight.nonce,
           stories: flight.storyIds.length,
         });
@@ -402,7 +396,7 @@ describe("the bot killed and stopped mid-burst", () => {
       }
       const phase = phases.join(" + ") || "idle";
       if (now > 0 && now < wanted) midBurst++;
-      const line = `kill ${k}: ${how} (run ${bot.runs}, ${sinceStart} ms after spawn) — ${phase}; delivered ${now}/${wanted} (+${now - before}: ${progress(burst)}); db: ${snap.stored} stored, ${snap.enqueued} stories queued, ${snap.feedsDone}/${FEEDS} feed states, items ${snap.queued} queued/${snap.sent} sent, ${snap.flights.length} in flight (${posted} posted but not recorded as sent)`;
+      const line = `kill ${k}: ${how} (run ${bot.runs}, ${sinceStart} ms after spawn) — ${phase}; delivered ${now}/${wanted} (+${now - before}: ${progress(burst)}); db: ${snap.stored} stored, ${snap.enqueued} stories logged for alerts, ${snap.feedsDone}/${FEEDS} feed states, ${snap.flights.length} in flight (${posted} posted but not recorded as sent)`;
       kills.push(line);
       // What the kill interrupted was committed to the WAL, which a process kill cannot lose.
       expect(snap.journalMode).toBe("wal");

@@ -120,7 +120,10 @@ beforeAll(async () => {
     await subs.upsert(sub({ guildId: guild.id, channelId: everything, topic, minScore: 0 }));
     await subs.upsert(sub({ guildId: guild.id, channelId: guild.channelId(topic), topic }));
   }
-  const outbox = new Outbox(kv, { retentionMs: 30 * 86_400_000 });
+  const outbox = new Outbox(
+    { kv, subscriptions: subs, taxonomy },
+    { retentionMs: 30 * 86_400_000 },
+  );
   const sender = new DeliverySender(
     {
       outbox,
@@ -136,7 +139,6 @@ beforeAll(async () => {
     outbox,
     subscriptions: subs,
     sender,
-    taxonomy,
     summarize,
     log: silentLog,
   });
@@ -176,7 +178,7 @@ beforeAll(async () => {
   let report: CycleReport;
   try {
     report = await poller.runCycle(corpus.map((e) => source(e, server.origin)));
-    await until(async () => (await outbox.channels()).length === 0 && sender.idle, 60_000);
+    await until(async () => sender.idle && (await outbox.totalBacklog()) === 0, 60_000);
   } finally {
     clearInterval(sampler);
   }

@@ -30,7 +30,7 @@ describe("subscriptions", () => {
     expect(await store.upsert(sub({}))).toBe(false);
     expect(await store.upsert(sub({ topic: "china" }))).toBe(false);
     expect(await store.upsert(sub({ guildId: "g2", channelId: "c9" }))).toBe(false);
-    await store.addSent("g1", "c1", ["climate"], 3);
+    await store.addSent("g1", "c1", new Map([["climate", 3]]));
     expect(await store.upsert(sub({ minScore: 0.7 }))).toBe(true);
     const climate = store.forGuild("g1").find((s) => s.topic === "climate");
     expect(climate).toMatchObject({ minScore: 0.7, alertsSent: 3 });
