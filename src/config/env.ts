@@ -80,6 +80,7 @@ const envSchema = z.object({
   FETCH_PER_HOST: intIn(1, 64, 2),
   MAX_ITEMS_PER_FEED: intIn(1, 10_000, 200),
   ALERTS_PER_CHANNEL_HOUR: intIn(1, 1000, 30),
+  DISCORD_GLOBAL_RATE: intIn(1, 10_000, 50),
   FEED_MIN_INTERVAL_SEC: intIn(1, 86_400, 60),
 });
 

@@ -3,6 +3,8 @@ import { Client, GatewayIntentBits, Options } from "discord.js";
 export interface ClientOptions {
   /** REST base, e.g. https://discord.com/api or a local emulator's. */
   apiUrl: string;
+  /** Requests per second across the bot (Discord's global limit: 50 unless Discord raised it). */
+  globalRequestsPerSecond: number;
 }
 
 /**
@@ -12,7 +14,7 @@ export interface ClientOptions {
 export function createDiscordClient(options: ClientOptions): Client {
   return new Client({
     intents: [GatewayIntentBits.Guilds],
-    rest: { api: options.apiUrl },
+    rest: { api: options.apiUrl, globalRequestsPerSecond: options.globalRequestsPerSecond },
     allowedMentions: { parse: [], repliedUser: false },
     // The bot reads no messages; keeping them would only cost memory across thousands of guilds.
     makeCache: Options.cacheWithLimits({ ...Options.DefaultMakeCacheSettings, MessageManager: 0 }),

@@ -33,7 +33,10 @@ export async function startDiscordBot(config: EnvConfig, log: Logger): Promise<R
   if (!token) throw new Error("DISCORD_TOKEN is not set");
   const operatorFeeds = await loadFeedsFile(config.FEEDS_FILE);
   const commands = await loadCommands();
-  const client = createDiscordClient({ apiUrl: config.DISCORD_API_URL });
+  const client = createDiscordClient({
+    apiUrl: config.DISCORD_API_URL,
+    globalRequestsPerSecond: config.DISCORD_GLOBAL_RATE,
+  });
   const retentionMs = config.RETENTION_DAYS * 86_400_000;
 
   let search: StoryIndex | undefined;

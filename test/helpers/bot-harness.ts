@@ -154,7 +154,7 @@ export async function startBotHarness(options: HarnessOptions = {}): Promise<Bot
   emu.addMember(guild.id, ADMIN, ADMIN_PERMISSIONS);
   emu.addMember(guild.id, MEMBER, MEMBER_PERMISSIONS);
 
-  const client = createDiscordClient({ apiUrl: emu.apiUrl });
+  const client = createDiscordClient({ apiUrl: emu.apiUrl, globalRequestsPerSecond: 50 });
   // Each run() is a minute after the last as far as cooldowns go, so tests can repeat commands.
   let runs = 0;
   const cooldowns = new Cooldowns(() => Date.now() + runs * 60_000);
