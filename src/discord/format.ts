@@ -3,13 +3,14 @@
  * outlet names, error strings) is untrusted: it is escaped before it reaches a message, and every
  * Discord limit is enforced here so that a reply never fails with 50035 Invalid Form Body.
  */
-import { type APIEmbed, escapeMarkdown, MessageFlags } from "discord.js";
+import { type APIEmbed, MessageFlags } from "discord.js";
 import type { Taxonomy, TopicDef } from "../classify/index.js";
 import type { TaggedStory } from "../enrich/types.js";
 import { resolveTopic } from "../search/topics.js";
 import { UserError } from "./command.js";
 import {
   embedLength,
+  escapeMarkdownText,
   neutraliseMaskedLinks,
   neutraliseMentions,
   safeUrl,
@@ -51,14 +52,7 @@ const CONTROLS = /[\u0000-\u0009\u000B-\u001F\u007F-\u009F\u202A-\u202E\u2066-\u
 export function escapeText(text: string, singleLine = false): string {
   let out = text.replace(LONE_SURROGATE, "\uFFFD").replace(CONTROLS, " ");
   out = singleLine ? out.replace(/\s+/g, " ") : out.replace(/\n{3,}/g, "\n\n");
-  out = escapeMarkdown(out.trim(), {
-    heading: true,
-    bulletedList: true,
-    numberedList: true,
-    maskedLink: true,
-  });
-  // The shared neutralisers also catch what escapeMarkdown misses (a second masked link on a line).
-  return neutraliseMentions(neutraliseMaskedLinks(out));
+  return neutraliseMentions(neutraliseMaskedLinks(escapeMarkdownText(out.trim())));
 }
 
 /** Escapes, then cuts: cutting after escaping means no escape is ever split from its character. */

@@ -3,7 +3,7 @@
  * Lengths are UTF-16 code units, never fewer than Discord counts; cuts fall on grapheme
  * boundaries; mention syntax, masked links and controls are made inert.
  */
-import { type APIEmbed, escapeMarkdown } from "discord.js";
+import type { APIEmbed } from "discord.js";
 import type { Taxonomy, TopicDef } from "../classify/taxonomy.js";
 
 export const ELLIPSIS = "…";
@@ -70,16 +70,36 @@ export function neutraliseMaskedLinks(text: string): string {
   return text.replace(/\]\s*\(/g, `]${ZWSP}(`);
 }
 
+const URLS = /https?:\/\/\S+/g;
+const INLINE_MARKDOWN = /[\\*_~`|[\]]/g;
+/** Headings, quotes, bullets and numbered items: block syntax that only counts at a line start. */
+const LINE_MARKDOWN = /^([ \t]*)(#{1,3}[ \t]|>|[-+*][ \t])/gm;
+const NUMBERED_ITEM = /^([ \t]*\d+)(\.[ \t])/gm;
+
+/**
+ * Backslash-escapes Discord markdown so feed text shows as written. URLs are left alone: a
+ * backslash inside one would change where it goes. One linear pass each, because discord.js's
+ * escapeMarkdown uses look-behinds whose cost grows with the square of a line's length.
+ */
+export function escapeMarkdownText(text: string): string {
+  let out = "";
+  let from = 0;
+  for (const match of text.matchAll(URLS)) {
+    out += escapeInline(text.slice(from, match.index)) + match[0];
+    from = match.index + match[0].length;
+  }
+  out += escapeInline(text.slice(from));
+  return out.replace(LINE_MARKDOWN, "$1\\$2").replace(NUMBERED_ITEM, "$1\\$2");
+}
+
+function escapeInline(text: string): string {
+  return text.replace(INLINE_MARKDOWN, "\\$&");
+}
+
 /** Feed text → safe Discord text: controls stripped, markdown escaped, links and mentions inert. */
 export function sanitize(text: string, opts: { singleLine?: boolean } = {}): string {
   const clean = stripControls(text, opts.singleLine ?? false);
-  const escaped = escapeMarkdown(clean, {
-    heading: true,
-    bulletedList: true,
-    numberedList: true,
-    maskedLink: true,
-  });
-  return neutraliseMentions(neutraliseMaskedLinks(escaped));
+  return neutraliseMentions(neutraliseMaskedLinks(escapeMarkdownText(clean)));
 }
 
 /** Sanitised and cut to `max`; a fallback when nothing readable is left (Discord rejects empty). */

@@ -9,6 +9,8 @@ import {
   truncate,
 } from "../../src/discord/format.js";
 
+import { escapeMarkdownText } from "../../src/discord/safe-text.js";
+
 describe("truncate", () => {
   it("cuts at grapheme boundaries and ends in …", () => {
     expect(truncate("short", 10)).toBe("short");
@@ -25,7 +27,7 @@ describe("escapeText", () => {
   it("makes Markdown, masked links and mentions inert", () => {
     const out = escapeText("**bold** [click](https://evil.example) @everyone <@123> # Heading");
     expect(out).toContain("\\*\\*bold\\*\\*");
-    expect(out).toContain("\\[click]");
+    expect(out).toContain("\\[click\\]");
     expect(out).not.toMatch(/@everyone/);
     expect(out).not.toContain("<@123>");
   });
@@ -70,5 +72,27 @@ describe("embed fitting", () => {
     expect(safeUrl("https://a.example/x")).toBe("https://a.example/x");
     expect(safeUrl("javascript:alert(1)")).toBeUndefined();
     expect(safeUrl(`https://a.example/${"x".repeat(3000)}`)).toBeUndefined();
+  });
+});
+
+describe("escapeMarkdownText", () => {
+  it("escapes inline and line-start Markdown but leaves URLs as they are", () => {
+    expect(escapeMarkdownText("a *b* _c_ ~~d~~ `e` ||f|| [g](h) back\\slash")).toBe(
+      "a \\*b\\* \\_c\\_ \\~\\~d\\~\\~ \\`e\\` \\|\\|f\\|\\| \\[g\\](h) back\\\\slash",
+    );
+    expect(escapeMarkdownText("# Head\n> quote\n- item\n1. one\n  + two")).toBe(
+      "\\# Head\n\\> quote\n\\- item\n1\\. one\n  \\+ two",
+    );
+    expect(escapeMarkdownText("see https://ex.org/a_b?x=*y* and snake_case")).toBe(
+      "see https://ex.org/a_b?x=*y* and snake\\_case",
+    );
+  });
+
+  it("stays linear on long lines full of Markdown and URLs", () => {
+    // Long lines are where look-behind based escaping (as in discord.js) turns quadratic.
+    const line = "_x_ https://a.example/_b_ <a:c:1> *".repeat(20_000);
+    const out = escapeMarkdownText(line);
+    expect(out.length).toBeGreaterThan(line.length);
+    expect(out).not.toMatch(/(?<!\\)_x/);
   });
 });

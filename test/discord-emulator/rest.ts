@@ -488,11 +488,9 @@ export class RestApi {
       return withHeaders(Errors.missingPermissions());
     }
     // enforce_nonce: a repeated nonce from the same author returns the earlier message.
-    if (body.enforce_nonce === true && body.nonce !== undefined) {
-      const botId = this.state.botUser.id;
-      const earlier = this.state.messages.find(
-        (m) => m.nonce === body.nonce && m.author.id === botId && !m.deleted,
-      );
+    const nonce = body.nonce;
+    if (body.enforce_nonce === true && (typeof nonce === "string" || typeof nonce === "number")) {
+      const earlier = this.state.messageByNonce(this.state.botUser.id, nonce);
       if (earlier) return withHeaders({ status: 200, body: earlier });
     }
     const message = this.state.newMessage(channel.id, guild.id, body);

@@ -491,6 +491,14 @@ export class EmulatorState {
   readonly removedGuilds = new Map<string, EmulatedGuild>();
   readonly users = new Map<string, EmulatedUser>();
   readonly messages: EmulatedMessage[] = [];
+  /** author:nonce → the first message sent with it (enforce_nonce lookups at load-bench scale). */
+  readonly #byNonce = new Map<string, EmulatedMessage>();
+
+  /** The earlier live message of this author with this nonce. */
+  messageByNonce(authorId: string, nonce: string | number): EmulatedMessage | undefined {
+    const found = this.#byNonce.get(`${authorId}:${nonce}`);
+    return found && !found.deleted ? found : undefined;
+  }
   /** Commands keyed by scope: "global" or a guild id. */
   readonly commands = new Map<string, StoredCommand[]>();
   readonly interactions = new Map<string, InteractionRecord>();
@@ -532,6 +540,10 @@ export class EmulatorState {
 
   addMessage(message: EmulatedMessage): void {
     this.messages.push(message);
+    if (message.nonce !== undefined) {
+      const key = `${message.author.id}:${message.nonce}`;
+      if (!this.#byNonce.has(key)) this.#byNonce.set(key, message);
+    }
     const found = this.findChannel(message.channel_id);
     if (found) found.channel.lastMessageId = message.id;
     this.messagesChanged();
