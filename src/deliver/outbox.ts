@@ -363,9 +363,14 @@ export class Outbox {
   ): Promise<TakeResult> {
     let chosen = scan.matched;
     let end = scan.end;
+    const built = new Map<number, APIEmbed>();
     if (kind === "alerts") {
       // As many as fit one message (≤ 10 embeds, ≤ 6,000 characters).
-      const embeds = chosen.map((m) => this.#embed(m.entry, m.topics));
+      const embeds = chosen.map((m) => {
+        const embed = this.#embed(m.entry, m.topics);
+        built.set(m.entry.seq, embed);
+        return embed;
+      });
       const fits = Math.max(1, packEmbeds(embeds)[0]?.length ?? 0);
       if (fits < chosen.length) {
         chosen = chosen.slice(0, fits);
@@ -385,7 +390,7 @@ export class Outbox {
     };
     st.flight = flight;
     await this.#save(channelId, st);
-    return { type: "batch", batch: await this.#batch(channelId, st, flight, false) };
+    return { type: "batch", batch: await this.#batch(channelId, st, flight, false, built) };
   }
 
   async #batch(
@@ -393,6 +398,7 @@ export class Outbox {
     st: ChannelState,
     flight: InFlight,
     resumed: boolean,
+    built = new Map<number, APIEmbed>(),
   ): Promise<Batch> {
     const entries = new Map((await this.log.entries(flight.seqs)).map((e) => [e.seq, e]));
     const items: OutboxItem[] = [];
@@ -406,7 +412,9 @@ export class Outbox {
         topics,
         title: entry.story.title,
         ...(entry.story.url ? { url: entry.story.url } : {}),
-        ...(flight.kind === "alerts" ? { embed: this.#embed(entry, topics) } : {}),
+        ...(flight.kind === "alerts"
+          ? { embed: built.get(seq) ?? this.#embed(entry, topics) }
+          : {}),
       });
     });
     return { channelId, guildId: st.guildId, flight, items, resumed };
