@@ -345,8 +345,14 @@ interface World {
 }
 
 async function startWorld(): Promise<World> {
+  // The world keeps every request the emulator saw: it gets its own heap limit, not the bot's.
+  const execArgv = [
+    ...process.execArgv.filter((a) => !a.startsWith("--max-old-space-size")),
+    "--max-old-space-size=4096",
+  ];
   const child: ChildProcess = fork(fileURLToPath(import.meta.url), [], {
     env: { ...process.env, FD_LOAD_ROLE: "world" },
+    execArgv,
     stdio: ["ignore", "inherit", "inherit", "ipc"],
   });
   const next = <T>(type: string): Promise<T> =>
