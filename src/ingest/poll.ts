@@ -210,14 +210,16 @@ export class Poller {
     const recent = new Set(state.recentIds);
     const candidates = stories.filter((s) => !recent.has(s.id));
     if (candidates.length === 0) return [];
-    const knownIds = await this.deps.stories.knownIds(candidates.map((s) => s.id));
-    const byId = candidates.filter((s) => !knownIds.has(s.id));
-    const urls = byId.flatMap((s) => (s.url ? [s.url] : []));
-    const knownUrls = await this.deps.stories.knownUrls(urls);
+    // One read for both: the URLs of stories known by id are looked up for nothing, but cheaply.
+    const known = await this.deps.stories.known(
+      candidates.map((s) => s.id),
+      candidates.flatMap((s) => (s.url ? [s.url] : [])),
+    );
+    const byId = candidates.filter((s) => !known.ids.has(s.id));
     const taken = new Set<string>();
     return byId.filter((s) => {
       if (!s.url) return true;
-      if (knownUrls.has(s.url) || taken.has(s.url)) return false;
+      if (known.urls.has(s.url) || taken.has(s.url)) return false;
       taken.add(s.url);
       return true;
     });

@@ -4,10 +4,11 @@ import { urlKeyFor } from "../feeds/id.js";
 import { KeyedMutex } from "./mutex.js";
 
 const DAY_MS = 86_400_000;
-// Index buckets are an hour wide: appending rewrites the bucket, so its size (and the cost of a
-// write) must stay bounded however many stories a day brings. Lookups read buckets in batches.
+// Index buckets are an hour wide (by publication time); lookups read buckets in batches.
 const BUCKET_MS = 3_600_000;
 const BUCKETS_PER_READ = 48;
+/** Ids per sealed chunk: what one append rewrites at most per bucket, however full the bucket. */
+export const DEFAULT_CHUNK_IDS = 500;
 
 export interface StoryQuery {
   topic?: string;
@@ -17,23 +18,74 @@ export interface StoryQuery {
   since?: number;
 }
 
+export interface StoryStoreOptions {
+  /** Ids per sealed index chunk (tests make it small to cross chunks). */
+  chunkIds?: number;
+}
+
+/** What dedup needs before storing: which ids are stored, and which canonical URLs are taken. */
+export interface Known {
+  ids: Set<string>;
+  /** Canonical URL → the id of the story stored with it. */
+  urls: Map<string, string>;
+}
+
+/**
+ * The head of an index bucket, under the bucket's own key: how many sealed chunks precede it
+ * (under `<bucket>#0` … `<bucket>#<sealed - 1>`, each exactly chunkIds ids) and the open tail of
+ * fewer than chunkIds ids. A plain id list under the bucket key is the layout before chunks: it
+ * reads as a head with no sealed chunks.
+ */
+interface Head {
+  sealed: number;
+  ids: string[];
+}
+
 function bucketOf(time: number): number {
   return Math.floor(time / BUCKET_MS);
 }
 
+function readHead(value: unknown): Head {
+  if (Array.isArray(value)) return { sealed: 0, ids: value as string[] };
+  if (value && typeof value === "object") {
+    const { sealed, ids } = value as Partial<Head>;
+    return {
+      sealed: typeof sealed === "number" ? sealed : 0,
+      ids: Array.isArray(ids) ? ids : [],
+    };
+  }
+  return { sealed: 0, ids: [] };
+}
+
+function chunkKey(bucket: string, n: number): string {
+  return `${bucket}#${n}`;
+}
+
+/** One entry per key, the last given winning (a single multi-row upsert may not touch a row twice). */
+function unique<T>(entries: Array<{ key: string; value: T; ttl: number }>) {
+  return [...new Map(entries.map((e) => [e.key, e])).values()];
+}
+
 /**
- * Stories with their tags, kept for the retention window, plus day-bucketed indexes per topic,
- * per feed and overall that lookups walk newest-first. Keyv has no secondary indexes, so the
- * indexes are id lists under their own keys, written under a per-key lock.
+ * Stories with their tags, kept for the retention window, plus hour-bucketed indexes per topic,
+ * per feed and overall that lookups walk newest-first. Keyv has no secondary indexes, so a
+ * bucket is an id list under its own keys: a head holding the open tail, and sealed chunks that
+ * are written once. An append reads and rewrites only heads, so its cost is bounded by the chunk
+ * size and not by how many stories the bucket already holds.
  */
 export class StoryStore {
+  // Appends are read-modify-write cycles over many heads at once: one at a time in this process.
   readonly #lock = new KeyedMutex();
+  readonly #chunkIds: number;
 
   constructor(
     private readonly kv: Keyv,
     private readonly retentionMs: number,
     private readonly now: () => number = Date.now,
-  ) {}
+    options: StoryStoreOptions = {},
+  ) {
+    this.#chunkIds = Math.max(1, Math.floor(options.chunkIds ?? DEFAULT_CHUNK_IDS));
+  }
 
   async get(id: string): Promise<TaggedStory | undefined> {
     return (await this.kv.get<TaggedStory>(`story:${id}`)) ?? undefined;
@@ -47,33 +99,50 @@ export class StoryStore {
 
   /** Which of these ids are stored already. */
   async knownIds(ids: string[]): Promise<Set<string>> {
-    const values = await this.getMany(ids);
-    return new Set(ids.filter((_, i) => values[i] !== undefined));
+    return (await this.known(ids, [])).ids;
   }
 
   /** Canonical URLs already stored (from any feed), mapped to the story that has them. */
   async knownUrls(urls: string[]): Promise<Map<string, string>> {
-    if (urls.length === 0) return new Map();
-    const values = await this.kv.getMany<string>(urls.map((u) => `url:${urlKeyFor(u)}`));
-    const known = new Map<string, string>();
-    urls.forEach((url, i) => {
-      const id = values[i];
-      if (typeof id === "string") known.set(url, id);
-    });
-    return known;
+    return (await this.known([], urls)).urls;
   }
 
-  /** Stores stories and indexes them. Written story first, so an index never names a missing story. */
+  /** knownIds and knownUrls in one read. */
+  async known(ids: string[], urls: string[]): Promise<Known> {
+    const result: Known = { ids: new Set(), urls: new Map() };
+    if (ids.length === 0 && urls.length === 0) return result;
+    const values = await this.kv.getMany<unknown>([
+      ...ids.map((id) => `story:${id}`),
+      ...urls.map((u) => `url:${urlKeyFor(u)}`),
+    ]);
+    ids.forEach((id, i) => {
+      if (values[i] !== undefined && values[i] !== null) result.ids.add(id);
+    });
+    urls.forEach((url, i) => {
+      const id = values[ids.length + i];
+      if (typeof id === "string") result.urls.set(url, id);
+    });
+    return result;
+  }
+
+  /**
+   * Stores stories and indexes them. Stories are written first, so an index never names a
+   * missing story: the index heads are read meanwhile, and written (with the URL keys) after.
+   */
   async put(stories: TaggedStory[]): Promise<void> {
     if (stories.length === 0) return;
     const ttl = this.retentionMs;
-    await Promise.all(stories.map((s) => this.kv.set(`story:${s.id}`, s, ttl)));
-    await Promise.all(
-      stories
-        .filter((s) => s.url)
-        .map((s) => this.kv.set(`url:${urlKeyFor(s.url as string)}`, s.id, ttl)),
+    const written = this.kv.setMany(
+      unique(stories.map((s) => ({ key: `story:${s.id}`, value: s, ttl }))),
     );
-    const buckets = new Map<string, string[]>();
+    // Awaited under the lock below; until then a failure must not count as unhandled.
+    written.catch(() => {});
+    const urls = unique(
+      stories.flatMap((s) =>
+        s.url ? [{ key: `url:${urlKeyFor(s.url)}`, value: s.id as unknown, ttl }] : [],
+      ),
+    );
+    const buckets = new Map<string, Set<string>>();
     for (const s of stories) {
       const bucket = bucketOf(Date.parse(s.publishedAt));
       const keys = [
@@ -82,21 +151,39 @@ export class StoryStore {
         ...s.topics.map((t) => `idx:topic:${t.id}:${bucket}`),
       ];
       for (const key of keys) {
-        const ids = buckets.get(key) ?? [];
-        ids.push(s.id);
+        const ids = buckets.get(key) ?? new Set();
+        ids.add(s.id);
         buckets.set(key, ids);
       }
     }
-    await Promise.all([...buckets].map(([key, ids]) => this.#append(key, ids)));
-  }
-
-  async #append(key: string, ids: string[]): Promise<void> {
-    await this.#lock.run(key, async () => {
-      const existing = (await this.kv.get<string[]>(key)) ?? [];
-      const have = new Set(existing);
-      const merged = existing.concat(ids.filter((id) => !have.has(id)));
-      if (merged.length !== existing.length)
-        await this.kv.set(key, merged, this.retentionMs + DAY_MS);
+    await this.#lock.run("index", async () => {
+      const keys = [...buckets.keys()];
+      const [, heads] = await Promise.all([written, this.kv.getMany<unknown>(keys)]);
+      const indexTtl = this.retentionMs + DAY_MS;
+      const chunks: Array<{ key: string; value: unknown; ttl: number }> = [];
+      const changed: Array<{ key: string; value: unknown; ttl: number }> = [];
+      keys.forEach((key, i) => {
+        const head = readHead(heads[i]);
+        const have = new Set(head.ids);
+        const added = [...(buckets.get(key) ?? [])].filter((id) => !have.has(id));
+        if (added.length === 0) return;
+        let tail = head.ids.concat(added);
+        let sealed = head.sealed;
+        while (tail.length >= this.#chunkIds) {
+          chunks.push({
+            key: chunkKey(key, sealed++),
+            value: tail.slice(0, this.#chunkIds),
+            ttl: indexTtl,
+          });
+          tail = tail.slice(this.#chunkIds);
+        }
+        changed.push({ key, value: { sealed, ids: tail } satisfies Head, ttl: indexTtl });
+      });
+      // A head names its sealed chunks, so they must be written before it (backends need not
+      // write a setMany atomically or in order). Rarely needed: a chunk fills up once per
+      // chunkIds ids a bucket receives.
+      if (chunks.length > 0) await this.kv.setMany(chunks);
+      await this.kv.setMany([...urls, ...changed]);
     });
   }
 
@@ -110,6 +197,7 @@ export class StoryStore {
     const now = this.now();
     const oldest = Math.max(now - this.retentionMs, query.since ?? 0);
     const found: TaggedStory[] = [];
+    const seen = new Set<string>();
     // Walk buckets from a day ahead (time zones, clock skew) back to the oldest wanted one.
     const first = bucketOf(now + DAY_MS);
     const last = bucketOf(oldest);
@@ -117,8 +205,19 @@ export class StoryStore {
       const buckets: string[] = [];
       for (let b = top; b > top - BUCKETS_PER_READ && b >= last; b--)
         buckets.push(`${prefix}:${b}`);
-      const lists = await this.kv.getMany<string[]>(buckets);
-      const ids = lists.flatMap((list) => list ?? []);
+      const heads = (await this.kv.getMany<unknown>(buckets)).map(readHead);
+      const chunkKeys = buckets.flatMap((bucket, i) =>
+        Array.from({ length: heads[i]?.sealed ?? 0 }, (_, n) => chunkKey(bucket, n)),
+      );
+      const chunks = chunkKeys.length > 0 ? await this.kv.getMany<string[]>(chunkKeys) : [];
+      const ids: string[] = [];
+      for (const list of [...chunks, ...heads.map((h) => h.ids)]) {
+        for (const id of list ?? []) {
+          if (seen.has(id)) continue;
+          seen.add(id);
+          ids.push(id);
+        }
+      }
       if (ids.length === 0) continue;
       for (const story of await this.getMany(ids)) {
         if (story && Date.parse(story.publishedAt) >= oldest) found.push(story);

@@ -84,6 +84,66 @@ for (const backend of backends) {
       ]);
     });
 
+    it.runIf(available)("indexes across chunks, and reads the layout before chunks", async () => {
+      const stories = new StoryStore(storage.kv, 30 * 86_400_000, () => NOW, { chunkIds: 3 });
+      const at = (minutes: number) => new Date(NOW - 7200_000 + minutes * 60_000).toISOString();
+      // Stories and id lists as the StoryStore before chunks wrote them.
+      const old = [0, 1, 2, 3].map((i) =>
+        story(`k-old${i}`, { feedId: "feed-k", topics: [], publishedAt: at(i) }),
+      );
+      await storage.kv.setMany(
+        old.map((s) => ({ key: `story:${s.id}`, value: s, ttl: 30 * 86_400_000 })),
+      );
+      await storage.kv.set(`idx:feed:feed-k:${Math.floor((NOW - 7200_000) / 3600_000)}`, [
+        "k-old0",
+        "k-old1",
+        "k-old2",
+        "k-old3",
+      ]);
+      expect((await stories.latest({ feedId: "feed-k", limit: 10 })).map((s) => s.id)).toEqual([
+        "k-old3",
+        "k-old2",
+        "k-old1",
+        "k-old0",
+      ]);
+      // The same story twice in one put is one story (a multi-row upsert must not see it twice).
+      for (let batch = 0; batch < 4; batch++) {
+        await stories.put(
+          [0, 1, 2, 2].map((i) =>
+            story(`k${batch}${i}`, {
+              feedId: "feed-k",
+              topics: [],
+              publishedAt: at(10 * batch + i + 5),
+            }),
+          ),
+        );
+      }
+      const ids = (await stories.latest({ feedId: "feed-k", limit: 20 })).map((s) => s.id);
+      expect(ids).toEqual([
+        "k32",
+        "k31",
+        "k30",
+        "k22",
+        "k21",
+        "k20",
+        "k12",
+        "k11",
+        "k10",
+        "k02",
+        "k01",
+        "k00",
+        "k-old3",
+        "k-old2",
+        "k-old1",
+        "k-old0",
+      ]);
+      expect((await stories.latest({ feedId: "feed-k", limit: 3 })).map((s) => s.id)).toEqual([
+        "k32",
+        "k31",
+        "k30",
+      ]);
+    });
+
     it.runIf(available)("keeps feed state across a reopen", async () => {
       const states = new FeedStateStore(storage.kv);
       await states.put({
