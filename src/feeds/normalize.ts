@@ -17,27 +17,166 @@ const MIN_DATE_MS = Date.UTC(1995, 0, 1);
 
 function parseDate(raw: string | undefined, now: number): number | undefined {
   if (!raw) return undefined;
-  const time = Date.parse(raw.trim());
+  const text = raw.trim();
+  let time = canonicalIsoTime(text);
+  const canonical = !Number.isNaN(time);
+  if (!canonical) time = Date.parse(text);
   if (Number.isNaN(time) || time > now + MAX_FUTURE_MS || time < MIN_DATE_MS) return undefined;
+  // The text is already what isoTime would make of the time: let it answer with the text.
+  if (canonical) {
+    isoLastTime = time;
+    isoLast = text;
+  }
   return time;
+}
+
+/** The number written in s[at, at + count), or -1 when a character there is not a digit. */
+function digitsAt(s: string, at: number, count: number): number {
+  let value = 0;
+  for (let i = at; i < at + count; i++) {
+    const code = s.charCodeAt(i);
+    if (code < 0x30 || code > 0x39) return -1;
+    value = value * 10 + code - 0x30;
+  }
+  return value;
+}
+
+function daysInMonth(year: number, month: number): number {
+  if (month === 2) return year % 4 === 0 && (year % 100 !== 0 || year % 400 === 0) ? 29 : 28;
+  return month === 4 || month === 6 || month === 9 || month === 11 ? 30 : 31;
+}
+
+/**
+ * The time of a date written as toISOString writes it ("2025-11-28T11:32:15.000Z": what the
+ * parser hands over for RSS and Atom dates alike) with every field in range, from 1970 on: what
+ * Date.parse gives for it. NaN for anything else, which is left to Date.parse.
+ */
+function canonicalIsoTime(s: string): number {
+  if (
+    s.length !== 24 ||
+    s.charCodeAt(4) !== 0x2d ||
+    s.charCodeAt(7) !== 0x2d ||
+    s.charCodeAt(10) !== 0x54 ||
+    s.charCodeAt(13) !== 0x3a ||
+    s.charCodeAt(16) !== 0x3a ||
+    s.charCodeAt(19) !== 0x2e ||
+    s.charCodeAt(23) !== 0x5a
+  ) {
+    return Number.NaN;
+  }
+  const year = digitsAt(s, 0, 4);
+  const month = digitsAt(s, 5, 2);
+  const day = digitsAt(s, 8, 2);
+  const hour = digitsAt(s, 11, 2);
+  const minute = digitsAt(s, 14, 2);
+  const second = digitsAt(s, 17, 2);
+  const milli = digitsAt(s, 20, 3);
+  if (
+    year < 1970 ||
+    month < 1 ||
+    month > 12 ||
+    day < 1 ||
+    day > daysInMonth(year, month) ||
+    hour < 0 ||
+    hour > 23 ||
+    minute < 0 ||
+    minute > 59 ||
+    second < 0 ||
+    second > 59 ||
+    milli < 0
+  ) {
+    return Number.NaN;
+  }
+  return Date.UTC(year, month - 1, day, hour, minute, second, milli);
+}
+
+const DAY_MS = 86_400_000;
+const TWO_DIGITS = Array.from({ length: 100 }, (_, i) => String(i).padStart(2, "0"));
+const THREE_DIGITS = Array.from({ length: 1000 }, (_, i) => String(i).padStart(3, "0"));
+// The "YYYY-MM-DDT" of the day last formatted: a feed's stories mostly fall on a few days.
+let isoDay = -1;
+let isoDayPrefix = "";
+// The last time formatted (or read in that form by parseDate) and its text.
+let isoLastTime = Number.NaN;
+let isoLast = "";
+// Every story of a poll has the same first-seen time.
+let firstSeenTime = Number.NaN;
+let firstSeenIso = "";
+
+/**
+ * `new Date(ms).toISOString()`, without a Date, for whole milliseconds in years 1970–9999 (the
+ * rest, including what toISOString throws on, goes to toISOString). Two per story.
+ */
+export function isoTime(ms: number): string {
+  if (ms === isoLastTime) return isoLast;
+  if (!(ms >= 0 && ms < 253_402_300_800_000) || ms % 1 !== 0) return new Date(ms).toISOString();
+  const days = Math.floor(ms / DAY_MS);
+  if (days !== isoDay) {
+    // Civil date from days since 1970-01-01 (H. Hinnant's days_from_civil, inverted).
+    const z = days + 719_468;
+    const era = Math.floor(z / 146_097);
+    const dayOfEra = z - era * 146_097;
+    const yearOfEra = Math.floor(
+      (dayOfEra -
+        Math.floor(dayOfEra / 1460) +
+        Math.floor(dayOfEra / 36_524) -
+        Math.floor(dayOfEra / 146_096)) /
+        365,
+    );
+    const dayOfYear =
+      dayOfEra - (365 * yearOfEra + Math.floor(yearOfEra / 4) - Math.floor(yearOfEra / 100));
+    const mp = Math.floor((5 * dayOfYear + 2) / 153);
+    const day = dayOfYear - Math.floor((153 * mp + 2) / 5) + 1;
+    const month = mp < 10 ? mp + 3 : mp - 9;
+    const year = yearOfEra + era * 400 + (month <= 2 ? 1 : 0);
+    isoDay = days;
+    isoDayPrefix = `${TWO_DIGITS[Math.floor(year / 100)]}${TWO_DIGITS[year % 100]}-${TWO_DIGITS[month]}-${TWO_DIGITS[day]}T`;
+  }
+  let rest = ms - days * DAY_MS;
+  const milli = rest % 1000;
+  rest = (rest - milli) / 1000;
+  const second = rest % 60;
+  rest = (rest - second) / 60;
+  const minute = rest % 60;
+  const hour = (rest - minute) / 60;
+  isoLastTime = ms;
+  isoLast = `${isoDayPrefix}${TWO_DIGITS[hour]}:${TWO_DIGITS[minute]}:${TWO_DIGITS[second]}.${THREE_DIGITS[milli]}Z`;
+  return isoLast;
 }
 
 /** "jane@example.org (Jane Doe)" → "Jane Doe"; a bare e-mail address is not a byline. */
 function cleanAuthor(raw: string | undefined): string | undefined {
   if (!raw) return undefined;
   let author = toSingleLine(raw);
-  const inParens = /^\S+@\S+\s*\(([^)]+)\)$/.exec(author);
-  if (inParens?.[1]) author = inParens[1].trim();
-  if (/^\S+@\S+$/.test(author)) return undefined;
+  if (author.includes("@")) {
+    const inParens = /^\S+@\S+\s*\(([^)]+)\)$/.exec(author);
+    if (inParens?.[1]) author = inParens[1].trim();
+    if (/^\S+@\S+$/.test(author)) return undefined;
+  }
   return author.slice(0, 200) || undefined;
 }
 
-function cleanLanguage(...candidates: Array<string | undefined>): string | undefined {
-  for (const raw of candidates) {
-    const match = raw && /^\s*([a-zA-Z]{2})(?:[-_][a-zA-Z0-9]+)?\s*$/.exec(raw);
-    if (match?.[1]) return match[1].toLowerCase();
-  }
-  return undefined;
+const LANGUAGE = /^\s*([a-zA-Z]{2})(?:[-_][a-zA-Z0-9]+)?\s*$/;
+// The last tag read and what it gave: a feed states its language once for all its stories.
+let lastLanguageTag: string | undefined;
+let lastLanguage: string | undefined;
+
+/** "en-GB" → "en"; undefined for anything that is not a language tag. */
+function languageOf(raw: string | undefined): string | undefined {
+  if (!raw) return undefined;
+  if (raw === lastLanguageTag) return lastLanguage;
+  const match = LANGUAGE.exec(raw);
+  lastLanguageTag = raw;
+  lastLanguage = match?.[1] ? match[1].toLowerCase() : undefined;
+  return lastLanguage;
+}
+
+function cleanLanguage(
+  item: string | undefined,
+  feed: string | undefined,
+  source: string | undefined,
+): string | undefined {
+  return languageOf(item) ?? languageOf(feed) ?? languageOf(source);
 }
 
 /** Cut at a word boundary so that no stored text ends in half a word. */
@@ -84,16 +223,29 @@ export function normalizeItem(
     title,
     text,
     url,
-    publishedAt: new Date(published ?? now).toISOString(),
+    publishedAt: isoTime(published ?? now),
     publishedEstimated: published === undefined,
-    firstSeenAt: new Date(now).toISOString(),
+    firstSeenAt: now === firstSeenTime ? firstSeenIso : firstSeen(now),
     author: cleanAuthor(raw.author),
     language: cleanLanguage(raw.language, feed.language, source.language),
-    categories: raw.categories
-      .map((c) => toSingleLine(c))
-      .filter(Boolean)
-      .slice(0, 20),
+    categories: cleanCategories(raw.categories),
   };
+}
+
+function firstSeen(now: number): string {
+  firstSeenIso = isoTime(now);
+  firstSeenTime = now;
+  return firstSeenIso;
+}
+
+/** At most 20 categories, each on one line, empty ones left out. */
+function cleanCategories(raw: string[]): string[] {
+  const categories: string[] = [];
+  for (const category of raw) {
+    const text = toSingleLine(category);
+    if (text && categories.push(text) === 20) break;
+  }
+  return categories;
 }
 
 /** All items of a feed, duplicates within the same document dropped (first one wins). */

@@ -56,25 +56,63 @@ const TRACKING_PREFIXES = ["utm_", "pk_", "mtm_", "piwik_", "hsa_", "vero_", "tr
 
 function isTracking(name: string): boolean {
   const lower = name.toLowerCase();
-  return TRACKING_EXACT.has(lower) || TRACKING_PREFIXES.some((p) => lower.startsWith(p));
+  if (TRACKING_EXACT.has(lower)) return true;
+  for (const prefix of TRACKING_PREFIXES) if (lower.startsWith(prefix)) return true;
+  return false;
 }
+
+/** A parameter's name as the server would read it: '+' is a space, escapes decoded. */
+function parameterName(raw: string): string {
+  // Without '%' or '+' there is nothing to decode (and nothing to fail on).
+  if (!raw.includes("%") && !raw.includes("+")) return raw;
+  try {
+    return decodeURIComponent(raw.replace(/\+/g, " "));
+  } catch {
+    return raw; // A malformed escape is kept as written.
+  }
+}
+
+// Queries already stripped, and what was left of them: a feed tags its links with the same few
+// campaign parameters, story after story. Short queries only, and cleared when full.
+const STRIPPED = new Map<string, string>();
+const STRIPPED_MAX_ENTRIES = 1024;
+const STRIPPED_MAX_LENGTH = 256;
 
 /** The query without tracking parameters, segments kept as written (no re-encoding). */
 function stripTracking(query: string): string {
   if (!query) return "";
-  const kept = query.split("&").filter((segment) => {
-    if (!segment) return false;
-    const eq = segment.indexOf("=");
-    const raw = eq === -1 ? segment : segment.slice(0, eq);
-    let name = raw;
-    try {
-      name = decodeURIComponent(raw.replace(/\+/g, " "));
-    } catch {
-      // A malformed escape is kept as written.
+  if (query.length > STRIPPED_MAX_LENGTH) return stripQuery(query);
+  let stripped = STRIPPED.get(query);
+  if (stripped === undefined) {
+    stripped = stripQuery(query);
+    if (STRIPPED.size >= STRIPPED_MAX_ENTRIES) STRIPPED.clear();
+    STRIPPED.set(query, stripped);
+  }
+  return stripped;
+}
+
+/** stripTracking, uncached: one pass over the '&'-separated segments, empty ones dropped. */
+function stripQuery(query: string): string {
+  const n = query.length;
+  let out = "";
+  let from = 0;
+  let eq = -1; // the first '=' at or after `from` (n if none), looked for again once passed
+  while (from < n) {
+    let to = query.indexOf("&", from);
+    if (to === -1) to = n;
+    if (to > from) {
+      if (eq < from) {
+        eq = query.indexOf("=", from);
+        if (eq === -1) eq = n;
+      }
+      const name = query.slice(from, Math.min(eq, to));
+      if (!isTracking(parameterName(name))) {
+        out += out ? `&${query.slice(from, to)}` : `?${query.slice(from, to)}`;
+      }
     }
-    return !isTracking(name);
-  });
-  return kept.length > 0 ? `?${kept.join("&")}` : "";
+    from = to + 1;
+  }
+  return out;
 }
 
 // Links that are already in the form the URL parser would give them (lower-case host, no port,

@@ -39,6 +39,53 @@ describe("htmlToText", () => {
     expect(toSingleLine("<h1>EU summit</h1><p>ends</p>")).toBe("EU summit ends");
   });
 
+  it("reads CDATA, comments, dropped blocks, doubly escaped HTML and split entities as before", () => {
+    for (const [html, text] of [
+      ["<![CDATA[<p>Inside</p>]]> after", "Inside\nafter"],
+      ["<![CDATA[unterminated <b>bold", "unterminated bold"],
+      ["a<!-- hidden <p> -->b<!-- unterminated", "a b"],
+      [
+        "x<script type='text/javascript'>if (a < b) alert(1)</script>y<STYLE>p{}</STYLE >z",
+        "x y z",
+      ],
+      ["<svg><text>drawn</text></svg>caption <svgx>kept</svgx>", "caption kept"],
+      ["&lt;p&gt;Ceasefire &amp;amp; talks&lt;/p&gt;", "Ceasefire & talks"],
+      // An entity that a tag cuts in two is read across the tag, as if the tag were not there.
+      ["&am<b>p;</b> split entity, &copy<br>right", "& split entity, ©\nright"],
+    ] as const) {
+      expect(htmlToText(html), html).toBe(text);
+    }
+  });
+
+  it("drops tags, decodes entities and folds whitespace in one pass", () => {
+    for (const [html, text] of [
+      ["a < b and c > d", "a < b and c > d"],
+      ["<3 hearts, 1<2, x </ y", "<3 hearts, 1<2, x </ y"],
+      ["&amp;nbsp;", "&nbsp;"],
+      ["It&#x2019;s late&hellip; &#8220;yes&#8221; &mdash; no", "It’s late… “yes” — no"],
+      [
+        "Caf&eacute; &copy 2026 &notit; &ampx &#65x &#x41 &unknown; & alone",
+        "Café © 2026 ¬it; &x Ax A &unknown; & alone",
+      ],
+      ["&#0; &#128; &#150; &#xD800; &#1114112; &#x1F600;", "\ufffd € – \ufffd \ufffd 😀"],
+      ["Tab&#9;and&#10;newline&#160;nbsp&#x200b;zwsp&#173;shy", "Tab and\nnewline nbspzwspshy"],
+      [
+        "<P>One</P><DIV>Two</DIV><li>Three<BR/>Four<h2>Five</h2><td>Six</td>",
+        "One\nTwo\nThree\nFour\nFive\nSix",
+      ],
+      ["<b>bold</b><i>italic</i> <em>em</em>", "bolditalic em"],
+      ["<p>para</p>   <p>  spaced   out  </p>\n\n<p>\tlast</p>", "para\nspaced out\nlast"],
+      // A '<' inside a tag makes the first '<' text; a '>' inside quotes ends the tag.
+      [
+        "<a href='x?a=1&amp;b=2' title=\"<\">link</a> text",
+        "<a href='x?a=1&b=2' title=\"<\">link text",
+      ],
+      ["<a title='a>b'>x</a>", "b'>x"],
+    ] as const) {
+      expect(htmlToText(html), html).toBe(text);
+    }
+  });
+
   it("is idempotent on its own output and never leaves a tag-looking run of a real tag", () => {
     const fragment = fc.constantFrom(
       "<p>",
