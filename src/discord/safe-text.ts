@@ -71,13 +71,14 @@ export function neutraliseMaskedLinks(text: string): string {
 }
 
 const URLS = /https?:\/\/\S+/g;
-const INLINE_MARKDOWN = /[\\*_~`|[\]]/g;
+const INLINE_MARKDOWN = /[\\*_~`|]/g;
 /** Headings, quotes, bullets and numbered items: block syntax that only counts at a line start. */
 const LINE_MARKDOWN = /^([ \t]*)(#{1,3}[ \t]|>|[-+*][ \t])/gm;
 const NUMBERED_ITEM = /^([ \t]*\d+)(\.[ \t])/gm;
 
 /**
- * Backslash-escapes Discord markdown so feed text shows as written. URLs are left alone: a
+ * Backslash-escapes Discord markdown so feed text shows as written (brackets stay: a masked link
+ * needs `](`, which neutraliseMaskedLinks breaks). URLs are left alone: a
  * backslash inside one would change where it goes. One linear pass each, because discord.js's
  * escapeMarkdown uses look-behinds whose cost grows with the square of a line's length.
  */

@@ -27,7 +27,8 @@ describe("escapeText", () => {
   it("makes Markdown, masked links and mentions inert", () => {
     const out = escapeText("**bold** [click](https://evil.example) @everyone <@123> # Heading");
     expect(out).toContain("\\*\\*bold\\*\\*");
-    expect(out).toContain("\\[click\\]");
+    expect(out).toContain("[click]");
+    expect(out).not.toMatch(/\]\s*\(/);
     expect(out).not.toMatch(/@everyone/);
     expect(out).not.toContain("<@123>");
   });
@@ -78,7 +79,7 @@ describe("embed fitting", () => {
 describe("escapeMarkdownText", () => {
   it("escapes inline and line-start Markdown but leaves URLs as they are", () => {
     expect(escapeMarkdownText("a *b* _c_ ~~d~~ `e` ||f|| [g](h) back\\slash")).toBe(
-      "a \\*b\\* \\_c\\_ \\~\\~d\\~\\~ \\`e\\` \\|\\|f\\|\\| \\[g\\](h) back\\\\slash",
+      "a \\*b\\* \\_c\\_ \\~\\~d\\~\\~ \\`e\\` \\|\\|f\\|\\| [g](h) back\\\\slash",
     );
     expect(escapeMarkdownText("# Head\n> quote\n- item\n1. one\n  + two")).toBe(
       "\\# Head\n\\> quote\n\\- item\n1\\. one\n  \\+ two",
