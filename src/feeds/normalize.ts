@@ -15,7 +15,8 @@ export const DEFAULT_LIMITS: NormalizeLimits = { maxTitle: 500, maxText: 20_000 
 const MAX_FUTURE_MS = 24 * 3600_000;
 const MIN_DATE_MS = Date.UTC(1995, 0, 1);
 
-function parseDate(raw: string | undefined, now: number): number | undefined {
+/** A feed's date text as a time, or undefined when it is missing, unreadable or implausible. */
+export function parseDate(raw: string | undefined, now: number): number | undefined {
   if (!raw) return undefined;
   const text = raw.trim();
   let time = canonicalIsoTime(text);

@@ -7,6 +7,7 @@ const DAY_MS = 86_400_000;
 // Index buckets are an hour wide (by publication time); lookups read buckets in batches.
 const BUCKET_MS = 3_600_000;
 const BUCKETS_PER_READ = 48;
+const STORIES_PER_READ = 500;
 /** Ids per sealed chunk: what one append rewrites at most per bucket, however full the bucket. */
 export const DEFAULT_CHUNK_IDS = 500;
 
@@ -201,7 +202,8 @@ export class StoryStore {
     // Walk buckets from a day ahead (time zones, clock skew) back to the oldest wanted one.
     const first = bucketOf(now + DAY_MS);
     const last = bucketOf(oldest);
-    for (let top = first; top >= last && found.length < query.limit * 4; top -= BUCKETS_PER_READ) {
+    const enough = () => found.length >= query.limit * 4;
+    for (let top = first; top >= last && !enough(); top -= BUCKETS_PER_READ) {
       const buckets: string[] = [];
       for (let b = top; b > top - BUCKETS_PER_READ && b >= last; b--)
         buckets.push(`${prefix}:${b}`);
@@ -210,17 +212,26 @@ export class StoryStore {
         Array.from({ length: heads[i]?.sealed ?? 0 }, (_, n) => chunkKey(bucket, n)),
       );
       const chunks = chunkKeys.length > 0 ? await this.kv.getMany<string[]>(chunkKeys) : [];
-      const ids: string[] = [];
-      for (const list of [...chunks, ...heads.map((h) => h.ids)]) {
-        for (const id of list ?? []) {
+      let chunk = 0;
+      // Newest bucket first; every story of a bucket is newer than those of the buckets after
+      // it, so once enough are found the older buckets cannot change the answer.
+      for (const head of heads) {
+        const lists = chunks.slice(chunk, chunk + head.sealed).concat([head.ids]);
+        chunk += head.sealed;
+        const ids: string[] = [];
+        for (const id of lists.flatMap((list) => list ?? [])) {
           if (seen.has(id)) continue;
           seen.add(id);
           ids.push(id);
         }
-      }
-      if (ids.length === 0) continue;
-      for (const story of await this.getMany(ids)) {
-        if (story && Date.parse(story.publishedAt) >= oldest) found.push(story);
+        // In slices: a bucket can hold tens of thousands of ids, and @keyv/sqlite's getMany
+        // matches rows to keys in time quadratic in their number.
+        for (let i = 0; i < ids.length; i += STORIES_PER_READ) {
+          for (const story of await this.getMany(ids.slice(i, i + STORIES_PER_READ))) {
+            if (story && Date.parse(story.publishedAt) >= oldest) found.push(story);
+          }
+        }
+        if (enough()) break;
       }
     }
     found.sort(

@@ -332,10 +332,12 @@ function scan(s: string): string | undefined {
   let started = false; // a kept character has been written
   let gap: Kind = KEEP; // the separator owed before the next kept character
   let tags = true; // false once a tag start has no '>' after it: the rest is text
-  // The next '<', '&' and FOLDED match at or after the place each was last looked for from (n if
-  // none): each is looked for again only once the scan has passed it.
+  // The next '<', '&', '>' and FOLDED match at or after the place each was last looked for from
+  // (n if none): each is looked for again only once the scan has passed it, so that no stretch of
+  // the input is searched twice for the same thing ("<a <a <a … >" stays linear).
   let nextLt = -1;
   let nextAmp = -1;
+  let nextGt = -1;
   let nextFolded = -1;
   let i = 0;
   while (i < n) {
@@ -400,11 +402,13 @@ function scan(s: string): string | undefined {
           if (c === 0x3e || c === 0x3c) break;
         }
         if (close === limit && limit < n) {
-          let gt = s.indexOf(">", close);
-          if (gt === -1) gt = n;
+          if (nextGt < close) {
+            nextGt = s.indexOf(">", close);
+            if (nextGt === -1) nextGt = n;
+          }
           nextLt = s.indexOf("<", close);
           if (nextLt === -1) nextLt = n;
-          close = Math.min(gt, nextLt);
+          close = Math.min(nextGt, nextLt);
         }
         if (close === n) tags = false;
         else if (s.charCodeAt(close) === 0x3c) nextLt = close;
