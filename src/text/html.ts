@@ -15,9 +15,14 @@ import {
  * one pass per construct, then tags, entities and whitespace in turn. Both give the same text.
  * No DOM, no backtracking-heavy patterns: feeds are untrusted.
  */
-const DROP_BLOCKS =
-  /<(script|style|noscript|template|iframe|object|svg|math)\b[^>]*>[\s\S]*?<\/\1\s*>/gi;
+const BLOCK_OPEN = /<(script|style|noscript|template|iframe|object|svg|math)\b/gi;
 const HAS_DROP_BLOCK = /<(?:script|style|noscript|template|iframe|object|svg|math)\b/i;
+/**
+ * A numeric character reference beyond U+10FFFF (8+ significant decimal digits, 7+ hex): the
+ * entities decoder turns one of 309+ digits into NaN and throws, failing the whole feed. The HTML
+ * standard reads any such reference as U+FFFD, which is what it becomes here before decoding.
+ */
+const OVERLONG_NUMERIC = /&#(?:0*[1-9]\d{7,}|[xX]0*[1-9a-fA-F][\da-fA-F]{6,})/g;
 const DROP_BLOCK_NAMES = new Set(
   "script style noscript template iframe object svg math".split(" "),
 );
@@ -74,6 +79,7 @@ function stripTags(s: string): string {
 export function htmlToText(input: string): string {
   if (!input) return "";
   let s = input;
+  if (s.includes("&#")) s = s.replace(OVERLONG_NUMERIC, "&#65533");
   const hasTag = s.includes("<");
   if (!hasTag && !s.includes("&")) return foldWhitespace(s);
   // Some feeds escape their HTML twice (&lt;p&gt;); decode once so the tags become visible, but
@@ -87,10 +93,59 @@ function general(input: string): string {
   let s = input;
   if (s.includes("<![CDATA[")) s = s.replace(CDATA, "$1");
   if (s.includes("<!--")) s = s.replace(COMMENTS, " ");
-  if (HAS_DROP_BLOCK.test(s)) s = s.replace(DROP_BLOCKS, " ");
+  if (HAS_DROP_BLOCK.test(s)) s = dropBlocks(s);
   if (s.includes("<")) s = stripTags(s);
   if (s.includes("&")) s = decodeHTML(s);
   return foldWhitespace(s);
+}
+
+/**
+ * Each `<script …>…</script>` (and the other blocks whose content is not text) replaced by a
+ * space, as the pattern `<(name)\b[^>]*>[\s\S]*?<\/\1\s*>` with flags gi would, but in linear
+ * time: that pattern rescans the rest of the input from every unclosed opening tag, so a feed of
+ * repeated `<script>` took seconds. Here the next '>' is looked for once per stretch, and a block
+ * name whose closing tag is missing after some point is not searched for again past it.
+ */
+function dropBlocks(s: string): string {
+  const noCloseFrom = new Map<string, number>();
+  let out = "";
+  let from = 0;
+  let gt = -1;
+  BLOCK_OPEN.lastIndex = 0;
+  for (let m = BLOCK_OPEN.exec(s); m; m = BLOCK_OPEN.exec(s)) {
+    const name = (m[1] as string).toLowerCase();
+    const afterName = m.index + m[0].length;
+    if (gt < afterName) gt = s.indexOf(">", afterName);
+    if (gt === -1) break; // no opening tag can end: nothing more to drop
+    const end = closingTagEnd(s, name, gt + 1, noCloseFrom);
+    if (end === -1) {
+      BLOCK_OPEN.lastIndex = m.index + 1;
+      continue;
+    }
+    out += `${s.slice(from, m.index)} `;
+    from = end;
+    BLOCK_OPEN.lastIndex = end;
+  }
+  return from === 0 ? s : out + s.slice(from);
+}
+
+const CLOSING_TAGS = new Map<string, RegExp>();
+
+/** Where the first `</name\s*>` at or after `at` ends, or -1. */
+function closingTagEnd(s: string, name: string, at: number, noCloseFrom: Map<string, number>) {
+  if (at >= (noCloseFrom.get(name) ?? Number.POSITIVE_INFINITY)) return -1;
+  let closing = CLOSING_TAGS.get(name);
+  if (!closing) {
+    closing = new RegExp(`</${name}\\s*>`, "gi");
+    CLOSING_TAGS.set(name, closing);
+  }
+  closing.lastIndex = at;
+  const m = closing.exec(s);
+  if (!m) {
+    noCloseFrom.set(name, at);
+    return -1;
+  }
+  return m.index + m[0].length;
 }
 
 // What a character does to the folded text: kept, a space, a line break, or nothing at all.

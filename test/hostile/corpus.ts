@@ -596,6 +596,30 @@ export function hostileCorpus(origin: string): CorpusEntry[] {
     "stories",
   );
 
+  text(
+    "unclosed-script-50000",
+    "50,000 unclosed <script> and <style> tags in a description: block dropping must stay linear",
+    rss([
+      topical("unclosed-script-50000", 1, {
+        description: esc(
+          `${"<script>".repeat(25_000)}${"<style x=1>".repeat(25_000)} ${TOPICAL_BODY}`,
+        ),
+      }),
+    ]),
+    "stories",
+  );
+  text(
+    "overlong-char-refs",
+    "numeric character references of 400 digits (decimal and hex), raw and inside escaped HTML",
+    rss([
+      topical("overlong-char-refs", 1, {
+        title: `${TOPICAL} &amp;#${"9".repeat(400)};`,
+        description: `&amp;#x${"f".repeat(400)}; ${esc(`<p>${TOPICAL_BODY} &#${"1".repeat(400)};</p>`)}`,
+      }),
+    ]),
+    "stories",
+  );
+
   // -------------------------------------------------------------------------------- hostile text
   text(
     "zero-width-rtl-titles",

@@ -35,6 +35,29 @@ describe("htmlToText", () => {
     expect(foldWhitespace("a\u0001b\u0085c")).toBe("a b c");
   });
 
+  it("reads a numeric reference beyond U+10FFFF as U+FFFD, however many digits it has", () => {
+    for (const ref of [
+      `&#${"9".repeat(400)};`,
+      `&#x${"F".repeat(400)};`,
+      "&#1114112;",
+      "&#x110000",
+    ]) {
+      expect(htmlToText(`a ${ref} b`), ref.slice(0, 12)).toBe("a \uFFFD b");
+      expect(htmlToText(`<p>a</p> ${ref}`), ref.slice(0, 12)).toBe("a\n\uFFFD");
+    }
+    // Leading zeros do not make a reference overlong.
+    expect(htmlToText("&#00000000000065; &#x000000000041; &#1114111;")).toBe("A A \u{10FFFF}");
+  });
+
+  it("drops script-like blocks up to their own closing tag, and leaves unclosed ones to tag stripping", () => {
+    expect(htmlToText("a<script>x<style>y</style>z</script>b")).toBe("a b");
+    expect(htmlToText("a<SCRIPT type=x>1</script >b<style>2</STYLE>c")).toBe("a b c");
+    expect(htmlToText("<script>never closed <b>text</b>")).toBe("never closed text");
+    expect(htmlToText("<script <style>x</style>")).toBe("<script");
+    expect(htmlToText(`${"<script>".repeat(1000)}kept`)).toBe("kept");
+    expect(htmlToText("<script-x>kept</script-x><scriptx>also</scriptx>")).toBe("keptalso");
+  });
+
   it("gives single-line text for titles", () => {
     expect(toSingleLine("<h1>EU summit</h1><p>ends</p>")).toBe("EU summit ends");
   });
