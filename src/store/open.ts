@@ -2,8 +2,8 @@ import { mkdir } from "node:fs/promises";
 import { dirname, resolve } from "node:path";
 import KeyvPostgres from "@keyv/postgres";
 import KeyvRedis from "@keyv/redis";
-import KeyvSqlite from "@keyv/sqlite";
 import Keyv, { type KeyvStoreAdapter } from "keyv";
+import { SqliteStore } from "./sqlite-store.js";
 
 export class StorageError extends Error {
   override name = "StorageError";
@@ -37,7 +37,7 @@ async function sqlite(
 ): Promise<{ store: KeyvStoreAdapter; sql: SqlAdapter; path: string }> {
   const path = url.slice("sqlite://".length);
   if (path !== ":memory:") await mkdir(dirname(resolve(path)), { recursive: true });
-  const store = new KeyvSqlite({ uri: `sqlite://${path}`, busyTimeout: 5000 });
+  const store = new SqliteStore({ uri: `sqlite://${path}`, busyTimeout: 5000 });
   const sql = store as unknown as SqlAdapter;
   // WAL lets readers run beside the writer, and NORMAL sync is durable across process crashes
   // (only an OS crash can lose the last commits) at a fraction of FULL's fsync cost.
