@@ -3,6 +3,7 @@ import { dirname, resolve } from "node:path";
 import KeyvPostgres from "@keyv/postgres";
 import KeyvRedis from "@keyv/redis";
 import Keyv, { type KeyvStoreAdapter } from "keyv";
+import { deserialize, serialize } from "./codec.js";
 import { SqliteStore } from "./sqlite-store.js";
 
 export class StorageError extends Error {
@@ -81,7 +82,13 @@ async function connect(url: string, NAMESPACE: string): Promise<Storage> {
   const scheme = url.slice(0, url.indexOf(":")).toLowerCase();
   if (scheme === "sqlite") {
     const { store, sql } = await sqlite(url);
-    const kv = new Keyv({ store, namespace: NAMESPACE, throwOnErrors: true });
+    const kv = new Keyv({
+      store,
+      namespace: NAMESPACE,
+      throwOnErrors: true,
+      serialize,
+      deserialize,
+    });
     return {
       kv,
       backend: "sqlite",
@@ -102,7 +109,13 @@ async function connect(url: string, NAMESPACE: string): Promise<Storage> {
       throwOnErrors: true,
       connectionTimeout: 5000,
     });
-    const kv = new Keyv({ store, namespace: NAMESPACE, throwOnErrors: true });
+    const kv = new Keyv({
+      store,
+      namespace: NAMESPACE,
+      throwOnErrors: true,
+      serialize,
+      deserialize,
+    });
     // Redis expires keys itself.
     return { kv, backend: "redis", sweep: async () => 0, close: () => kv.disconnect() };
   }
@@ -114,6 +127,8 @@ async function connect(url: string, NAMESPACE: string): Promise<Storage> {
       store: store as unknown as KeyvStoreAdapter,
       namespace: NAMESPACE,
       throwOnErrors: true,
+      serialize,
+      deserialize,
     });
     const sql = store as unknown as { query(sql: string, values?: unknown[]): Promise<unknown[]> };
     await Promise.race([sql.query("SELECT 1"), failed]);
