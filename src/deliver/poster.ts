@@ -13,7 +13,11 @@ import {
   type REST,
   type RESTPostAPIChannelMessageJSONBody,
   Routes,
+  SnowflakeUtil,
 } from "discord.js";
+
+/** 2015-01-01, where Discord's snowflake clock starts. */
+const DISCORD_EPOCH_MS = 1_420_070_400_000;
 
 export interface ChannelPoster {
   /** Posts one message; throws (ideally a `PostError`) when Discord did not take it. */
@@ -22,6 +26,34 @@ export interface ChannelPoster {
     body: RESTPostAPIChannelMessageJSONBody,
     signal?: AbortSignal,
   ): Promise<{ id: string }>;
+  /**
+   * A message this bot posted in the channel after `since` (epoch ms) carrying the same embeds
+   * as `body`, if there is one among the messages since then. Discord deduplicates a repeated
+   * nonce for a few minutes only; a batch resumed later is looked for here before it is posted
+   * again. Throws like `post`.
+   */
+  findPosted?(
+    channelId: string,
+    body: RESTPostAPIChannelMessageJSONBody,
+    since: number,
+    signal?: AbortSignal,
+  ): Promise<{ id: string } | undefined>;
+}
+
+/** How many pages of 100 messages `findPosted` reads at most (a busy channel). */
+const FIND_PAGES = 5;
+
+interface ListedMessage {
+  id: string;
+  author?: { id?: string };
+  embeds?: Array<{ title?: string; url?: string; description?: string }>;
+}
+
+/** What identifies a message we posted: its embeds' titles, links and texts, in order. */
+function embedsKey(embeds: ListedMessage["embeds"]): string {
+  return JSON.stringify(
+    (embeds ?? []).map((e) => [e.title ?? "", e.url ?? "", e.description ?? ""]),
+  );
 }
 
 /**
@@ -134,6 +166,37 @@ export class DiscordJsPoster implements ChannelPoster {
         failure.details.missing = this.missingIn(channelId, failure.details.code);
       }
       throw failure;
+    }
+  }
+
+  async findPosted(
+    channelId: string,
+    body: RESTPostAPIChannelMessageJSONBody,
+    since: number,
+    signal?: AbortSignal,
+  ): Promise<{ id: string } | undefined> {
+    const wanted = embedsKey(body.embeds as ListedMessage["embeds"]);
+    const me = this.options.client?.user?.id;
+    let after = SnowflakeUtil.generate({ timestamp: Math.max(since, DISCORD_EPOCH_MS) }).toString();
+    try {
+      for (let page = 0; page < FIND_PAGES; page++) {
+        const query = new URLSearchParams({ after, limit: "100" });
+        const list = (await this.rest.get(Routes.channelMessages(channelId), {
+          query,
+          ...(signal ? { signal } : {}),
+        })) as ListedMessage[];
+        if (!Array.isArray(list) || list.length === 0) return undefined;
+        const hit = list.find(
+          (m) => (me === undefined || m.author?.id === me) && embedsKey(m.embeds) === wanted,
+        );
+        if (hit) return { id: hit.id };
+        if (list.length < 100) return undefined;
+        // Newest first: the next page starts after the newest of this one.
+        after = list.reduce((a, m) => (BigInt(m.id) > BigInt(a) ? m.id : a), after);
+      }
+      return undefined;
+    } catch (error) {
+      throw classifyPostError(error);
     }
   }
 

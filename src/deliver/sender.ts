@@ -32,6 +32,12 @@ export interface DeliverySenderOptions {
   backoffMaxMs: number;
   /** Wake at least this often even without `notify()` (paused channels, missed wake-ups). */
   idleMs: number;
+  /**
+   * How long after a batch was first written its nonce is trusted to make a repost harmless.
+   * Discord remembers a nonce for "a few minutes"; a batch resumed later than this is first
+   * looked for among the channel's messages.
+   */
+  nonceTrustMs: number;
 }
 
 export const DEFAULT_SENDER_OPTIONS: DeliverySenderOptions = {
@@ -40,6 +46,7 @@ export const DEFAULT_SENDER_OPTIONS: DeliverySenderOptions = {
   backoffBaseMs: 2000,
   backoffMaxMs: 5 * 60_000,
   idleMs: 30_000,
+  nonceTrustMs: 2 * 60_000,
 };
 
 export interface DrainResult {
@@ -258,7 +265,19 @@ export class DeliverySender {
     const abort = (): void => perPost.abort(this.#abort.signal.reason);
     this.#abort.signal.addEventListener("abort", abort, { once: true });
     try {
-      await this.deps.poster.post(channelId, this.#body(batch), perPost.signal);
+      const body = this.#body(batch);
+      const earlier = await this.#postedBefore(batch, body, perPost.signal);
+      if (earlier) {
+        log.info(
+          {
+            guildId: batch.guildId,
+            channelId,
+            messageId: earlier.id,
+            storyIds: batch.flight.storyIds,
+          },
+          "resumed batch was already posted: recorded, not sent again",
+        );
+      } else await this.deps.poster.post(channelId, body, perPost.signal);
     } catch (error) {
       await this.#failed(batch, classifyPostError(error));
       return "idle";
@@ -273,6 +292,23 @@ export class DeliverySender {
       "alerts delivered",
     );
     return "sent";
+  }
+
+  /**
+   * The message a resumed batch already became, when its nonce may have been forgotten by now
+   * (the process was down longer than Discord remembers one). A crash between posting and
+   * recording leaves such a batch; without this look it would be posted a second time.
+   */
+  async #postedBefore(
+    batch: Batch,
+    body: RESTPostAPIChannelMessageJSONBody,
+    signal: AbortSignal,
+  ): Promise<{ id: string } | undefined> {
+    const { poster } = this.deps;
+    if (!batch.resumed || !poster.findPosted) return undefined;
+    if (this.#now() - batch.flight.createdAt <= this.#options.nonceTrustMs) return undefined;
+    // A minute of slack for clocks: the message cannot predate the batch it was built from.
+    return poster.findPosted(batch.channelId, body, batch.flight.createdAt - 60_000, signal);
   }
 
   /** Send while any of the channel's subscriptions is active; hold while paused; else drop. */

@@ -8,8 +8,12 @@ const DAY_MS = 86_400_000;
 const BUCKET_MS = 3_600_000;
 const BUCKETS_PER_READ = 48;
 const STORIES_PER_READ = 500;
-/** Ids per sealed chunk: what one append rewrites at most per bucket, however full the bucket. */
-export const DEFAULT_CHUNK_IDS = 500;
+/**
+ * Entries per sealed chunk: what one append rewrites at most per bucket, however full the
+ * bucket. Every put rewrites the heads it touches, so a small head is cheap writes; a full
+ * bucket (~30,000 stories an hour at 10,000 feeds) is then ~300 chunks, one read.
+ */
+export const DEFAULT_CHUNK_IDS = 100;
 
 export interface StoryQuery {
   topic?: string;
@@ -33,9 +37,10 @@ export interface Known {
 
 /**
  * The head of an index bucket, under the bucket's own key: how many sealed chunks precede it
- * (under `<bucket>#0` … `<bucket>#<sealed - 1>`, each exactly chunkIds ids) and the open tail of
- * fewer than chunkIds ids. A plain id list under the bucket key is the layout before chunks: it
- * reads as a head with no sealed chunks.
+ * (under `<bucket>#0` … `<bucket>#<sealed - 1>`, each exactly chunkIds entries) and the open tail
+ * of fewer than chunkIds entries (see entryFor). A plain list under the bucket key is the layout
+ * before chunks: it reads as a head with no sealed chunks. `ids` keeps its name so that both
+ * layouts stay readable.
  */
 interface Head {
   sealed: number;
@@ -58,6 +63,39 @@ function readHead(value: unknown): Head {
   return { sealed: 0, ids: [] };
 }
 
+/**
+ * An index entry: the story id, a '.', and its publication time in ms (base 36), so that a lookup
+ * can order a bucket without reading its stories. Ids are base64url digests and never hold a
+ * '.'; an entry without one is a bare id, as indexes were written before times were kept.
+ */
+function entryFor(story: TaggedStory): string {
+  return `${story.id}.${Date.parse(story.publishedAt).toString(36)}`;
+}
+
+function idOf(entry: string): string {
+  const dot = entry.lastIndexOf(".");
+  return dot === -1 ? entry : entry.slice(0, dot);
+}
+
+/** The time an entry names, or undefined for a bare id. */
+function timeOf(entry: string): number | undefined {
+  const dot = entry.lastIndexOf(".");
+  if (dot === -1) return undefined;
+  const time = Number.parseInt(entry.slice(dot + 1), 36);
+  return Number.isFinite(time) ? time : undefined;
+}
+
+interface Candidate {
+  id: string;
+  time: number;
+  /** Already read (a bare id's story is read to learn its time). */
+  story?: TaggedStory;
+}
+
+function newestFirst(a: Candidate, b: Candidate): number {
+  return b.time - a.time || a.id.localeCompare(b.id);
+}
+
 function chunkKey(bucket: string, n: number): string {
   return `${bucket}#${n}`;
 }
@@ -70,7 +108,7 @@ function unique<T>(entries: Array<{ key: string; value: T; ttl: number }>) {
 /**
  * Stories with their tags, kept for the retention window, plus hour-bucketed indexes per topic,
  * per feed and overall that lookups walk newest-first. Keyv has no secondary indexes, so a
- * bucket is an id list under its own keys: a head holding the open tail, and sealed chunks that
+ * bucket is a list of (id, time) entries under its own keys: a head holding the open tail, and sealed chunks that
  * are written once. An append reads and rewrites only heads, so its cost is bounded by the chunk
  * size and not by how many stories the bucket already holds.
  */
@@ -143,7 +181,8 @@ export class StoryStore {
         s.url ? [{ key: `url:${urlKeyFor(s.url)}`, value: s.id as unknown, ttl }] : [],
       ),
     );
-    const buckets = new Map<string, Set<string>>();
+    // Index key → story id → entry.
+    const buckets = new Map<string, Map<string, string>>();
     for (const s of stories) {
       const bucket = bucketOf(Date.parse(s.publishedAt));
       const keys = [
@@ -152,9 +191,9 @@ export class StoryStore {
         ...s.topics.map((t) => `idx:topic:${t.id}:${bucket}`),
       ];
       for (const key of keys) {
-        const ids = buckets.get(key) ?? new Set();
-        ids.add(s.id);
-        buckets.set(key, ids);
+        const entries = buckets.get(key) ?? new Map<string, string>();
+        entries.set(s.id, entryFor(s));
+        buckets.set(key, entries);
       }
     }
     await this.#lock.run("index", async () => {
@@ -165,8 +204,10 @@ export class StoryStore {
       const changed: Array<{ key: string; value: unknown; ttl: number }> = [];
       keys.forEach((key, i) => {
         const head = readHead(heads[i]);
-        const have = new Set(head.ids);
-        const added = [...(buckets.get(key) ?? [])].filter((id) => !have.has(id));
+        const have = new Set(head.ids.map(idOf));
+        const added = [...(buckets.get(key) ?? [])].flatMap(([id, entry]) =>
+          have.has(id) ? [] : [entry],
+        );
         if (added.length === 0) return;
         let tail = head.ids.concat(added);
         let sealed = head.sealed;
@@ -202,8 +243,7 @@ export class StoryStore {
     // Walk buckets from a day ahead (time zones, clock skew) back to the oldest wanted one.
     const first = bucketOf(now + DAY_MS);
     const last = bucketOf(oldest);
-    const enough = () => found.length >= query.limit * 4;
-    for (let top = first; top >= last && !enough(); top -= BUCKETS_PER_READ) {
+    for (let top = first; top >= last && found.length < query.limit; top -= BUCKETS_PER_READ) {
       const buckets: string[] = [];
       for (let b = top; b > top - BUCKETS_PER_READ && b >= last; b--)
         buckets.push(`${prefix}:${b}`);
@@ -216,27 +256,64 @@ export class StoryStore {
       // Newest bucket first; every story of a bucket is newer than those of the buckets after
       // it, so once enough are found the older buckets cannot change the answer.
       for (const head of heads) {
-        const lists = chunks.slice(chunk, chunk + head.sealed).concat([head.ids]);
+        const entries = chunks
+          .slice(chunk, chunk + head.sealed)
+          .concat([head.ids])
+          .flatMap((list) => list ?? []);
         chunk += head.sealed;
-        const ids: string[] = [];
-        for (const id of lists.flatMap((list) => list ?? [])) {
-          if (seen.has(id)) continue;
-          seen.add(id);
-          ids.push(id);
-        }
-        // In slices: a bucket can hold tens of thousands of ids, and @keyv/sqlite's getMany
-        // matches rows to keys in time quadratic in their number.
-        for (let i = 0; i < ids.length; i += STORIES_PER_READ) {
-          for (const story of await this.getMany(ids.slice(i, i + STORIES_PER_READ))) {
-            if (story && Date.parse(story.publishedAt) >= oldest) found.push(story);
-          }
-        }
-        if (enough()) break;
+        const candidates = await this.#candidates(entries, seen);
+        await this.#takeNewest(candidates, oldest, query.limit, found);
+        if (found.length >= query.limit) break;
       }
     }
-    found.sort(
-      (a, b) => Date.parse(b.publishedAt) - Date.parse(a.publishedAt) || a.id.localeCompare(b.id),
-    );
-    return found.slice(0, query.limit);
+    return found;
+  }
+
+  /** A bucket's entries not seen before, with their times (a bare id's story is read for it). */
+  async #candidates(entries: string[], seen: Set<string>): Promise<Candidate[]> {
+    const candidates: Candidate[] = [];
+    const bare: string[] = [];
+    for (const entry of entries) {
+      const id = idOf(entry);
+      if (seen.has(id)) continue;
+      seen.add(id);
+      const time = timeOf(entry);
+      if (time === undefined) bare.push(id);
+      else candidates.push({ id, time });
+    }
+    // In slices: @keyv/sqlite's own getMany is quadratic in the number of keys.
+    for (let i = 0; i < bare.length; i += STORIES_PER_READ) {
+      for (const story of await this.getMany(bare.slice(i, i + STORIES_PER_READ))) {
+        if (story) candidates.push({ id: story.id, time: Date.parse(story.publishedAt), story });
+      }
+    }
+    return candidates.sort(newestFirst);
+  }
+
+  /**
+   * Appends to `found`, newest first, the stored stories of these candidates (sorted) that are
+   * recent enough, until it holds `limit`: reading only about as many stories as are still
+   * wanted (one may have expired since it was indexed).
+   */
+  async #takeNewest(
+    candidates: Candidate[],
+    oldest: number,
+    limit: number,
+    found: TaggedStory[],
+  ): Promise<void> {
+    const wanted = candidates.filter((c) => c.time >= oldest);
+    for (let i = 0; i < wanted.length && found.length < limit; ) {
+      const slice = wanted.slice(i, i + Math.min(STORIES_PER_READ, limit - found.length + 4));
+      i += slice.length;
+      const unread = slice.filter((c) => !c.story).map((c) => c.id);
+      const read = new Map<string, TaggedStory>();
+      for (const story of await this.getMany(unread)) if (story) read.set(story.id, story);
+      for (const c of slice) {
+        const story = c.story ?? read.get(c.id);
+        if (!story || Date.parse(story.publishedAt) < oldest) continue;
+        found.push(story);
+        if (found.length >= limit) return;
+      }
+    }
   }
 }

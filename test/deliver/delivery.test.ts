@@ -13,7 +13,12 @@ import { DeliverySender, type DeliverySenderOptions } from "../../src/deliver/se
 import type { TaggedStory } from "../../src/enrich/types.js";
 import { SubscriptionStore } from "../../src/subscriptions/store.js";
 import { summarize } from "../../src/summarize/index.js";
-import { DiscordEmulator, type EmulatedGuild, type JsonObject } from "../discord-emulator/index.js";
+import {
+  DiscordEmulator,
+  type EmulatedGuild,
+  type EmulatorOptions,
+  type JsonObject,
+} from "../discord-emulator/index.js";
 import { FEED, silentLog, story, sub, taxonomy } from "./fixtures.js";
 
 const DAY_MS = 86_400_000;
@@ -40,8 +45,9 @@ async function world(
     perChannel: 5,
     windowMs: 1000,
   },
+  options: EmulatorOptions = {},
 ): Promise<World> {
-  const emu = await DiscordEmulator.start({ rateLimit });
+  const emu = await DiscordEmulator.start({ rateLimit, ...options });
   const guild = emu.addGuild({ name: "Desk", channels: channels.map((name) => ({ name })) });
   const rest = new REST({ api: emu.apiUrl }).setToken(emu.token);
   cleanups.push(async () => {
@@ -353,5 +359,53 @@ describe("delivery through the emulator", () => {
     second.sender.start();
     await until(() => embeds(w, news).length >= 2);
     expect(w.emu.messages(news)[0]?.nonce).toBe(nonce);
+  });
+
+  /**
+   * The bot posts a batch and dies before recording it, then stays down longer than Discord
+   * remembers the nonce (100 ms in this emulator; "a few minutes" at Discord). Returns how many
+   * messages the channel ends with once a fresh sender has worked through the backlog.
+   */
+  async function resumeAfterNonceExpired(options: {
+    arrived: boolean;
+    poster: (w: World) => ChannelPoster;
+  }): Promise<{ messages: number; embeds: number; gets: number }> {
+    const w = await world(["news"], { perChannel: 5, windowMs: 1000 }, { nonceWindowMs: 100 });
+    const news = w.guild.channelId("news");
+    let attempts = 0;
+    const dying: ChannelPoster = {
+      async post(channelId, body, signal) {
+        attempts++;
+        if (options.arrived) await w.poster.post(channelId, body, signal);
+        throw new Error("process killed");
+      },
+    };
+    const first = pipeline(w, { backoffBaseMs: 60_000, backoffMaxMs: 60_000 }, dying);
+    first.sender.start();
+    await first.sink.accept(stories(5), FEED);
+    await until(() => attempts === 1);
+    await first.sender.stop();
+    await sleep(150);
+    w.clock.offset += 10 * 60_000;
+    const second = pipeline(w, {}, options.poster(w));
+    second.sender.start();
+    await until(async () => second.sender.idle && (await second.outbox.backlog(news)) === 0);
+    expect((await second.outbox.state(news))?.flight).toBeUndefined();
+    const gets = w.emu.requests.filter((r) => r.method === "GET" && r.path.includes(news)).length;
+    return { messages: w.emu.messages(news).length, embeds: embeds(w, news).length, gets };
+  }
+
+  it("a batch resumed after Discord forgot its nonce is found among the channel's messages, not posted twice", async () => {
+    const found = await resumeAfterNonceExpired({ arrived: true, poster: (w) => w.poster });
+    expect(found).toEqual({ messages: 1, embeds: 5, gets: 1 });
+    // It had not arrived: the look finds nothing and the batch is posted, once.
+    const posted = await resumeAfterNonceExpired({ arrived: false, poster: (w) => w.poster });
+    expect(posted).toEqual({ messages: 1, embeds: 5, gets: 1 });
+    // Without the look the same resume doubles: the emulator's nonce window is what it guards.
+    const blind = await resumeAfterNonceExpired({
+      arrived: true,
+      poster: (w) => ({ post: (...args) => w.poster.post(...args) }),
+    });
+    expect(blind).toMatchObject({ messages: 2, embeds: 10, gets: 0 });
   });
 });

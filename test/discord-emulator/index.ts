@@ -66,6 +66,11 @@ export interface EmulatorOptions {
   heartbeatIntervalMs?: number;
   /** Time allowed for the initial interaction callback (default 3000 like Discord). */
   interactionTimeoutMs?: number;
+  /**
+   * How long `enforce_nonce` remembers a nonce. Discord says "the past few minutes"; default
+   * 5 minutes. Tests make it short to play a bot that resumes a batch after a long outage.
+   */
+  nonceWindowMs?: number;
 }
 
 type Bits = bigint | string | number;
@@ -163,6 +168,7 @@ export class DiscordEmulator {
       },
       heartbeatIntervalMs: opts.heartbeatIntervalMs ?? 41_250,
       interactionTimeoutMs: opts.interactionTimeoutMs ?? 3000,
+      nonceWindowMs: opts.nonceWindowMs ?? 5 * 60_000,
     });
     const limiter = new FixedWindowLimiter(
       state.options.rateLimit.perChannel,

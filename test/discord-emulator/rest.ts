@@ -244,10 +244,19 @@ export class RestApi {
     this.add("GET", "/channels/:channel/messages", (p, req) => {
       const found = this.visibleChannel(p.channel ?? "");
       if ("status" in found) return found;
+      // Without Read Message History Discord answers with no messages, not an error.
+      const perms = channelPermissions(found.guild, found.channel, s.botMember(found.guild));
+      if (!(perms & Perm.ReadMessageHistory)) return { status: 200, body: [] };
       const limit = Math.min(100, Number(req.query.get("limit") ?? 50) || 50);
-      // Newest first, like Discord.
-      const list = s.channelMessages(found.channel.id).slice(-limit).reverse();
-      return { status: 200, body: list };
+      const after = req.query.get("after");
+      const before = req.query.get("before");
+      let list = s.channelMessages(found.channel.id);
+      if (before) list = list.filter((m) => BigInt(m.id) < BigInt(before));
+      // `after` gives the oldest `limit` messages after the id; otherwise the newest. Either way
+      // newest first, like Discord.
+      if (after) list = list.filter((m) => BigInt(m.id) > BigInt(after)).slice(0, limit);
+      else list = list.slice(-limit);
+      return { status: 200, body: [...list].reverse() };
     });
     this.add("GET", "/channels/:channel/messages/:msg", (p) => {
       const found = this.visibleChannel(p.channel ?? "");

@@ -483,6 +483,7 @@ export interface ResolvedOptions {
   rateLimit: { perChannel: number; windowMs: number; sendHeaders: boolean };
   heartbeatIntervalMs: number;
   interactionTimeoutMs: number;
+  nonceWindowMs: number;
 }
 
 export class EmulatorState {
@@ -494,10 +495,13 @@ export class EmulatorState {
   /** author:nonce → the first message sent with it (enforce_nonce lookups at load-bench scale). */
   readonly #byNonce = new Map<string, EmulatedMessage>();
 
-  /** The earlier live message of this author with this nonce. */
+  /** The earlier live message of this author with this nonce, within the nonce window. */
   messageByNonce(authorId: string, nonce: string | number): EmulatedMessage | undefined {
     const found = this.#byNonce.get(`${authorId}:${nonce}`);
-    return found && !found.deleted ? found : undefined;
+    if (!found || found.deleted) return undefined;
+    return Date.now() - Date.parse(found.timestamp) <= this.options.nonceWindowMs
+      ? found
+      : undefined;
   }
   /** Commands keyed by scope: "global" or a guild id. */
   readonly commands = new Map<string, StoredCommand[]>();

@@ -58,6 +58,7 @@ class CountingStore {
   namespace?: string;
   calls = { get: 0, getMany: 0, set: 0, setMany: 0 };
   keysWritten = 0;
+  storiesRead = 0;
   bytesWritten = new Map<string, number>();
 
   #wrote(key: string, value: string): void {
@@ -71,6 +72,7 @@ class CountingStore {
   }
   async getMany(keys: string[]) {
     this.calls.getMany++;
+    this.storiesRead += keys.filter((k) => k.includes(":story:")).length;
     return keys.map((k) => this.map.get(k));
   }
   async set(key: string, value: string) {
@@ -271,7 +273,8 @@ describe("story index in chunks", () => {
     expect(Math.max(...perPut.map((p) => p.keys))).toBeLessThanOrEqual(52 + 12);
     // Index bytes per put: no more than every touched head full plus a sealed chunk each, and
     // no growth from the first puts to the last.
-    const idLen = JSON.stringify("f299-19").length + 1;
+    // An entry is the id, '.', and the publication time in base 36.
+    const idLen = JSON.stringify(`f299-19.${NOW.toString(36)}`).length + 1;
     const bound = 12 * (2 * chunkIds * idLen + 200);
     expect(Math.max(...perPut.map((p) => p.idxBytes))).toBeLessThan(bound);
     const mean = (xs: typeof perPut) => xs.reduce((n, p) => n + p.idxBytes, 0) / xs.length;
@@ -279,6 +282,28 @@ describe("story index in chunks", () => {
 
     expect(await stories.latest({ limit: 10_000 })).toHaveLength(6000);
     expect(await stories.latest({ topic: "trade", limit: 10_000 })).toHaveLength(3000);
+    // The index orders a bucket by itself: a lookup reads about as many stories as it returns,
+    // not the 2,000 of the newest bucket.
+    const before = store.storiesRead;
+    const newest = await stories.latest({ limit: 10 });
+    expect(store.storiesRead - before).toBeLessThanOrEqual(14);
+    expect(newest.map((s) => s.publishedAt)).toEqual(
+      [...newest.map((s) => s.publishedAt)].sort().reverse(),
+    );
+  });
+
+  it("skips stories that expired while their index entries remain, and still fills the limit", async () => {
+    const { kv, store } = counted();
+    const stories = new StoryStore(kv, RETENTION, () => NOW, { chunkIds: 4 });
+    const all = Array.from({ length: 30 }, (_, i) =>
+      story(`e${String(i).padStart(2, "0")}`, {
+        publishedAt: new Date(NOW - HOUR - i * 60_000).toISOString(),
+      }),
+    );
+    await stories.put(all);
+    // The five newest are gone from storage (expired or swept); their entries are not.
+    for (const s of all.slice(0, 5)) expect(store.map.delete(`keyv:story:${s.id}`)).toBe(true);
+    expect(ids(await stories.latest({ limit: 10 }))).toEqual(expected(all.slice(5), { limit: 10 }));
   });
 
   it("answers knownIds and knownUrls in one read", async () => {
