@@ -69,7 +69,7 @@ const TARGET_RSS = 500e6;
  * Past this the prime is stopped (Poller.stop) so the bench stays bounded; cycle 2 then runs over
  * the feeds that were primed, and says so.
  */
-const PRIME_CUTOFF_MS = 140_000;
+const PRIME_CUTOFF_MS = 240_000;
 /** Past this, the sink refuses further feeds (they end as "error"), so the bench stays bounded. */
 const ACCEPT_CUTOFF_MS = 60_000;
 /** Past this (from the cycle's start), delivery stops being waited for. */

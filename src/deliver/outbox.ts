@@ -266,7 +266,7 @@ export class Outbox {
    * next attempts go one by one; a single story is the culprit and is dropped.
    * Returns the dropped items.
    */
-  async reject(batch: Batch, _reason: string): Promise<OutboxItem[]> {
+  async reject(batch: Batch): Promise<OutboxItem[]> {
     const { channelId, flight } = batch;
     return this.#lock.run(channelId, async () => {
       const st = await this.#state(channelId);

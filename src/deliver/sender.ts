@@ -377,7 +377,7 @@ export class DeliverySender {
         return;
       }
       case "rejected": {
-        const dropped = await outbox.reject(batch, failure.message);
+        const dropped = await outbox.reject(batch);
         log.error(
           { ...ids, err: failure.message, dropped: dropped.map((d) => d.storyId) },
           dropped.length > 0

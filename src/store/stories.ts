@@ -108,9 +108,9 @@ function unique<T>(entries: Array<{ key: string; value: T; ttl: number }>) {
 /**
  * Stories with their tags, kept for the retention window, plus hour-bucketed indexes per topic,
  * per feed and overall that lookups walk newest-first. Keyv has no secondary indexes, so a
- * bucket is a list of (id, time) entries under its own keys: a head holding the open tail, and sealed chunks that
- * are written once. An append reads and rewrites only heads, so its cost is bounded by the chunk
- * size and not by how many stories the bucket already holds.
+ * bucket is a list of (id, time) entries under its own keys: a head holding the open tail, and
+ * sealed chunks that are written once. An append reads and rewrites only heads, so its cost is
+ * bounded by the chunk size and not by how many stories the bucket already holds.
  */
 export class StoryStore {
   // Appends are read-modify-write cycles over many heads at once: one at a time in this process.

@@ -2,36 +2,14 @@ import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import type { TaggedStory } from "../../src/enrich/types.js";
 import { FeedStateStore, freshState } from "../../src/store/feed-state.js";
 import { openStorage, type Storage, StorageError } from "../../src/store/open.js";
 import { StoryStore } from "../../src/store/stories.js";
 import { serviceAvailable } from "../helpers/services.js";
+import { NOW, story } from "./fixtures.js";
 
 const dir = mkdtempSync(join(tmpdir(), "fd-store-"));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
-
-const NOW = Date.UTC(2026, 10, 28, 12);
-
-function story(id: string, overrides: Partial<TaggedStory> = {}): TaggedStory {
-  return {
-    id,
-    feedId: "feed-a",
-    feedName: "Feed A",
-    title: `Story ${id}`,
-    text: "text",
-    url: `https://news.example.org/${id}`,
-    publishedAt: new Date(NOW - 3600_000).toISOString(),
-    publishedEstimated: false,
-    firstSeenAt: new Date(NOW).toISOString(),
-    categories: [],
-    topics: [{ id: "climate", score: 0.8, evidence: [{ term: "cop30", count: 2, inTitle: 1 }] }],
-    countries: ["BR"],
-    language: "en",
-    summary: "summary",
-    ...overrides,
-  };
-}
 
 const backends: Array<{ name: string; url: string; port?: number; service?: string }> = [
   { name: "sqlite", url: `sqlite://${join(dir, "store.sqlite")}` },

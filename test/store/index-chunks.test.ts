@@ -3,31 +3,11 @@ import Keyv, { type KeyvStoreAdapter } from "keyv";
 import { describe, expect, it } from "vitest";
 import type { TaggedStory } from "../../src/enrich/types.js";
 import { type StoryQuery, StoryStore } from "../../src/store/stories.js";
+import { NOW, story } from "./fixtures.js";
 
-const NOW = Date.UTC(2026, 10, 28, 12);
 const HOUR = 3_600_000;
 const DAY = 86_400_000;
 const RETENTION = 30 * DAY;
-
-function story(id: string, overrides: Partial<TaggedStory> = {}): TaggedStory {
-  return {
-    id,
-    feedId: "feed-a",
-    feedName: "Feed A",
-    title: `Story ${id}`,
-    text: "text",
-    url: `https://news.example.org/${id}`,
-    publishedAt: new Date(NOW - HOUR).toISOString(),
-    publishedEstimated: false,
-    firstSeenAt: new Date(NOW).toISOString(),
-    categories: [],
-    topics: [{ id: "climate", score: 0.8, evidence: [] }],
-    countries: [],
-    language: "en",
-    summary: "summary",
-    ...overrides,
-  };
-}
 
 function topics(...ids: string[]): TaggedStory["topics"] {
   return ids.map((id) => ({ id, score: 0.5, evidence: [] }));
