@@ -5,7 +5,7 @@
  * the list every cycle.
  */
 import type Keyv from "keyv";
-import { KeyedMutex } from "../store/mutex.js";
+import { GuildLists } from "../store/guild-lists.js";
 import { FetchError, type Fetcher } from "./fetch.js";
 import { feedIdFor } from "./id.js";
 import { FeedParseError, parseFeed } from "./parse.js";
@@ -34,35 +34,28 @@ export interface AddFeedInput {
 }
 
 export class GuildFeedStore {
-  readonly #byGuild = new Map<string, GuildFeed[]>();
-  readonly #lock = new KeyedMutex();
+  readonly #lists: GuildLists<GuildFeed>;
 
   constructor(
-    private readonly kv: Keyv,
+    kv: Keyv,
     readonly maxPerGuild: number = MAX_FEEDS_PER_GUILD,
-  ) {}
+  ) {
+    this.#lists = new GuildLists<GuildFeed>(kv, "gfeeds");
+  }
 
   /** Loads every guild's feeds into memory; call once at start. */
   async load(): Promise<void> {
-    const guilds = (await this.kv.get<string[]>("gfeeds:guilds")) ?? [];
-    for (let i = 0; i < guilds.length; i += 500) {
-      const batch = guilds.slice(i, i + 500);
-      const lists = await this.kv.getMany<GuildFeed[]>(batch.map((g) => `gfeeds:${g}`));
-      batch.forEach((g, j) => {
-        const list = lists[j];
-        if (list && list.length > 0) this.#byGuild.set(g, list);
-      });
-    }
+    await this.#lists.load();
   }
 
   forGuild(guildId: string): GuildFeed[] {
-    return [...(this.#byGuild.get(guildId) ?? [])];
+    return [...this.#lists.get(guildId)];
   }
 
   /** Every guild feed once, however many servers added it (the first server's name is kept). */
   allFeeds(): FeedSource[] {
     const byId = new Map<string, FeedSource>();
-    for (const list of this.#byGuild.values()) {
+    for (const [, list] of this.#lists.entries()) {
       for (const f of list) {
         if (!byId.has(f.id))
           byId.set(f.id, {
@@ -80,7 +73,9 @@ export class GuildFeedStore {
   /** Servers that added this feed; when none is left the feed's state may be dropped. */
   guildsUsing(feedId: string): string[] {
     const guilds: string[] = [];
-    for (const [g, list] of this.#byGuild) if (list.some((f) => f.id === feedId)) guilds.push(g);
+    for (const [g, list] of this.#lists.entries()) {
+      if (list.some((f) => f.id === feedId)) guilds.push(g);
+    }
     return guilds;
   }
 
@@ -91,7 +86,7 @@ export class GuildFeedStore {
   async add(guildId: string, input: AddFeedInput): Promise<{ feed: GuildFeed; added: boolean }> {
     const url = input.url.trim();
     const id = feedIdFor(url);
-    return this.#update(guildId, (list) => {
+    return this.#lists.update(guildId, (list) => {
       const existing = list.find((f) => f.id === id);
       if (existing) return { feed: existing, added: false };
       if (list.length >= this.maxPerGuild) {
@@ -114,7 +109,7 @@ export class GuildFeedStore {
   }
 
   async remove(guildId: string, feedId: string): Promise<GuildFeed | undefined> {
-    return this.#update(guildId, (list) => {
+    return this.#lists.update(guildId, (list) => {
       const index = list.findIndex((f) => f.id === feedId);
       if (index < 0) return undefined;
       return list.splice(index, 1)[0];
@@ -123,36 +118,7 @@ export class GuildFeedStore {
 
   /** Forgets a server's feeds (the bot left it). */
   async removeGuild(guildId: string): Promise<void> {
-    await this.#lock.run("gfeeds:guilds", async () => {
-      this.#byGuild.delete(guildId);
-      await this.kv.delete(`gfeeds:${guildId}`);
-      const guilds = (await this.kv.get<string[]>("gfeeds:guilds")) ?? [];
-      await this.kv.set(
-        "gfeeds:guilds",
-        guilds.filter((g) => g !== guildId),
-      );
-    });
-  }
-
-  async #update<T>(guildId: string, change: (list: GuildFeed[]) => T): Promise<T> {
-    return this.#lock.run(`gfeeds:${guildId}`, async () => {
-      const list = structuredClone((await this.kv.get<GuildFeed[]>(`gfeeds:${guildId}`)) ?? []);
-      const result = change(list);
-      await this.kv.set(`gfeeds:${guildId}`, list);
-      if (list.length > 0) this.#byGuild.set(guildId, list);
-      else this.#byGuild.delete(guildId);
-      await this.#lock.run("gfeeds:guilds", async () => {
-        const guilds = (await this.kv.get<string[]>("gfeeds:guilds")) ?? [];
-        const has = guilds.includes(guildId);
-        if (list.length > 0 && !has) await this.kv.set("gfeeds:guilds", [...guilds, guildId]);
-        if (list.length === 0 && has)
-          await this.kv.set(
-            "gfeeds:guilds",
-            guilds.filter((g) => g !== guildId),
-          );
-      });
-      return result;
-    });
+    await this.#lists.removeGuild(guildId);
   }
 }
 

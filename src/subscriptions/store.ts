@@ -1,5 +1,5 @@
 import type Keyv from "keyv";
-import { KeyedMutex } from "../store/mutex.js";
+import { GuildLists } from "../store/guild-lists.js";
 
 export type SubscriptionStatus = "active" | "paused" | "disabled";
 
@@ -31,41 +31,35 @@ export class SubscriptionLimitError extends Error {
  * against every subscription, which must not cost a storage round trip each.
  */
 export class SubscriptionStore {
-  readonly #byGuild = new Map<string, Subscription[]>();
+  readonly #lists: GuildLists<Subscription>;
   /** Channel → its guild; every channel that has at least one subscription. */
   readonly #channelGuild = new Map<string, string>();
-  readonly #lock = new KeyedMutex();
-  #loaded = false;
 
-  constructor(private readonly kv: Keyv) {}
+  constructor(kv: Keyv) {
+    this.#lists = new GuildLists<Subscription>(kv, "subs", (guildId, previous, list) => {
+      for (const s of previous) this.#channelGuild.delete(s.channelId);
+      for (const s of list) this.#channelGuild.set(s.channelId, guildId);
+    });
+  }
 
   /** Loads every guild's subscriptions into memory; call once at start. */
   async load(): Promise<void> {
-    const guilds = (await this.kv.get<string[]>("subs:guilds")) ?? [];
-    for (let i = 0; i < guilds.length; i += 500) {
-      const batch = guilds.slice(i, i + 500);
-      const lists = await this.kv.getMany<Subscription[]>(batch.map((g) => `subs:${g}`));
-      batch.forEach((g, j) => {
-        const list = lists[j];
-        if (list && list.length > 0) this.#setGuild(g, list);
-      });
-    }
-    this.#loaded = true;
+    await this.#lists.load();
   }
 
   get loaded(): boolean {
-    return this.#loaded;
+    return this.#lists.loaded;
   }
 
   forGuild(guildId: string): Subscription[] {
-    return [...(this.#byGuild.get(guildId) ?? [])];
+    return [...this.#lists.get(guildId)];
   }
 
   /** A channel's subscriptions (any status). */
   forChannel(channelId: string): Subscription[] {
     const guildId = this.#channelGuild.get(channelId);
     if (!guildId) return [];
-    return (this.#byGuild.get(guildId) ?? []).filter((s) => s.channelId === channelId);
+    return this.#lists.get(guildId).filter((s) => s.channelId === channelId);
   }
 
   /** Every channel that has a subscription, with its guild. */
@@ -75,20 +69,20 @@ export class SubscriptionStore {
 
   /** Every active subscription, for matching. */
   *active(): Iterable<Subscription> {
-    for (const list of this.#byGuild.values()) {
+    for (const [, list] of this.#lists.entries()) {
       for (const s of list) if (s.status === "active") yield s;
     }
   }
 
   count(): number {
     let n = 0;
-    for (const list of this.#byGuild.values()) n += list.length;
+    for (const [, list] of this.#lists.entries()) n += list.length;
     return n;
   }
 
   /** Adds or replaces the subscription for (channel, topic). Returns whether it replaced one. */
   async upsert(sub: Subscription): Promise<boolean> {
-    return this.#update(sub.guildId, (list) => {
+    return this.#lists.update(sub.guildId, (list) => {
       const index = list.findIndex((s) => s.channelId === sub.channelId && s.topic === sub.topic);
       if (index >= 0) {
         const previous = list[index] as Subscription;
@@ -107,7 +101,7 @@ export class SubscriptionStore {
 
   /** Removes matching subscriptions; returns how many. */
   async remove(guildId: string, match: (s: Subscription) => boolean): Promise<number> {
-    return this.#update(guildId, (list) => {
+    return this.#lists.update(guildId, (list) => {
       const before = list.length;
       const kept = list.filter((s) => !match(s));
       list.splice(0, list.length, ...kept);
@@ -122,7 +116,7 @@ export class SubscriptionStore {
     status: SubscriptionStatus,
     reason?: string,
   ): Promise<number> {
-    return this.#update(guildId, (list) => {
+    return this.#lists.update(guildId, (list) => {
       let changed = 0;
       for (const s of list) {
         if (s.channelId === channelId && s.status !== status) {
@@ -141,7 +135,7 @@ export class SubscriptionStore {
     channelId: string,
     counts: ReadonlyMap<string, number>,
   ): Promise<void> {
-    await this.#update(guildId, (list) => {
+    await this.#lists.update(guildId, (list) => {
       for (const s of list) if (s.channelId === channelId) s.alertsSent += counts.get(s.topic) ?? 0;
       return undefined;
     });
@@ -149,48 +143,6 @@ export class SubscriptionStore {
 
   /** Forgets a guild entirely (the bot left it). */
   async removeGuild(guildId: string): Promise<void> {
-    await this.#lock.run("guilds", async () => {
-      this.#setGuild(guildId, []);
-      await this.kv.delete(`subs:${guildId}`);
-      const guilds = (await this.kv.get<string[]>("subs:guilds")) ?? [];
-      await this.kv.set(
-        "subs:guilds",
-        guilds.filter((g) => g !== guildId),
-      );
-    });
-  }
-
-  async #update<T>(guildId: string, change: (list: Subscription[]) => T): Promise<T> {
-    return this.#lock.run(`subs:${guildId}`, async () => {
-      // In memory means listed: load() reads the guild list, and an update lists before it returns.
-      const listed = this.#byGuild.has(guildId);
-      const list = structuredClone((await this.kv.get<Subscription[]>(`subs:${guildId}`)) ?? []);
-      const result = change(list);
-      await this.kv.set(`subs:${guildId}`, list);
-      this.#setGuild(guildId, list);
-      // The guild list is one key for every guild: read and rewrite it only when it may change.
-      if (listed && list.length > 0) return result;
-      await this.#lock.run("guilds", async () => {
-        const guilds = (await this.kv.get<string[]>("subs:guilds")) ?? [];
-        const has = guilds.includes(guildId);
-        if (list.length > 0 && !has) await this.kv.set("subs:guilds", [...guilds, guildId]);
-        if (list.length === 0 && has)
-          await this.kv.set(
-            "subs:guilds",
-            guilds.filter((g) => g !== guildId),
-          );
-      });
-      return result;
-    });
-  }
-
-  #setGuild(guildId: string, list: Subscription[]): void {
-    for (const s of this.#byGuild.get(guildId) ?? []) this.#channelGuild.delete(s.channelId);
-    if (list.length === 0) {
-      this.#byGuild.delete(guildId);
-      return;
-    }
-    this.#byGuild.set(guildId, list);
-    for (const s of list) this.#channelGuild.set(s.channelId, guildId);
+    await this.#lists.removeGuild(guildId);
   }
 }
