@@ -10,10 +10,9 @@ import { resolveTopic } from "../search/topics.js";
 import { UserError } from "./command.js";
 import {
   embedLength,
-  escapeMarkdownText,
-  neutraliseMaskedLinks,
-  neutraliseMentions,
+  safeText as safeTextWith,
   safeUrl,
+  sanitize,
   topicById,
   truncate,
 } from "./safe-text.js";
@@ -40,24 +39,18 @@ export const EPHEMERAL = MessageFlags.Ephemeral;
 
 export { ELLIPSIS, embedLength, safeUrl, topicById, truncate } from "./safe-text.js";
 
-const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
-/** C0/C1 controls except newline, and bidi overrides that could disguise a line. */
-const CONTROLS = /[\u0000-\u0009\u000B-\u001F\u007F-\u009F\u202A-\u202E\u2066-\u2069\uFEFF]/g;
-
 /**
  * Makes untrusted text inert in Markdown: formatting, masked links, headings and lists are
  * escaped, and mention syntax (`@everyone`, `<@id>`, `<#id>`, `</cmd:id>`) is broken with a
- * zero-width space so it does not even *look* like a mention.
+ * zero-width space so it does not even *look* like a mention. The same rules as alerts use.
  */
 export function escapeText(text: string, singleLine = false): string {
-  let out = text.replace(LONE_SURROGATE, "\uFFFD").replace(CONTROLS, " ");
-  out = singleLine ? out.replace(/\s+/g, " ") : out.replace(/\n{3,}/g, "\n\n");
-  return neutraliseMentions(neutraliseMaskedLinks(escapeMarkdownText(out.trim())));
+  return sanitize(text, { singleLine });
 }
 
 /** Escapes, then cuts: cutting after escaping means no escape is ever split from its character. */
 export function safeText(text: string, max: number, singleLine = false): string {
-  return truncate(escapeText(text, singleLine), max);
+  return safeTextWith(text, max, { singleLine });
 }
 
 /** A Discord timestamp that every reader sees in their own time zone ("3 hours ago"). */

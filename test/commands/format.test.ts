@@ -8,7 +8,6 @@ import {
   safeUrl,
   truncate,
 } from "../../src/discord/format.js";
-
 import { escapeMarkdownText } from "../../src/discord/safe-text.js";
 
 describe("truncate", () => {
@@ -33,8 +32,9 @@ describe("escapeText", () => {
     expect(out).not.toContain("<@123>");
   });
 
-  it("folds control characters and, for single lines, newlines", () => {
-    expect(escapeText("a\u0000b\u202Ec\nd", true)).toBe("a b c d");
+  it("drops control characters and bidi overrides as alerts do, and folds newlines for single lines", () => {
+    expect(escapeText("a\u0000b\u202Ec\nd", true)).toBe("abc d");
+    expect(escapeText("a\u0000b\u202Ec\r\n\r\n\r\n\r\nd")).toBe("abc\n\nd");
   });
 });
 
