@@ -78,14 +78,18 @@ function stripTags(s: string): string {
 /** Decode entities, drop tags, fold whitespace. Safe on plain text too. */
 export function htmlToText(input: string): string {
   if (!input) return "";
-  let s = input;
-  if (s.includes("&#")) s = s.replace(OVERLONG_NUMERIC, "&#65533");
+  let s = withoutOverlongRefs(input);
   const hasTag = s.includes("<");
   if (!hasTag && !s.includes("&")) return foldWhitespace(s);
   // Some feeds escape their HTML twice (&lt;p&gt;); decode once so the tags become visible, but
   // only when the text has no real tags yet, otherwise a literal "a &lt; b" would turn into a tag.
-  if (!(hasTag && TAG_START.test(s)) && ESCAPED_TAG.test(s)) s = decodeHTML(s);
+  if (!(hasTag && TAG_START.test(s)) && ESCAPED_TAG.test(s)) s = withoutOverlongRefs(decodeHTML(s));
   return scan(s) ?? general(s);
+}
+
+/** Overlong numeric references as U+FFFD (see OVERLONG_NUMERIC); again after each decoding. */
+function withoutOverlongRefs(s: string): string {
+  return s.includes("&#") ? s.replace(OVERLONG_NUMERIC, "&#65533") : s;
 }
 
 /** Every construct in its own pass: what `scan` hands over when it meets a rare one. */
@@ -95,7 +99,8 @@ function general(input: string): string {
   if (s.includes("<!--")) s = s.replace(COMMENTS, " ");
   if (HAS_DROP_BLOCK.test(s)) s = dropBlocks(s);
   if (s.includes("<")) s = stripTags(s);
-  if (s.includes("&")) s = decodeHTML(s);
+  // Removing tags and CDATA markers can join a reference's pieces ("&#<b>99…"): check again.
+  if (s.includes("&")) s = decodeHTML(withoutOverlongRefs(s));
   return foldWhitespace(s);
 }
 

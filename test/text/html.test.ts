@@ -45,6 +45,15 @@ describe("htmlToText", () => {
       expect(htmlToText(`a ${ref} b`), ref.slice(0, 12)).toBe("a \uFFFD b");
       expect(htmlToText(`<p>a</p> ${ref}`), ref.slice(0, 12)).toBe("a\n\uFFFD");
     }
+    // Also when the reference only appears after decoding once or after tags are removed.
+    const digits = "9".repeat(400);
+    for (const text of [
+      `&lt;p&gt;x &amp;#${digits};`,
+      `x &#<b>${digits};`,
+      `x &#<![CDATA[${digits}]]>;`,
+    ]) {
+      expect(htmlToText(text), text.slice(0, 20)).toBe("x \uFFFD");
+    }
     // Leading zeros do not make a reference overlong.
     expect(htmlToText("&#00000000000065; &#x000000000041; &#1114111;")).toBe("A A \u{10FFFF}");
   });
