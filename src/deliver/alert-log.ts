@@ -88,8 +88,11 @@ export class AlertLog {
       const at = this.now();
       const entries = fresh.map((input, i) => ({ ...input, seq: meta.next + i, at }));
       const ttl = this.options.ttlMs;
-      await this.kv.setMany(entries.map((e) => ({ key: entryKey(e.seq), value: e, ttl })));
-      await this.kv.setMany(entries.map((e) => ({ key: seenKey(e.storyId), value: e.seq, ttl })));
+      // Entries and markers in one write: neither counts before the meta below commits them.
+      await this.kv.setMany([
+        ...entries.map((e) => ({ key: entryKey(e.seq), value: e as unknown, ttl })),
+        ...entries.map((e) => ({ key: seenKey(e.storyId), value: e.seq as unknown, ttl })),
+      ]);
       const hour = Math.floor(at / HOUR_MS);
       if (meta.hours.at(-1)?.[0] !== hour) meta.hours.push([hour, meta.next]);
       const oldest = Math.floor((at - ttl) / HOUR_MS);
