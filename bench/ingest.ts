@@ -11,8 +11,9 @@ import { Fetcher } from "../src/feeds/fetch.js";
 import { feedIdFor, storyIdFor } from "../src/feeds/id.js";
 import { isoTime, normalizeFeed, parseDate } from "../src/feeds/normalize.js";
 import { parseFeed } from "../src/feeds/parse.js";
-import type { FeedSource, ParsedFeed, Story } from "../src/feeds/types.js";
+import type { FeedSource, ParsedFeed } from "../src/feeds/types.js";
 import { canonicalUrl } from "../src/feeds/url.js";
+import { unseenStories } from "../src/ingest/dedup.js";
 import {
   type AlertSink,
   type CycleReport,
@@ -107,7 +108,7 @@ interface PipelineRun {
 /**
  * parseFeed + normalizeFeed + the Poller's dedup (recent-id set, then StoryStore.known: ids and
  * URLs of the rest in one read) + StoryStore.put of the new stories, against a fresh in-memory Keyv:
- * the same calls, in the same order, as Poller.#takeIn / #unseen, minus network and feed state.
+ * the same calls, in the same order, as Poller.#takeIn, minus network and feed state.
  */
 async function runPipeline(
   feeds: GeneratedFeed[],
@@ -129,24 +130,7 @@ async function runPipeline(
     const b = performance.now();
     const list = normalizeFeed(parsed, source, NOW);
     const c = performance.now();
-    // Poller.#unseen, verbatim in substance.
-    const recent = new Set(recentIds.get(source.id));
-    const candidates = list.filter((s) => !recent.has(s.id));
-    let unseen: Story[] = [];
-    if (candidates.length > 0) {
-      const known = await stories.known(
-        candidates.map((s) => s.id),
-        candidates.flatMap((s) => (s.url ? [s.url] : [])),
-      );
-      const byId = candidates.filter((s) => !known.ids.has(s.id));
-      const taken = new Set<string>();
-      unseen = byId.filter((s) => {
-        if (!s.url) return true;
-        if (known.urls.has(s.url) || taken.has(s.url)) return false;
-        taken.add(s.url);
-        return true;
-      });
-    }
+    const unseen = await unseenStories(list, recentIds.get(source.id) ?? [], stories);
     const d = performance.now();
     if (put) await stories.put(unseen.map((s) => trivialEnricher.enrich(s)));
     recentIds.set(

@@ -14,6 +14,7 @@ import {
 import { type FeedState, type FeedStateStore, freshState } from "../store/feed-state.js";
 import { KeyedMutex } from "../store/mutex.js";
 import type { StoryStore } from "../store/stories.js";
+import { unseenStories } from "./dedup.js";
 
 /** Where new stories go before they are stored: printing, or Discord's durable outbox. */
 export interface AlertSink {
@@ -181,7 +182,7 @@ export class Poller {
     stories: Story[],
     now: number,
   ): Promise<PollOutcome> {
-    const fresh = await this.#unseen(stories, state);
+    const fresh = await unseenStories(stories, state.recentIds, this.deps.stories);
     const tagged = fresh.map((s) => this.deps.enricher.enrich(s));
     const alerts = state.initialized ? tagged : newest(tagged, this.options.backlogAlerts);
     if (alerts.length > 0) await this.deps.sink.accept(alerts, feed);
@@ -203,26 +204,6 @@ export class Poller {
       stored: tagged.length,
       alerted: alerts.length,
     };
-  }
-
-  /** Not in the feed's last document, not stored under its id, and no other feed has its URL. */
-  async #unseen(stories: Story[], state: FeedState): Promise<Story[]> {
-    const recent = new Set(state.recentIds);
-    const candidates = stories.filter((s) => !recent.has(s.id));
-    if (candidates.length === 0) return [];
-    // One read for both: the URLs of stories known by id are looked up for nothing, but cheaply.
-    const known = await this.deps.stories.known(
-      candidates.map((s) => s.id),
-      candidates.flatMap((s) => (s.url ? [s.url] : [])),
-    );
-    const byId = candidates.filter((s) => !known.ids.has(s.id));
-    const taken = new Set<string>();
-    return byId.filter((s) => {
-      if (!s.url) return true;
-      if (known.urls.has(s.url) || taken.has(s.url)) return false;
-      taken.add(s.url);
-      return true;
-    });
   }
 
   async #succeeded(
