@@ -78,17 +78,16 @@ export async function openStorage(url: string, namespace = DEFAULT_NAMESPACE): P
   return storage;
 }
 
+/** The one Keyv every backend is used through: errors thrown, values in the shared codec. */
+function keyvOver(store: KeyvStoreAdapter, namespace: string): Keyv {
+  return new Keyv({ store, namespace, throwOnErrors: true, serialize, deserialize });
+}
+
 async function connect(url: string, NAMESPACE: string): Promise<Storage> {
   const scheme = url.slice(0, url.indexOf(":")).toLowerCase();
   if (scheme === "sqlite") {
     const { store, sql } = await sqlite(url);
-    const kv = new Keyv({
-      store,
-      namespace: NAMESPACE,
-      throwOnErrors: true,
-      serialize,
-      deserialize,
-    });
+    const kv = keyvOver(store, NAMESPACE);
     return {
       kv,
       backend: "sqlite",
@@ -109,13 +108,7 @@ async function connect(url: string, NAMESPACE: string): Promise<Storage> {
       throwOnErrors: true,
       connectionTimeout: 5000,
     });
-    const kv = new Keyv({
-      store,
-      namespace: NAMESPACE,
-      throwOnErrors: true,
-      serialize,
-      deserialize,
-    });
+    const kv = keyvOver(store, NAMESPACE);
     // Redis expires keys itself.
     return { kv, backend: "redis", sweep: async () => 0, close: () => kv.disconnect() };
   }
@@ -123,13 +116,7 @@ async function connect(url: string, NAMESPACE: string): Promise<Storage> {
     const store = new KeyvPostgres({ uri: url });
     const failed = new Promise<never>((_, reject) => store.once("error", reject));
     failed.catch(() => {});
-    const kv = new Keyv({
-      store: store as unknown as KeyvStoreAdapter,
-      namespace: NAMESPACE,
-      throwOnErrors: true,
-      serialize,
-      deserialize,
-    });
+    const kv = keyvOver(store as unknown as KeyvStoreAdapter, NAMESPACE);
     const sql = store as unknown as { query(sql: string, values?: unknown[]): Promise<unknown[]> };
     await Promise.race([sql.query("SELECT 1"), failed]);
     return {

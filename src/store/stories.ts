@@ -281,7 +281,7 @@ export class StoryStore {
       if (time === undefined) bare.push(id);
       else candidates.push({ id, time });
     }
-    // In slices: @keyv/sqlite's own getMany is quadratic in the number of keys.
+    // In slices, so that one read stays bounded on every backend (a bucket can hold thousands).
     for (let i = 0; i < bare.length; i += STORIES_PER_READ) {
       for (const story of await this.getMany(bare.slice(i, i + STORIES_PER_READ))) {
         if (story) candidates.push({ id: story.id, time: Date.parse(story.publishedAt), story });

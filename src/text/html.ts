@@ -15,17 +15,17 @@ import {
  * one pass per construct, then tags, entities and whitespace in turn. Both give the same text.
  * No DOM, no backtracking-heavy patterns: feeds are untrusted.
  */
-const BLOCK_OPEN = /<(script|style|noscript|template|iframe|object|svg|math)\b/gi;
-const HAS_DROP_BLOCK = /<(?:script|style|noscript|template|iframe|object|svg|math)\b/i;
+/** Elements whose content is not text: dropped with everything inside them. */
+const DROP_BLOCK_LIST = "script style noscript template iframe object svg math".split(" ");
+const DROP_BLOCK_NAMES = new Set(DROP_BLOCK_LIST);
+const BLOCK_OPEN = new RegExp(`<(${DROP_BLOCK_LIST.join("|")})\\b`, "gi");
+const HAS_DROP_BLOCK = new RegExp(`<(?:${DROP_BLOCK_LIST.join("|")})\\b`, "i");
 /**
  * A numeric character reference beyond U+10FFFF (8+ significant decimal digits, 7+ hex): the
  * entities decoder turns one of 309+ digits into NaN and throws, failing the whole feed. The HTML
  * standard reads any such reference as U+FFFD, which is what it becomes here before decoding.
  */
 const OVERLONG_NUMERIC = /&#(?:0*[1-9]\d{7,}|[xX]0*[1-9a-fA-F][\da-fA-F]{6,})/g;
-const DROP_BLOCK_NAMES = new Set(
-  "script style noscript template iframe object svg math".split(" "),
-);
 const COMMENTS = /<!--[\s\S]*?(?:-->|$)/g;
 const CDATA = /<!\[CDATA\[([\s\S]*?)(?:\]\]>|$)/g;
 const BLOCK_TAG_NAMES = new Set(
