@@ -17,6 +17,7 @@ import { requireGuild, requireManageGuild } from "../src/discord/permissions.js"
 import { GuildFeedError, validateFeed } from "../src/feeds/guild-feeds.js";
 import { feedIdFor } from "../src/feeds/id.js";
 import { foldText } from "../src/search/topics.js";
+import { truncateText } from "../src/text/truncate.js";
 
 /** A URL shown as inline code: not a clickable preview, and no Markdown inside it. */
 function codeUrl(url: string): string {
@@ -165,7 +166,7 @@ const command: SlashCommand = {
       .filter((f) => !typed || foldText(`${f.name} ${f.url}`).includes(typed))
       .slice(0, 25)
       .map((f) => ({
-        name: `${f.name} (${new URL(f.url).hostname})`.slice(0, 100),
+        name: truncateText(`${f.name} (${new URL(f.url).hostname})`, 100),
         value: f.id,
       }));
     await interaction.respond(choices);

@@ -10,6 +10,7 @@ import type { BotContext } from "../src/discord/context.js";
 import { channelMention, EPHEMERAL, NO_MENTIONS, requireTopic } from "../src/discord/format.js";
 import { requireGuild, requireManageGuild } from "../src/discord/permissions.js";
 import { topicChoices } from "../src/search/topics.js";
+import { truncateText } from "../src/text/truncate.js";
 
 async function execute(interaction: ChatInputCommandInteraction, ctx: BotContext): Promise<void> {
   requireManageGuild(interaction);
@@ -68,7 +69,7 @@ const command: SlashCommand = {
           .filter((s) => s.topic === choice.value)
           .map((s) => `#${interaction.guild?.channels.cache.get(s.channelId)?.name ?? "deleted"}`);
         return {
-          name: `${choice.name} → ${channels.join(", ")}`.slice(0, 100),
+          name: truncateText(`${choice.name} → ${channels.join(", ")}`, 100),
           value: choice.value,
         };
       },

@@ -1,20 +1,16 @@
 /**
- * Story → Discord embed. Pure functions: everything from a feed is untrusted text, so it is
- * sanitised (control characters, markdown, masked links, mention syntax) and every Discord embed
- * limit is enforced here, before the request, because a 50035 answer would cost a retry cycle.
+ * Alerts as Discord embeds: the story card (src/discord/story-card.ts, shared with the commands),
+ * messages packed within Discord's limits, and the roll-up past a channel's hourly cap.
  */
-import type { APIEmbed, APIEmbedField } from "discord.js";
-import type { Taxonomy, TopicDef } from "../classify/taxonomy.js";
+import type { APIEmbed } from "discord.js";
+import type { TopicDef } from "../classify/taxonomy.js";
+import { embedLength, safeText, safeUrl, truncate } from "../discord/safe-text.js";
 import {
-  ELLIPSIS,
-  embedLength,
-  safeText,
-  safeUrl,
-  sanitize,
-  topicById,
-  truncate,
-} from "../discord/safe-text.js";
-import type { TaggedStory } from "../enrich/types.js";
+  buildStoryCard,
+  type CardStory,
+  EMBED_LIMITS,
+  type StoryCardOptions,
+} from "../discord/story-card.js";
 
 export {
   embedLength,
@@ -27,116 +23,17 @@ export {
   textLength,
   truncate,
 } from "../discord/safe-text.js";
-
-/** Discord's embed limits (Message Resource → Embed Limits). */
-export const EMBED_LIMITS = {
-  title: 256,
-  description: 4096,
-  fields: 25,
-  fieldName: 256,
-  fieldValue: 1024,
-  footer: 2048,
-  authorName: 256,
-  /** Across every embed of one message. */
-  total: 6000,
-  embedsPerMessage: 10,
-} as const;
+export { countryLabel, EMBED_LIMITS } from "../discord/story-card.js";
 
 /** What alerts aim for: long enough to say what happened, short enough to skim in a channel. */
 export const ALERT_SUMMARY_BUDGET = 500;
 
-/** "UA" → "🇺🇦 UA"; codes that are not two letters are shown as they are. */
-export function countryLabel(code: string): string {
-  const upper = code.toUpperCase().replace(/[^A-Z]/g, "");
-  if (upper.length !== 2) return upper;
-  const flag = String.fromCodePoint(
-    ...[...upper].map((c) => 0x1f1e6 + (c.codePointAt(0) as number) - 65),
-  );
-  return `${flag} ${upper}`;
-}
+/** An alert shows the summary the alert log holds for the channel's topic. */
+export type AlertEmbedOptions = StoryCardOptions & { summary: string };
 
-function topicTag(taxonomy: Taxonomy, id: string): string {
-  const def = topicById(taxonomy, id);
-  return def ? `${def.emoji} ${def.label}` : sanitize(id, { singleLine: true });
-}
-
-/** Joins items with a separator, stopping (with "…") before the value limit is passed. */
-function joinWithin(items: string[], sep: string, max: number): string {
-  let out = "";
-  for (const item of items) {
-    const next = out ? `${out}${sep}${item}` : item;
-    if (next.length > max)
-      return out ? truncate(`${out}${sep}${ELLIPSIS}`, max) : truncate(item, max);
-    out = next;
-  }
-  return out;
-}
-
-export interface AlertEmbedOptions {
-  taxonomy: Taxonomy;
-  /** The summary to show (already budgeted by the summariser); sanitised and cut here. */
-  summary: string;
-  /** The topic this channel cares most about: listed first and gives the colour. */
-  focusTopic?: string;
-  /** Topics the channel subscribed to that the story matched; listed before the story's others. */
-  matchedTopics?: string[];
-}
-
-/** Orders topic ids: focus first, then the channel's matched topics, then the story's others. */
-function orderedTopics(story: Omit<TaggedStory, "text">, opts: AlertEmbedOptions): string[] {
-  const byScore = [...story.topics].sort((a, b) => b.score - a.score).map((t) => t.id);
-  const ordered = [
-    ...(opts.focusTopic ? [opts.focusTopic] : []),
-    ...(opts.matchedTopics ?? []),
-    ...byScore,
-  ];
-  return [...new Set(ordered)];
-}
-
-/** One alert embed for one story, within every Discord limit on its own (≤ 6,000 in total). */
-export function buildAlertEmbed(
-  story: Omit<TaggedStory, "text">,
-  opts: AlertEmbedOptions,
-): APIEmbed {
-  const { taxonomy } = opts;
-  const embed: APIEmbed = {
-    title: safeText(story.title, EMBED_LIMITS.title, { singleLine: true, fallback: "(untitled)" }),
-  };
-  const url = safeUrl(story.url);
-  if (url) embed.url = url;
-  const fields: APIEmbedField[] = [];
-  const topics = orderedTopics(story, opts);
-  if (topics.length > 0) {
-    fields.push({
-      name: topics.length === 1 ? "Topic" : "Topics",
-      value: joinWithin(
-        topics.map((id) => topicTag(taxonomy, id)),
-        " · ",
-        EMBED_LIMITS.fieldValue,
-      ),
-      inline: true,
-    });
-  }
-  const countries = [...new Set(story.countries)].map(countryLabel).filter((c) => c.length > 0);
-  if (countries.length > 0) {
-    fields.push({
-      name: "Countries",
-      value: joinWithin(countries, " ", EMBED_LIMITS.fieldValue),
-      inline: true,
-    });
-  }
-  if (fields.length > 0) embed.fields = fields.slice(0, EMBED_LIMITS.fields);
-  const source = safeText(story.feedName, EMBED_LIMITS.authorName, { singleLine: true });
-  if (source) embed.author = { name: source };
-  const published = Date.parse(story.publishedAt);
-  if (Number.isFinite(published)) embed.timestamp = new Date(published).toISOString();
-  const colourTopic = topics[0] ? topicById(taxonomy, topics[0]) : undefined;
-  if (colourTopic) embed.color = colourTopic.color;
-  // The description takes whatever the 6,000 total leaves after the fixed parts.
-  const room = Math.min(EMBED_LIMITS.description, EMBED_LIMITS.total - embedLength(embed));
-  const description = safeText(opts.summary, room);
-  if (description) embed.description = description;
-  return embed;
+/** One alert: the story card with the channel's summary, focus topic and matched topics. */
+export function buildAlertEmbed(story: CardStory, opts: AlertEmbedOptions): APIEmbed {
+  return buildStoryCard(story, opts);
 }
 
 /**

@@ -5,17 +5,16 @@
  */
 import { type APIEmbed, MessageFlags } from "discord.js";
 import type { Taxonomy, TopicDef } from "../classify/index.js";
-import type { TaggedStory } from "../enrich/types.js";
 import { resolveTopic } from "../search/topics.js";
 import { UserError } from "./command.js";
 import {
   embedLength,
   safeText as safeTextWith,
-  safeUrl,
   sanitize,
   topicById,
   truncate,
 } from "./safe-text.js";
+import { buildStoryCard, type CardLabels, type CardStory } from "./story-card.js";
 
 /** Discord's message and embed limits (Message resource → Embed limits). */
 export const LIMITS = {
@@ -69,13 +68,7 @@ export function topicName(taxonomy: Taxonomy, id: string): string {
 }
 
 /** What a story embed needs: a stored story or a search index entry both qualify. */
-export type StoryView = Pick<
-  TaggedStory,
-  "title" | "url" | "feedName" | "publishedAt" | "summary"
-> & {
-  topics: ReadonlyArray<{ id: string; score: number }>;
-  text?: string;
-};
+export type StoryView = CardStory;
 
 /** The topic an option names; a UserError listing the valid ones when it names none. */
 export function requireTopic(taxonomy: Taxonomy, typed: string): TopicDef {
@@ -86,46 +79,29 @@ export function requireTopic(taxonomy: Taxonomy, typed: string): TopicDef {
 }
 
 export interface StoryEmbedOptions {
-  /** The topic the reader asked for: decides the colour; otherwise the story's best topic. */
+  /** The topic the reader asked for: listed first, gives the colour, focuses the summary. */
   topic?: string;
   /** Characters of summary to show. */
   summaryChars?: number;
   /** A line under the summary, already safe (e.g. "also reported by: …"). */
   extra?: string;
+  /** Field names in the reader's language (English by default). */
+  labels?: Partial<CardLabels>;
 }
 
-/** A story as an embed: linked title, summary, outlet, time, topics. */
+/** A story in a command reply: the same card as an alert (src/discord/story-card.ts). */
 export function storyEmbed(
   story: StoryView,
   taxonomy: Taxonomy,
   options: StoryEmbedOptions = {},
 ): APIEmbed {
-  const colourTopic = topicById(taxonomy, options.topic ?? story.topics[0]?.id ?? "");
-  const summary = story.summary?.trim() || (story.text ?? "").slice(0, 600);
-  const parts = [safeText(summary, options.summaryChars ?? 500)];
-  if (options.extra) parts.push(options.extra);
-  const tags = story.topics
-    .slice(0, 3)
-    .map((t) => topicName(taxonomy, t.id))
-    .join(" · ");
-  const published = Date.parse(story.publishedAt);
-  const embed: APIEmbed = {
-    title: safeText(story.title || "(untitled)", LIMITS.embedTitle, true),
-    description: truncate(parts.filter(Boolean).join("\n\n"), LIMITS.embedDescription),
-    fields: [
-      { name: "Source", value: safeText(story.feedName || "unknown", 200, true), inline: true },
-      {
-        name: "Published",
-        value: Number.isFinite(published) ? relativeTime(published) : "unknown",
-        inline: true,
-      },
-    ],
-  };
-  if (tags) embed.footer = { text: truncate(tags, LIMITS.footer) };
-  const url = safeUrl(story.url);
-  if (url) embed.url = url;
-  if (colourTopic) embed.color = colourTopic.color;
-  return embed;
+  return buildStoryCard(story, {
+    taxonomy,
+    summaryChars: options.summaryChars ?? 500,
+    ...(options.topic ? { focusTopic: options.topic } : {}),
+    ...(options.extra ? { extra: options.extra } : {}),
+    ...(options.labels ? { labels: options.labels } : {}),
+  });
 }
 
 /**

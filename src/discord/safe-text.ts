@@ -1,17 +1,16 @@
 /**
  * Text from feeds made safe and sized for Discord: one implementation for alerts and replies.
- * Lengths are UTF-16 code units, never fewer than Discord counts; cuts fall on grapheme
- * boundaries; mention syntax, masked links and controls are made inert.
+ * Lengths are UTF-16 code units, never fewer than Discord counts; cuts fall between words; mention syntax, masked links and controls are made inert.
  */
 import type { APIEmbed } from "discord.js";
 import type { Taxonomy, TopicDef } from "../classify/taxonomy.js";
+import { truncateText } from "../text/truncate.js";
 
-export const ELLIPSIS = "…";
+export { ELLIPSIS } from "../text/truncate.js";
+
 /** Breaks mention and link syntax without changing what a reader sees. */
 const ZWSP = "\u200B";
 const MAX_URL_LENGTH = 2048;
-
-const segmenter = new Intl.Segmenter("en", { granularity: "grapheme" });
 
 /**
  * Characters as Discord counts them for limits. UTF-16 code units are never fewer than code
@@ -22,25 +21,12 @@ export function textLength(text: string | undefined): number {
 }
 
 /**
- * Cuts `text` to at most `max` code units at a grapheme boundary, ending in "…" when it cut.
- * A flag, a family emoji or a letter with combining marks is kept whole or dropped whole.
+ * Cuts `text` to at most `max` code units between words, ending in "…" when it cut: never half
+ * a word, never half a grapheme, never a backslash escape without its character (see
+ * truncateText for the one exception, a first word longer than `max`).
  */
 export function truncate(text: string, max: number): string {
-  if (text.length <= max) return text;
-  if (max < ELLIPSIS.length) return "";
-  const room = max - ELLIPSIS.length;
-  // Segmenting megabytes would be slow; boundaries before `room` do not depend on text far after it.
-  const head = text.slice(0, room + 64);
-  const kept: string[] = [];
-  let used = 0;
-  for (const { segment } of segmenter.segment(head)) {
-    if (used + segment.length > room) break;
-    kept.push(segment);
-    used += segment.length;
-  }
-  // Trailing blanks go whole-grapheme, so "…" never lands on half a cluster.
-  while (kept.length > 0 && (kept[kept.length - 1] as string).trim() === "") kept.pop();
-  return kept.join("") + ELLIPSIS;
+  return truncateText(text, max);
 }
 
 const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;

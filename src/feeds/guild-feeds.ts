@@ -6,6 +6,7 @@
  */
 import type Keyv from "keyv";
 import { GuildLists } from "../store/guild-lists.js";
+import { truncateText } from "../text/truncate.js";
 import { FetchError, type Fetcher } from "./fetch.js";
 import { feedIdFor } from "./id.js";
 import { FeedParseError, parseFeed } from "./parse.js";
@@ -96,7 +97,7 @@ export class GuildFeedStore {
       }
       const feed: GuildFeed = {
         id,
-        name: input.name.trim().slice(0, MAX_NAME_LENGTH) || new URL(url).hostname,
+        name: truncateText(input.name.trim(), MAX_NAME_LENGTH) || new URL(url).hostname,
         url,
         origin: "guild",
         addedBy: input.addedBy,

@@ -1,5 +1,7 @@
 import { htmlToText, toSingleLine } from "../text/html.js";
+import { truncateText } from "../text/truncate.js";
 import { storyIdFor } from "./id.js";
+import { pickImage } from "./media.js";
 import type { FeedSource, ParsedFeed, RawItem, Story } from "./types.js";
 import { canonicalUrl } from "./url.js";
 
@@ -182,10 +184,7 @@ function cleanLanguage(
 
 /** Cut at a word boundary so that no stored text ends in half a word. */
 function clip(text: string, max: number): string {
-  if (text.length <= max) return text;
-  const cut = text.slice(0, max - 1);
-  const space = cut.lastIndexOf(" ");
-  return `${(space > max * 0.6 ? cut.slice(0, space) : cut).trimEnd()}…`;
+  return text.length <= max ? text : truncateText(text, max);
 }
 
 /**
@@ -216,7 +215,7 @@ export function normalizeItem(
   const published = parseDate(raw.date, now);
   const guid = raw.guid ? raw.guid.slice(0, 500) : undefined;
   const identity = guid ? `guid:${guid}` : url ? `url:${url}` : `title:${title}\n${raw.date ?? ""}`;
-  return {
+  const story: Story = {
     id: storyIdFor(source.id, identity),
     feedId: source.id,
     feedName: source.name,
@@ -231,6 +230,12 @@ export function normalizeItem(
     language: cleanLanguage(raw.language, feed.language, source.language),
     categories: cleanCategories(raw.categories),
   };
+  if (raw.media) {
+    // Relative picture URLs are relative to the item's page, else to the feed's.
+    const imageUrl = pickImage(raw.media, url ?? base);
+    if (imageUrl) story.imageUrl = imageUrl;
+  }
+  return story;
 }
 
 function firstSeen(now: number): string {

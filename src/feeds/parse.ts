@@ -1,6 +1,7 @@
 import { createRequire } from "node:module";
 import { decodeHTML } from "entities";
 import Parser from "rss-parser";
+import { mediaOf } from "./media.js";
 import type { ParsedFeed, RawItem } from "./types.js";
 
 export class FeedParseError extends Error {
@@ -38,10 +39,16 @@ class TolerantParser extends Parser<Loose, Loose> {
    */
   parseItemRss(xmlItem: Loose, itemFields: FieldSpec[]): Loose {
     const item: Loose = {};
-    const fields = itemFields.map((f) => (Array.isArray(f) ? ([f[0], f[1]] as FieldSpec) : f));
+    // Options dropped but keepArray, which the media fields need (includeSnippet is the cost).
+    const fields = itemFields.map((f) =>
+      Array.isArray(f) ? ([f[0], f[1], { keepArray: f[2]?.keepArray }] as FieldSpec) : f,
+    );
     rssUtils.copyFromXML(xmlItem, item, fields);
     const enclosure = xmlItem.enclosure as Array<{ $?: unknown }> | undefined;
-    if (enclosure?.[0]) item.enclosure = enclosure[0].$;
+    if (enclosure?.[0]) {
+      item.enclosure = enclosure[0].$;
+      item.enclosures = enclosure.map((e) => e.$);
+    }
     const description = xmlItem.description as unknown[] | undefined;
     if (description) item.content = rssUtils.getContent(description[0]);
     const guid = xmlItem.guid as unknown[] | undefined;
@@ -59,7 +66,20 @@ const PARSER_OPTIONS: Parser.ParserOptions<Loose, Loose> = {
   defaultRSS: 2,
   customFields: {
     feed: ["language", "dc:language", "ttl", "sy:updatePeriod", "sy:updateFrequency"] as never[],
-    item: ["dc:date", "published", "updated", "id", "dc:language", "description"] as never[],
+    item: [
+      "dc:date",
+      "published",
+      "updated",
+      "id",
+      "dc:language",
+      "description",
+      // Every one, not just the first: the picture is chosen among them (media.ts).
+      ["media:content", "media:content", { keepArray: true }],
+      ["media:thumbnail", "media:thumbnail", { keepArray: true }],
+      ["media:group", "media:group", { keepArray: true }],
+      // Atom links, for rel="enclosure" images (rss-parser keeps only the alternate one).
+      ["link", "links", { keepArray: true }],
+    ] as never[],
   },
 };
 
@@ -118,7 +138,7 @@ function categoriesOf(value: unknown): string[] {
 }
 
 function toRawItem(item: Loose): RawItem {
-  return {
+  const raw: RawItem = {
     guid: nonEmpty(item.guid, item.id, item["rdf:about"]),
     title: nonEmpty(item.title),
     link: nonEmpty(item.link),
@@ -135,6 +155,9 @@ function toRawItem(item: Loose): RawItem {
     language: nonEmpty(item["dc:language"], item.language),
     categories: categoriesOf(item.categories),
   };
+  const media = mediaOf(item);
+  if (media.length > 0) raw.media = media;
+  return raw;
 }
 
 const HTML_PAGE = /^(?:<\?xml[^>]*>\s*)?(?:<!--[\s\S]*?-->\s*)*<(?:!doctype\s+html|html)[\s>]/i;

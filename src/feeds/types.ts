@@ -12,6 +12,16 @@ export interface FeedSource {
   origin: FeedOrigin;
 }
 
+/** A picture or other media an item refers to, as the feed states it. All fields untrusted. */
+export interface RawMedia {
+  kind: "content" | "thumbnail" | "enclosure";
+  url: string;
+  type?: string;
+  medium?: string;
+  width?: number;
+  height?: number;
+}
+
 /** One item as the parser hands it over, before any cleaning. All fields untrusted. */
 export interface RawItem {
   guid?: string;
@@ -23,6 +33,8 @@ export interface RawItem {
   author?: string;
   language?: string;
   categories: string[];
+  /** Media RSS elements and enclosures, in document order; absent when the item has none. */
+  media?: RawMedia[];
 }
 
 export interface ParsedFeed {
@@ -51,4 +63,9 @@ export interface Story {
   author?: string;
   language?: string;
   categories: string[];
+  /**
+   * The story's picture (absolute http(s), ≤ 2,048 characters), shown as the embed thumbnail.
+   * Absent when the feed has none, and in stories stored before pictures were read.
+   */
+  imageUrl?: string;
 }

@@ -19,6 +19,10 @@ export interface IndexedStory {
   summary: string;
   language: string;
   topics: Array<Pick<TopicTag, "id" | "score">>;
+  /** What the story card shows besides (see src/discord/story-card.ts). */
+  countries: string[];
+  author?: string;
+  imageUrl?: string;
 }
 
 export interface SearchHit {
@@ -210,5 +214,8 @@ function slim(s: TaggedStory): IndexedStory {
     summary: s.summary,
     language: s.language,
     topics: s.topics.map((t) => ({ id: t.id, score: t.score })),
+    countries: s.countries ?? [],
+    ...(s.author ? { author: s.author } : {}),
+    ...(s.imageUrl ? { imageUrl: s.imageUrl } : {}),
   };
 }

@@ -4,6 +4,7 @@
  * own language ("Klima", "réfugiés"): the taxonomy's lexicon terms in every language count.
  */
 import type { Taxonomy, TopicDef } from "../classify/index.js";
+import { truncateText } from "../text/truncate.js";
 
 /** Lower case, accents folded, anything but letters and digits turned into single spaces. */
 export function foldText(text: string): string {
@@ -104,7 +105,7 @@ export function topicChoices(
   among?: ReadonlySet<string>,
 ): Array<{ name: string; value: string }> {
   return matchTopics(taxonomy, typed, { limit: 25, among }).map((t) => ({
-    name: `${t.emoji} ${t.label}`.slice(0, 100),
+    name: truncateText(`${t.emoji} ${t.label}`, 100),
     value: t.id,
   }));
 }

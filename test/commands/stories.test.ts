@@ -1,5 +1,10 @@
 /** Reading commands: /topic, /search, /digest, /classify, /topics over seeded, really tagged stories. */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { DiscordSink } from "../../src/deliver/discord-sink.js";
+import { Outbox } from "../../src/deliver/outbox.js";
+import { DiscordJsPoster } from "../../src/deliver/poster.js";
+import { DeliverySender } from "../../src/deliver/sender.js";
+import { summarize } from "../../src/summarize/index.js";
 import type { JsonObject } from "../discord-emulator/index.js";
 import {
   type BotHarness,
@@ -37,6 +42,16 @@ const MIGRATION = {
   minutesAgo: 10,
 };
 
+const PICTURED = {
+  title: "Climate envoys agree adaptation fund for Pacific islands",
+  text: "Climate envoys from Fiji, Tuvalu and Australia agreed an adaptation fund for Pacific islands threatened by sea-level rise. The fund will pay for sea walls and relocation under the Paris Agreement.",
+  feedName: "Ocean Desk",
+  author: "Mele Tupou",
+  url: "https://ocean.example/adaptation-fund",
+  imageUrl: "https://img.ocean.example/fund.jpg",
+  minutesAgo: 5,
+};
+
 function embedsOf(outcome: { message?: { embeds: JsonObject[] } }): JsonObject[] {
   return outcome.message?.embeds ?? [];
 }
@@ -63,8 +78,12 @@ describe("reading commands", () => {
     expect(embeds[0]?.url).toBe(SANCTIONS_B.url);
     expect(String(embeds[0]?.description)).toContain("sanctions");
     const fields = embeds[0]?.fields as Array<{ name: string; value: string }>;
-    expect(fields.find((f) => f.name === "Source")?.value).toBe("Continental Post");
-    expect(fields.find((f) => f.name === "Published")?.value).toMatch(/^<t:\d+:R>$/);
+    expect(embeds[0]?.author).toMatchObject({ name: "Continental Post" });
+    expect(Date.parse(String(embeds[0]?.timestamp))).toBeGreaterThan(Date.now() - 2 * 3600_000);
+    expect(fields.map((f) => f.name)).toEqual(["Topics", "Countries"]);
+    const russia = h.ctx.taxonomy.topics.find((t) => t.id === "russia-ukraine");
+    expect(fields[0]?.value.startsWith(`${russia?.emoji} ${russia?.label}`)).toBe(true);
+    expect(fields[1]?.value).toContain("RU");
     expect(outcome.message?.allowed_mentions).toEqual({ parse: [] });
     // Public: visible in the channel.
     expect(h.emu.messages(h.newsId).some((m) => m.id === outcome.message?.id)).toBe(true);
@@ -80,8 +99,7 @@ describe("reading commands", () => {
     });
     const embeds = embedsOf(outcome);
     expect(embeds).toHaveLength(1);
-    const fields = embeds[0]?.fields as Array<{ name: string; value: string }>;
-    expect(fields[0]?.value).toBe("Border \\*Watch\\*");
+    expect(embeds[0]?.author).toMatchObject({ name: "Border \\*Watch\\*" });
     const text = textOf(outcome);
     expect(text).not.toMatch(/(?<!\\)@everyone/);
   });
@@ -137,6 +155,85 @@ describe("reading commands", () => {
     const titles = embedsOf(outcome).map((e) => e.title);
     expect(titles).toContain(MIGRATION.title);
     expect(titles).not.toContain(SANCTIONS_A.title);
+  });
+
+  it("one story card: an alert, /topic and /search show a story with the same fields, source, time, colour and picture", async () => {
+    const [seeded] = await h.seed([PICTURED]);
+    if (!seeded) throw new Error("not seeded");
+    // The alert, through the real delivery path: alert log, outbox, sender, discord.js REST.
+    await h.ctx.subscriptions.upsert({
+      guildId: h.guildId,
+      channelId: h.alertsId,
+      topic: "climate",
+      minScore: 0,
+      keywords: [],
+      createdBy: "u1",
+      createdAt: Date.now(),
+      status: "active",
+      alertsSent: 0,
+    });
+    const outbox = new Outbox(
+      { kv: h.storage.kv, subscriptions: h.ctx.subscriptions, taxonomy: h.ctx.taxonomy },
+      { retentionMs: 86_400_000 },
+    );
+    const sender = new DeliverySender(
+      {
+        outbox,
+        subscriptions: h.ctx.subscriptions,
+        poster: new DiscordJsPoster(h.client.rest),
+        taxonomy: h.ctx.taxonomy,
+        log: h.ctx.log,
+      },
+      { idleMs: 200 },
+    );
+    const sink = new DiscordSink({
+      outbox,
+      subscriptions: h.ctx.subscriptions,
+      sender,
+      summarize,
+      log: h.ctx.log,
+    });
+    sender.start();
+    try {
+      await sink.accept([seeded], {
+        id: seeded.feedId,
+        name: "Ocean Desk",
+        url: "https://ocean.example/feed",
+        origin: "operator",
+      });
+      const end = Date.now() + 8000;
+      while (h.emu.messages(h.alertsId).length === 0 && Date.now() < end) {
+        await new Promise((r) => setTimeout(r, 25));
+      }
+    } finally {
+      await sender.stop();
+    }
+    const alert = h.emu.messages(h.alertsId).flatMap((m) => m.embeds)[0];
+    const topic = embedsOf(
+      (await h.run({ name: "topic", options: [{ name: "name", type: 3, value: "climate" }] }))
+        .outcome,
+    ).find((e) => e.title === PICTURED.title);
+    const search = embedsOf(
+      (await h.run({ name: "search", options: [{ name: "query", type: 3, value: "Tuvalu" }] }))
+        .outcome,
+    ).find((e) => e.title === PICTURED.title);
+    const climate = h.ctx.taxonomy.topics.find((t) => t.id === "climate");
+    for (const card of [alert, topic, search]) {
+      expect(card).toBeDefined();
+      const c = card as JsonObject;
+      expect(Object.keys(c).sort()).toEqual(Object.keys(alert as JsonObject).sort());
+      expect(c.url).toBe(PICTURED.url);
+      expect(c.thumbnail).toMatchObject({ url: PICTURED.imageUrl });
+      expect(c.author).toMatchObject({ name: "Ocean Desk · Mele Tupou" });
+      expect(c.timestamp).toBe((alert as JsonObject).timestamp);
+      expect(c.color).toBe(climate?.color);
+      expect(c.fields).toEqual((alert as JsonObject).fields);
+      expect(String(c.description)).toContain("adaptation fund");
+    }
+    const fields = (alert as JsonObject).fields as Array<{ name: string; value: string }>;
+    expect(fields.map((f) => f.name)).toEqual([expect.stringMatching(/^Topics?$/), "Countries"]);
+    expect(fields[0]?.value.startsWith(`${climate?.emoji} ${climate?.label}`)).toBe(true);
+    expect(fields[1]?.value).toMatch(/FJ.*TV|TV.*FJ/);
   });
 
   it("/classify shows tags with evidence, countries, language and a summary, ephemerally", async () => {

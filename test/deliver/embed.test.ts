@@ -12,6 +12,8 @@ import {
   sanitize,
   truncate,
 } from "../../src/deliver/embed.js";
+import { storyEmbed } from "../../src/discord/format.js";
+import { buildStoryCard } from "../../src/discord/story-card.js";
 import { validateMessageBody } from "../discord-emulator/validate.js";
 import { story, tag, taxonomy } from "./fixtures.js";
 
@@ -89,7 +91,7 @@ const urlArb = fc.oneof(
 describe("truncate", () => {
   it("leaves short text alone and ends cut text with an ellipsis", () => {
     expect(truncate("hello", 10)).toBe("hello");
-    expect(truncate("hello world", 8)).toBe("hello w…");
+    expect(truncate("hello world", 8)).toBe("hello…");
     expect(truncate("hello world", 8).length).toBeLessThanOrEqual(8);
   });
 
@@ -201,6 +203,83 @@ describe("buildAlertEmbed", () => {
       ),
       { numRuns: 150 },
     );
+  });
+});
+
+describe("the story card", () => {
+  const pictured = story(4, {
+    title: "Ministers agree climate finance deal",
+    topics: [tag("climate", 0.9, ["climate"]), tag("energy", 0.4)],
+    countries: ["DE", "FR"],
+    author: "Jane Doe",
+    imageUrl: "https://img.example.org/4.jpg",
+    summary: "Ministers agreed a climate finance deal.",
+  });
+
+  it("shows the story's picture as the thumbnail, and nothing for stories stored without one", () => {
+    const card = buildAlertEmbed(pictured, { taxonomy, summary: pictured.summary });
+    expect(card.thumbnail).toEqual({ url: "https://img.example.org/4.jpg" });
+    const { imageUrl: _, ...old } = pictured;
+    expect(buildAlertEmbed(old, { taxonomy, summary: old.summary }).thumbnail).toBeUndefined();
+    for (const bad of ["javascript:alert(1)", "data:image/png;base64,AAAA", "/rel.jpg"]) {
+      const card = buildAlertEmbed({ ...pictured, imageUrl: bad }, { taxonomy, summary: "s" });
+      expect(card.thumbnail).toBeUndefined();
+    }
+    expect(validateMessageBody({ embeds: [card] }).ok).toBe(true);
+  });
+
+  it("is the same card in an alert and in a command reply: fields, source, time, colour, picture", () => {
+    const alert = buildAlertEmbed(pictured, {
+      taxonomy,
+      summary: pictured.summary,
+      focusTopic: "climate",
+      matchedTopics: ["climate"],
+    });
+    const reply = storyEmbed(pictured, taxonomy, { topic: "climate" });
+    const climate = taxonomy.topics.find((t) => t.id === "climate");
+    expect(Object.keys(reply).sort()).toEqual(Object.keys(alert).sort());
+    expect(reply.fields).toEqual(alert.fields);
+    expect(reply.fields?.map((f) => f.name)).toEqual(["Topics", "Countries"]);
+    expect(reply.author).toEqual({ name: "Wire · Jane Doe" });
+    expect(reply.author).toEqual(alert.author);
+    expect(reply.timestamp).toBe(pictured.publishedAt);
+    expect(reply.color).toBe(climate?.color);
+    expect(reply.thumbnail).toEqual(alert.thumbnail);
+    expect(reply.title).toBe(alert.title);
+    expect(reply.url).toBe(alert.url);
+  });
+
+  it("takes field names from labels, English by default", () => {
+    const card = buildStoryCard(pictured, {
+      taxonomy,
+      labels: { topics: "Themen", countries: "Länder", untitled: "(ohne Titel)" },
+    });
+    expect(card.fields?.map((f) => f.name)).toEqual(["Themen", "Länder"]);
+    const untitled = buildStoryCard(
+      { ...pictured, title: " " },
+      { taxonomy, labels: { untitled: "(ohne Titel)" } },
+    );
+    expect(untitled.title).toBe("(ohne Titel)");
+  });
+
+  it("focuses the summary on the reader's topic when the story's text is at hand", () => {
+    const text =
+      "The summit opened in Geneva with speeches by twelve heads of government. " +
+      "Delegates then discussed the refurbishment of the conference hall at length. " +
+      "Late in the day ministers pledged new climate finance and faster emissions cuts under the Paris Agreement. " +
+      "The next summit will take place in Nairobi.";
+    const s = story(5, {
+      text,
+      summary: "The summit opened in Geneva with speeches by twelve heads of government.",
+      topics: [
+        tag("climate", 0.7, ["climate", "emissions", "paris agreement"]),
+        tag("un-multilateral", 0.8, ["summit"]),
+      ],
+    });
+    const focused = storyEmbed(s, taxonomy, { topic: "climate", summaryChars: 120 });
+    expect(focused.description).toContain("climate finance");
+    const general = storyEmbed(s, taxonomy, { summaryChars: 120 });
+    expect(general.description).toBe(s.summary);
   });
 });
 

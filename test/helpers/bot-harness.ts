@@ -71,6 +71,8 @@ export interface SeedStory {
   /** How long ago it was published (default 30 minutes). */
   minutesAgo?: number;
   language?: string;
+  author?: string;
+  imageUrl?: string;
 }
 
 export interface BotHarness {
@@ -221,6 +223,8 @@ export async function startBotHarness(options: HarnessOptions = {}): Promise<Bot
           firstSeenAt: publishedAt,
           language: item.language,
           categories: [],
+          ...(item.author ? { author: item.author } : {}),
+          ...(item.imageUrl ? { imageUrl: item.imageUrl } : {}),
         };
         return enricher.enrich(story);
       });
