@@ -184,14 +184,16 @@ describe("buildAlertEmbed", () => {
         nastyText,
         urlArb,
         fc.array(fc.string({ maxLength: 4 }), { maxLength: 300 }),
-        (title, summary, feedName, url, countries) => {
-          const s = story(3, { title, feedName, url, countries });
+        urlArb,
+        (title, summary, feedName, url, countries, imageUrl) => {
+          const s = story(3, { title, feedName, url, countries, imageUrl });
           const embed = buildAlertEmbed(s, { taxonomy, summary, focusTopic: "climate" });
           assertWithinLimits(embed);
           const json = JSON.stringify(embed);
           // No link anywhere can lead to javascript: — neither a URL field nor a masked link
           // (feed text may mention the word; without link syntax it is inert).
           expect(embed.url ?? "https://").toMatch(/^https?:\/\//);
+          expect(embed.thumbnail?.url ?? "https://").toMatch(/^https?:\/\//);
           expect(json).not.toMatch(/\]\(/);
           expect(json).not.toMatch(LIVE_MENTION);
           for (const text of [embed.title, embed.description, embed.author?.name]) {
