@@ -14,8 +14,9 @@ export interface UrlPolicy {
   /** `file:` only for feeds from the operator's own feeds file. */
   allowFile: boolean;
   /**
-   * Ports a user-given URL may name besides the defaults (80, 443); undefined for the operator's
-   * own feeds, which may use any. A hostile URL cannot probe internal services by port.
+   * Ports a user-given URL may name (80, 443 and ALLOW_FEED_PORTS), whatever its host, on every
+   * hop; undefined for the operator's own feeds, which may use any. A hostile URL cannot probe
+   * internal services by port.
    */
   ports?: ReadonlySet<number>;
 }
@@ -59,14 +60,12 @@ export function checkUrl(policy: UrlPolicy, url: URL): void {
   if (ipaddr.isValid(host)) checkAddress(policy, host, host);
   else if (host === "localhost" || host.endsWith(".localhost"))
     checkAddress(policy, host, "127.0.0.1");
+  // Whatever the host: an allow-listed private range (say 10.0.0.0/8) is where a port scan would
+  // find the most, so opening a host never opens its ports.
   if (policy.ports && url.port && !policy.ports.has(Number(url.port))) {
-    const opened =
-      policy.allow.hosts.has(host.toLowerCase()) || isAllowedAddress(policy.allow, host);
-    if (!opened) {
-      throw new BlockedUrlError(
-        `Feeds on port ${url.port} are not allowed, only the standard web ports (an operator can allow more with ALLOW_FEED_PORTS).`,
-      );
-    }
+    throw new BlockedUrlError(
+      `Feeds on port ${url.port} are not allowed, only the standard web ports (an operator can allow more with ALLOW_FEED_PORTS).`,
+    );
   }
 }
 

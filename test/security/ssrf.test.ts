@@ -193,8 +193,11 @@ describe("ports in user-given URLs", () => {
     expect(() =>
       checkUrl(policy([8443]), new URL("https://news.example.org:8443/rss")),
     ).not.toThrow();
-    // A host the operator opened may use any port.
-    expect(() => checkUrl(policy(), new URL("http://feeds.test:9000/rss"))).not.toThrow();
+    // A host the operator opened is no exception: opening a host never opens its ports.
+    expect(() => checkUrl(policy(), new URL("http://feeds.test:9000/rss"))).toThrow(
+      /Feeds on port 9000 are not allowed/,
+    );
+    expect(() => checkUrl(policy([9000]), new URL("http://feeds.test:9000/rss"))).not.toThrow();
     // The operator's own feeds are not restricted.
     expect(() =>
       checkUrl({ ...policy(), ports: undefined }, new URL("http://news.example.org:8080/")),
