@@ -157,7 +157,8 @@ const command: SlashCommand = {
     const sub = interaction.options.getSubcommand(true);
     if (sub === "add") await add(interaction, ctx);
     else if (sub === "remove") await remove(interaction, ctx);
-    else await list(interaction, ctx);
+    else if (sub === "list") await list(interaction, ctx);
+    else throw new UserError("/feeds has no such subcommand; use one of: add, remove, list.");
   },
   async autocomplete(interaction, ctx) {
     const typed = foldText(interaction.options.getFocused());

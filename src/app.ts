@@ -63,7 +63,7 @@ export async function createApp(options: AppOptions): Promise<App> {
   const now = options.now ?? Date.now;
   const taxonomy = loadTaxonomy();
   const enricher = createDefaultEnricher(taxonomy);
-  const storage = await openStorage(config.STORAGE_URL);
+  const storage = await openStorage(config.STORAGE_URL, { log });
   const stories = new StoryStore(storage.kv, config.RETENTION_DAYS * 86_400_000, now);
   const states = new FeedStateStore(storage.kv);
   const fetcher = new Fetcher({

@@ -1,5 +1,6 @@
 import pino, { type Logger } from "pino";
 import pretty from "pino-pretty";
+import { maskStorageUrl } from "./store/url-secrets.js";
 
 export type { Logger };
 
@@ -22,7 +23,21 @@ const REDACT = [
   "*.headers.authorization",
   "password",
   "*.password",
+  "STORAGE_URL",
+  "*.STORAGE_URL",
+  "storageUrl",
+  "*.storageUrl",
 ];
+
+const STORAGE_URL_KEYS = new Set(["STORAGE_URL", "storageUrl"]);
+
+/** A storage URL keeps its host and database, which help, and loses its password. */
+function censor(value: unknown, path: string[]): unknown {
+  const key = path[path.length - 1] ?? "";
+  return STORAGE_URL_KEYS.has(key) && typeof value === "string"
+    ? maskStorageUrl(value)
+    : "[redacted]";
+}
 
 export function createLogger(options: LogOptions): Logger {
   const destination = options.destination ?? process.stderr;
@@ -31,7 +46,7 @@ export function createLogger(options: LogOptions): Logger {
     (options.format === "auto" && (destination as { isTTY?: boolean }).isTTY === true);
   const base = {
     level: options.level,
-    redact: { paths: REDACT, censor: "[redacted]" },
+    redact: { paths: REDACT, censor },
     base: { app: "foreign-desk" },
   };
   if (usePretty) {

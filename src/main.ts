@@ -7,12 +7,15 @@ import { startDiscordBot } from "./discord/run.js";
 import { createLogger } from "./log.js";
 import { startSchedule } from "./schedule/cron.js";
 import { StorageError } from "./store/open.js";
+import { maskStorageUrl, scrubStorageSecrets } from "./store/url-secrets.js";
 
 const SAMPLE_FEEDS = "config/samples/feeds.json";
 const SHUTDOWN_GRACE_MS = 10_000;
 
 function fail(message: string): never {
-  process.stderr.write(`error: ${message}\n`);
+  // The last word before exiting may quote a driver's error; it never carries the password.
+  const url = process.env.STORAGE_URL?.trim();
+  process.stderr.write(`error: ${url ? scrubStorageSecrets(message, url) : message}\n`);
   process.exit(1);
 }
 
@@ -97,7 +100,7 @@ async function runTerminal(
   process.stdout.write(
     [
       "ForeignDesk — terminal mode: no DISCORD_TOKEN is set, so alerts are printed here.",
-      `Reading ${feeds.length} feeds from ${feedsFile} on the schedule "${config.POLL_SCHEDULE}"; stories are stored in ${config.STORAGE_URL.replace(/\/\/[^@]*@/, "//***@")}.`,
+      `Reading ${feeds.length} feeds from ${feedsFile} on the schedule "${config.POLL_SCHEDULE}"; stories are stored in ${maskStorageUrl(config.STORAGE_URL)}.`,
       "To post to Discord instead, put DISCORD_TOKEN=<your bot token> in .env (see README: Running against Discord).",
       "",
     ].join("\n"),

@@ -29,4 +29,22 @@ describe("logs", () => {
     expect(out).not.toContain("secret-part");
     expect(out).not.toContain("hunter2");
   });
+
+  it("show a storage URL's host but never its password", () => {
+    const sink = new PassThrough();
+    let out = "";
+    sink.on("data", (c: Buffer) => {
+      out += c.toString();
+    });
+    const log = createLogger({ level: "info", format: "json", destination: sink });
+    log.info({ STORAGE_URL: "redis://:s3cret@cache.internal:6379" }, "one");
+    log.info({ config: { STORAGE_URL: "postgres://bot:s3cret@db.internal/fd" } }, "two");
+    expect(out).not.toContain("s3cret");
+    const [one, two] = out
+      .trim()
+      .split("\n")
+      .map((l) => JSON.parse(l));
+    expect(one.STORAGE_URL).toBe("redis://:***@cache.internal:6379");
+    expect(two.config.STORAGE_URL).toBe("postgres://bot:***@db.internal/fd");
+  });
 });

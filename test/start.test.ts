@@ -91,6 +91,28 @@ describe("npm start without a Discord token", () => {
     expect(lines[0]).toMatch(/^error: cannot open storage redis:\/\/127\.0\.0\.1:1: /);
   }, 30_000);
 
+  it("never prints a storage password, with or without a user name", async () => {
+    // Port 6390 on loopback: nothing listens there. Each form also with a malformed port, where
+    // the driver's own URL parser fails and its message would quote what it was given.
+    const urls = [
+      "redis://:s3cret@127.0.0.1:6390",
+      "rediss://:s3cret@127.0.0.1:6390",
+      "redis://default:s3cret@127.0.0.1:6390/0",
+      "postgres://:s3cret@127.0.0.1:6390/test",
+      "postgresql://bot:s3cret@127.0.0.1:6390/test",
+      "postgres://127.0.0.1:6390/test?password=s3cret",
+      "redis://:s3cret@127.0.0.1:bad",
+      "postgres://bot:s3/cret@127.0.0.1:6390/test",
+    ];
+    const runs = urls.map((url) => ({ url, bot: start({ STORAGE_URL: url, LOG_LEVEL: "trace" }) }));
+    for (const { url, bot } of runs) {
+      expect(await bot.exited, url).toBe(1);
+      const out = bot.output();
+      expect(out, url).toMatch(/^error: cannot open storage \w+:\/\/.*\*\*\*/);
+      expect(out, url).not.toMatch(/s3\/?cret/);
+    }
+  }, 60_000);
+
   it("stops at once with one line naming a bad setting", async () => {
     const bot = start({ POLL_SCHEDULE: "every minute" });
     expect(await bot.exited).toBe(1);

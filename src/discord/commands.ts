@@ -36,7 +36,7 @@ export class CommandDefinitionError extends Error {
 }
 
 /** The parts of a command's JSON this module checks and compares. */
-interface OptionJson {
+export interface OptionJson {
   type: number;
   name: string;
   description?: string;

@@ -6,9 +6,11 @@ import type {
   InteractionReplyOptions,
 } from "discord.js";
 import { type SlashCommand, UserError } from "./command.js";
+import type { CommandJson } from "./commands.js";
 import type { BotContext } from "./context.js";
 import { Cooldowns } from "./cooldown.js";
 import { EPHEMERAL, NO_MENTIONS } from "./format.js";
+import { checkCommandOptions, compileCommandRule } from "./option-check.js";
 
 export const APOLOGY = "Something went wrong on our side; it has been logged.";
 const UNKNOWN_COMMAND =
@@ -92,7 +94,8 @@ function idsOf(interaction: Interaction, command: string) {
 
 /**
  * The `interactionCreate` listener: routes slash commands and autocomplete to their command by
- * name, and is the ONE place errors are handled. A UserError's message is shown to the user as
+ * name, refuses options that do not fit the command's definition before it runs, and is the ONE
+ * place errors are handled. A UserError's message is shown to the user as
  * it is; anything else is logged with the ids needed to find it and answered with an apology.
  * The returned function never rejects.
  */
@@ -101,13 +104,27 @@ export function createInteractionHandler(
   ctx: BotContext,
   cooldowns: Cooldowns = new Cooldowns(ctx.now),
 ): (interaction: Interaction) => Promise<void> {
+  const rules = new Map(
+    [...commands].map(([name, c]) => [name, compileCommandRule(c.data.toJSON() as CommandJson)]),
+  );
+
   async function onCommand(interaction: ChatInputCommandInteraction): Promise<void> {
     const name = interaction.commandName;
     const command = commands.get(name);
+    const rule = rules.get(name);
     try {
-      if (!command) {
+      if (!command || !rule) {
         ctx.log.warn(idsOf(interaction, name), "unknown command");
         throw new UserError(UNKNOWN_COMMAND);
+      }
+      // Before the cooldown: a refused request costs the user no wait.
+      const problem = checkCommandOptions(rule, interaction.options.data);
+      if (problem) {
+        ctx.log.warn(
+          { ...idsOf(interaction, name), option: problem.option, problem: problem.message },
+          "command options refused",
+        );
+        throw new UserError(problem.message);
       }
       const sub = interaction.options.getSubcommand(false);
       const cooled =

@@ -187,8 +187,11 @@ async function readCapped(
  */
 export class Fetcher {
   readonly #agent: Dispatcher;
+  /** The ports a server's feed may use, on every hop: the web's two and the operator's. */
+  readonly #userPorts: ReadonlySet<number>;
 
   constructor(private readonly options: FetcherOptions) {
+    this.#userPorts = new Set([80, 443, ...(options.policy.ports ?? [])]);
     this.#agent = new Agent({
       connect: {
         timeout: options.connectTimeoutMs,
@@ -243,7 +246,7 @@ export class Fetcher {
     const policy: UrlPolicy = {
       ...this.options.policy,
       allowFile: req.allowFile === true,
-      ports: req.userGiven ? new Set([80, 443, ...(this.options.policy.ports ?? [])]) : undefined,
+      ports: req.userGiven ? this.#userPorts : undefined,
     };
     for (let hop = 0; ; hop++) {
       checkUrl(policy, url);

@@ -2,6 +2,7 @@ import { lookup as dnsLookup, type LookupAddress } from "node:dns";
 import type { LookupFunction } from "node:net";
 import ipaddr from "ipaddr.js";
 import { type HostAllowList, isAllowedAddress } from "./allow-list.js";
+import { embeddedIPv4 } from "./embedded-ipv4.js";
 
 /** A URL the bot will not fetch; the message is one sentence a user can read. */
 export class BlockedUrlError extends Error {
@@ -14,8 +15,9 @@ export interface UrlPolicy {
   /** `file:` only for feeds from the operator's own feeds file. */
   allowFile: boolean;
   /**
-   * Ports a user-given URL may name besides the defaults (80, 443); undefined for the operator's
-   * own feeds, which may use any. A hostile URL cannot probe internal services by port.
+   * Ports a user-given URL may name (80, 443 and ALLOW_FEED_PORTS), whatever its host, on every
+   * hop; undefined for the operator's own feeds, which may use any. A hostile URL cannot probe
+   * internal services by port.
    */
   ports?: ReadonlySet<number>;
 }
@@ -23,14 +25,21 @@ export interface UrlPolicy {
 // ipaddr.js range names that are not the public internet.
 const PUBLIC_RANGES = new Set(["unicast"]);
 
+/**
+ * The address's range name; for an IPv6 form that carries an IPv4 address, the range of the
+ * IPv4 address it leads to (of the first that is not public), since that is where it goes.
+ */
 function addressKind(address: string): string {
-  let addr = ipaddr.parse(address);
-  if (addr.kind() === "ipv6" && (addr as ipaddr.IPv6).isIPv4MappedAddress()) {
-    addr = (addr as ipaddr.IPv6).toIPv4Address();
-  }
-  return addr.range();
+  const addr = ipaddr.parse(address);
+  if (addr.kind() === "ipv4") return addr.range();
+  const carried = embeddedIPv4(addr as ipaddr.IPv6);
+  if (carried === undefined) return addr.range();
+  if (carried === "unknown") return "local-use NAT64";
+  const ranges = carried.map((v4) => v4.range());
+  return ranges.find((range) => !PUBLIC_RANGES.has(range)) ?? "unicast";
 }
 
+/** The one address check, for literal hosts and for every DNS answer alike. */
 export function checkAddress(policy: UrlPolicy, host: string, address: string): void {
   if (policy.allow.hosts.has(host.toLowerCase()) || isAllowedAddress(policy.allow, address)) return;
   const kind = addressKind(address);
@@ -59,14 +68,12 @@ export function checkUrl(policy: UrlPolicy, url: URL): void {
   if (ipaddr.isValid(host)) checkAddress(policy, host, host);
   else if (host === "localhost" || host.endsWith(".localhost"))
     checkAddress(policy, host, "127.0.0.1");
+  // Whatever the host: an allow-listed private range (say 10.0.0.0/8) is where a port scan would
+  // find the most, so opening a host never opens its ports.
   if (policy.ports && url.port && !policy.ports.has(Number(url.port))) {
-    const opened =
-      policy.allow.hosts.has(host.toLowerCase()) || isAllowedAddress(policy.allow, host);
-    if (!opened) {
-      throw new BlockedUrlError(
-        `Feeds on port ${url.port} are not allowed, only the standard web ports (an operator can allow more with ALLOW_FEED_PORTS).`,
-      );
-    }
+    throw new BlockedUrlError(
+      `Feeds on port ${url.port} are not allowed, only the standard web ports (an operator can allow more with ALLOW_FEED_PORTS).`,
+    );
   }
 }
 

@@ -1,10 +1,11 @@
-import { mkdir } from "node:fs/promises";
-import { dirname, resolve } from "node:path";
 import KeyvPostgres from "@keyv/postgres";
 import KeyvRedis from "@keyv/redis";
 import Keyv, { type KeyvStoreAdapter } from "keyv";
+import type { Logger } from "pino";
 import { deserialize, serialize } from "./codec.js";
+import { prepareSqliteFile } from "./sqlite-file.js";
 import { SqliteStore } from "./sqlite-store.js";
+import { maskStorageUrl, scrubStorageSecrets } from "./url-secrets.js";
 
 export class StorageError extends Error {
   override name = "StorageError";
@@ -24,9 +25,10 @@ export interface Storage {
 const DEFAULT_NAMESPACE = "fd";
 const OPEN_TIMEOUT_MS = 10_000;
 
-/** Redacts the password in a connection URL for messages and logs. */
-export function describeStorageUrl(url: string): string {
-  return url.replace(/\/\/([^:@/]+):([^@/]+)@/, "//$1:***@");
+export interface OpenOptions {
+  namespace?: string;
+  /** Where a repaired file mode is reported. */
+  log?: Pick<Logger, "warn">;
 }
 
 interface SqlAdapter {
@@ -35,9 +37,10 @@ interface SqlAdapter {
 
 async function sqlite(
   url: string,
+  log: OpenOptions["log"],
 ): Promise<{ store: KeyvStoreAdapter; sql: SqlAdapter; path: string }> {
   const path = url.slice("sqlite://".length);
-  if (path !== ":memory:") await mkdir(dirname(resolve(path)), { recursive: true });
+  if (path !== ":memory:") await prepareSqliteFile(path, log);
   const store = new SqliteStore({ uri: `sqlite://${path}`, busyTimeout: 5000 });
   const sql = store as unknown as SqlAdapter;
   // WAL lets readers run beside the writer, and NORMAL sync is durable across process crashes
@@ -61,18 +64,25 @@ function withTimeout<T>(promise: Promise<T>, ms: number, what: string): Promise<
  * Opens STORAGE_URL and proves it works with one write and read, so that a wrong URL or a
  * stopped server fails at start with a clear message instead of at the first poll.
  */
-export async function openStorage(url: string, namespace = DEFAULT_NAMESPACE): Promise<Storage> {
-  const label = describeStorageUrl(url);
+export async function openStorage(url: string, options: OpenOptions = {}): Promise<Storage> {
+  const label = maskStorageUrl(url);
+  const namespace = options.namespace ?? DEFAULT_NAMESPACE;
   let storage: Storage;
   try {
-    storage = await withTimeout(connect(url, namespace), OPEN_TIMEOUT_MS, `storage ${label}`);
+    storage = await withTimeout(
+      connect(url, namespace, options.log),
+      OPEN_TIMEOUT_MS,
+      `storage ${label}`,
+    );
     const probe = `probe:${process.pid}:${Date.now()}`;
     await withTimeout(storage.kv.set(probe, 1, 60_000), OPEN_TIMEOUT_MS, `storage ${label}`);
     const back = await withTimeout(storage.kv.get(probe), OPEN_TIMEOUT_MS, `storage ${label}`);
     if (back !== 1) throw new Error("a value written could not be read back");
     await storage.kv.delete(probe);
   } catch (error) {
-    const reason = error instanceof Error ? error.message : String(error);
+    // Drivers build their messages from the URL; the password must not travel with them. The
+    // original error is not attached as a cause for the same reason.
+    const reason = scrubStorageSecrets(error instanceof Error ? error.message : String(error), url);
     throw new StorageError(`cannot open storage ${label}: ${reason}`);
   }
   return storage;
@@ -83,10 +93,10 @@ function keyvOver(store: KeyvStoreAdapter, namespace: string): Keyv {
   return new Keyv({ store, namespace, throwOnErrors: true, serialize, deserialize });
 }
 
-async function connect(url: string, NAMESPACE: string): Promise<Storage> {
+async function connect(url: string, NAMESPACE: string, log: OpenOptions["log"]): Promise<Storage> {
   const scheme = url.slice(0, url.indexOf(":")).toLowerCase();
   if (scheme === "sqlite") {
-    const { store, sql } = await sqlite(url);
+    const { store, sql } = await sqlite(url, log);
     const kv = keyvOver(store, NAMESPACE);
     return {
       kv,

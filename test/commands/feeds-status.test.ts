@@ -105,7 +105,7 @@ describe("/feeds, /status and the error boundary", () => {
   describe("with 127.0.0.1 allowed by the operator", () => {
     beforeAll(async () => {
       await h.ctx.fetcher.close();
-      h.ctx.fetcher = makeFetcher("127.0.0.1");
+      h.ctx.fetcher = makeFetcher("127.0.0.1", [Number(new URL(feedUrl).port)]);
     });
 
     it("validates a local feed by fetching and parsing it, then saves it", async () => {

@@ -99,16 +99,18 @@ export interface HarnessOptions {
   extraCommands?: SlashCommand[];
   /** Operator allow-list for private feed hosts (like ALLOW_PRIVATE_FEED_HOSTS). */
   allowPrivateHosts?: string;
+  /** Ports besides 80 and 443 that servers' feeds may use (like ALLOW_FEED_PORTS). */
+  allowFeedPorts?: number[];
 }
 
-export function makeFetcher(allow = ""): Fetcher {
+export function makeFetcher(allow = "", ports: number[] = []): Fetcher {
   return new Fetcher({
     timeoutMs: 5000,
     connectTimeoutMs: 2000,
     maxBytes: 1_000_000,
     maxRedirects: 3,
     userAgent: "ForeignDesk-test",
-    policy: { allow: parseHostAllowList(allow) },
+    policy: { allow: parseHostAllowList(allow), ports: new Set(ports) },
   });
 }
 
@@ -136,7 +138,7 @@ export async function startBotHarness(options: HarnessOptions = {}): Promise<Bot
     stories,
     states: new FeedStateStore(storage.kv),
     subscriptions,
-    fetcher: makeFetcher(options.allowPrivateHosts),
+    fetcher: makeFetcher(options.allowPrivateHosts, options.allowFeedPorts),
     operatorFeeds: [
       { id: "wire", name: "Wire", url: "https://wire.example/feed", origin: "operator" },
     ],

@@ -14,6 +14,10 @@ import {
 import { FeedStateStore } from "../../src/store/feed-state.js";
 import { StoryStore } from "../../src/store/stories.js";
 
+// Local test servers listen on ephemeral ports, so these polling tests open them all; the port
+// rule for servers' feeds has its own tests in test/security.
+const ANY_PORT: ReadonlySet<number> = new Set(Array.from({ length: 65_535 }, (_, i) => i + 1));
+
 /** A Fetcher that may reach the local test server (127.0.0.1 is private, so it must be allowed). */
 export function localFetcher(options: Partial<FetcherOptions> = {}): Fetcher {
   return new Fetcher({
@@ -22,7 +26,7 @@ export function localFetcher(options: Partial<FetcherOptions> = {}): Fetcher {
     maxBytes: 1_000_000,
     maxRedirects: 5,
     userAgent: "ForeignDesk-test",
-    policy: { allow: parseHostAllowList("127.0.0.1") },
+    policy: { allow: parseHostAllowList("127.0.0.1"), ports: ANY_PORT },
     ...options,
   });
 }

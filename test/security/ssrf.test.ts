@@ -38,6 +38,7 @@ const resolver: Resolver = (hostname, _options, callback) => {
     "loop.test": ["127.0.0.1"],
     "mixed.test": ["93.184.216.34", "127.0.0.1"],
     "v6loop.test": ["::1"],
+    "v4compat.test": ["::7f00:1"],
     "feeds.test": ["127.0.0.1"],
   };
   const answers = table[hostname];
@@ -83,6 +84,10 @@ describe("user-given feed URLs", () => {
     "http://[::1]:PORT/feed",
     "http://[::ffff:127.0.0.1]:PORT/feed",
     "http://[::ffff:7f00:1]:PORT/feed",
+    "http://[::127.0.0.1]:PORT/feed",
+    "http://[::7f00:1]:PORT/feed",
+    "http://[64:ff9b::7f00:1]:PORT/feed",
+    "http://[2002:7f00:1::]:PORT/feed",
     "http://localhost:PORT/feed",
     "http://feeds.localhost:PORT/feed",
     "http://10.1.2.3/feed",
@@ -102,6 +107,7 @@ describe("user-given feed URLs", () => {
     "http://loop.test:PORT/feed",
     "http://mixed.test:PORT/feed",
     "http://v6loop.test:PORT/feed",
+    "http://v4compat.test:PORT/feed",
   ];
   for (const raw of blocked) {
     it(`refuses ${raw.replace(":PORT", "")} without connecting`, async () => {
@@ -193,8 +199,11 @@ describe("ports in user-given URLs", () => {
     expect(() =>
       checkUrl(policy([8443]), new URL("https://news.example.org:8443/rss")),
     ).not.toThrow();
-    // A host the operator opened may use any port.
-    expect(() => checkUrl(policy(), new URL("http://feeds.test:9000/rss"))).not.toThrow();
+    // A host the operator opened is no exception: opening a host never opens its ports.
+    expect(() => checkUrl(policy(), new URL("http://feeds.test:9000/rss"))).toThrow(
+      /Feeds on port 9000 are not allowed/,
+    );
+    expect(() => checkUrl(policy([9000]), new URL("http://feeds.test:9000/rss"))).not.toThrow();
     // The operator's own feeds are not restricted.
     expect(() =>
       checkUrl({ ...policy(), ports: undefined }, new URL("http://news.example.org:8080/")),

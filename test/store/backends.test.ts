@@ -31,7 +31,7 @@ for (const backend of backends) {
     let storage: Storage;
 
     it.runIf(available)("opens, stores, indexes and finds stories", async () => {
-      storage = await openStorage(backend.url, namespace);
+      storage = await openStorage(backend.url, { namespace });
       const stories = new StoryStore(storage.kv, 30 * 86_400_000, () => NOW);
       await stories.put([
         story("a"),
@@ -130,7 +130,7 @@ for (const backend of backends) {
         lastError: "HTTP 500",
       });
       await storage.close();
-      storage = await openStorage(backend.url, namespace);
+      storage = await openStorage(backend.url, { namespace });
       const again = new FeedStateStore(storage.kv);
       const state = await again.get("feed-a");
       expect(state?.consecutiveFailures).toBe(3);
@@ -176,5 +176,19 @@ describe("storage failures", () => {
     await expect(openStorage("postgres://user:secret@127.0.0.1:1/test")).rejects.not.toThrow(
       /secret/,
     );
+  });
+
+  it("never shows a password given without a user name, nor one the driver quotes", async () => {
+    for (const url of [
+      "redis://:s3cret@127.0.0.1:1",
+      "postgres://:s3cret@127.0.0.1:1/test",
+      "redis://:s3cret@127.0.0.1:bad",
+    ]) {
+      const error = await openStorage(url).catch((e: unknown) => e);
+      expect(error, url).toBeInstanceOf(StorageError);
+      expect((error as Error).message, url).toMatch(/:\/\/:\*\*\*@127\.0\.0\.1/);
+      expect((error as Error).message, url).not.toContain("s3cret");
+      expect((error as Error).cause, url).toBeUndefined();
+    }
   });
 });
