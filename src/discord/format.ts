@@ -6,7 +6,8 @@
 import { type APIEmbed, MessageFlags } from "discord.js";
 import type { Taxonomy, TopicDef } from "../classify/index.js";
 import type { TaggedStory } from "../enrich/types.js";
-import { resolveTopic } from "../search/topics.js";
+import type { Translator } from "../i18n/messages.js";
+import { resolveTopicInput, topicLabel } from "../search/topics.js";
 import { UserError } from "./command.js";
 import {
   embedLength,
@@ -62,10 +63,10 @@ export function channelMention(channelId: string): string {
   return `<#${channelId}>`;
 }
 
-/** "🌍 Climate & environment" — the way topics are named in every reply. */
-export function topicName(taxonomy: Taxonomy, id: string): string {
+/** "🌍 Climate" (or "🌍 Klima" for `de`) — the way topics are named in every reply. */
+export function topicName(taxonomy: Taxonomy, id: string, language = "en"): string {
   const topic = topicById(taxonomy, id);
-  return topic ? `${topic.emoji} ${topic.label}` : id;
+  return topic ? `${topic.emoji} ${topicLabel(topic, language)}` : id;
 }
 
 /** What a story embed needs: a stored story or a search index entry both qualify. */
@@ -77,13 +78,48 @@ export type StoryView = Pick<
   text?: string;
 };
 
-/** The topic an option names; a UserError listing the valid ones when it names none. */
-export function requireTopic(taxonomy: Taxonomy, typed: string): TopicDef {
-  const topic = resolveTopic(taxonomy, typed);
+/**
+ * The topic an option names (its id, a label or a lexicon word in any language, resolved as
+ * autocomplete ranks them); a UserError listing the topics it could mean, or all of them.
+ */
+export function requireTopic(taxonomy: Taxonomy, typed: string, tr: Translator): TopicDef {
+  const { topic, candidates } = resolveTopicInput(taxonomy, typed);
   if (topic) return topic;
-  const valid = taxonomy.topics.map((t) => `${t.emoji} ${t.label} (\`${t.id}\`)`).join(", ");
-  throw new UserError(`There is no topic "${safeText(typed, 60, true)}". Choose one of: ${valid}.`);
+  const name = (t: TopicDef) => `${t.emoji} ${topicLabel(t, tr.locale)} (\`${t.id}\`)`;
+  const shown = safeText(typed, 60, true);
+  if (candidates.length > 1) {
+    throw UserError.of("topic.ambiguous", { typed: shown, topics: tr.list(candidates.map(name)) });
+  }
+  throw UserError.of("topic.unknown", {
+    typed: shown,
+    topics: taxonomy.topics.map(name).join(", "),
+  });
 }
+
+/** Field labels of a story embed, in the reader's language. */
+export interface StoryEmbedLabels {
+  source: string;
+  published: string;
+  unknown: string;
+  untitled: string;
+}
+
+/** The story embed's field labels in the translator's language. */
+export function storyLabels(tr: Translator): StoryEmbedLabels {
+  return {
+    source: tr.t("card.source"),
+    published: tr.t("card.published"),
+    unknown: tr.t("card.unknown"),
+    untitled: tr.t("card.untitled"),
+  };
+}
+
+const ENGLISH_LABELS: StoryEmbedLabels = {
+  source: "Source",
+  published: "Published",
+  unknown: "unknown",
+  untitled: "(untitled)",
+};
 
 export interface StoryEmbedOptions {
   /** The topic the reader asked for: decides the colour; otherwise the story's best topic. */
@@ -92,6 +128,10 @@ export interface StoryEmbedOptions {
   summaryChars?: number;
   /** A line under the summary, already safe (e.g. "also reported by: …"). */
   extra?: string;
+  /** Field labels (default English). */
+  labels?: StoryEmbedLabels;
+  /** Language for topic labels (default English). */
+  language?: string;
 }
 
 /** A story as an embed: linked title, summary, outlet, time, topics. */
@@ -104,19 +144,24 @@ export function storyEmbed(
   const summary = story.summary?.trim() || (story.text ?? "").slice(0, 600);
   const parts = [safeText(summary, options.summaryChars ?? 500)];
   if (options.extra) parts.push(options.extra);
+  const labels = options.labels ?? ENGLISH_LABELS;
   const tags = story.topics
     .slice(0, 3)
-    .map((t) => topicName(taxonomy, t.id))
+    .map((t) => topicName(taxonomy, t.id, options.language))
     .join(" · ");
   const published = Date.parse(story.publishedAt);
   const embed: APIEmbed = {
-    title: safeText(story.title || "(untitled)", LIMITS.embedTitle, true),
+    title: safeText(story.title || labels.untitled, LIMITS.embedTitle, true),
     description: truncate(parts.filter(Boolean).join("\n\n"), LIMITS.embedDescription),
     fields: [
-      { name: "Source", value: safeText(story.feedName || "unknown", 200, true), inline: true },
       {
-        name: "Published",
-        value: Number.isFinite(published) ? relativeTime(published) : "unknown",
+        name: labels.source,
+        value: safeText(story.feedName || labels.unknown, 200, true),
+        inline: true,
+      },
+      {
+        name: labels.published,
+        value: Number.isFinite(published) ? relativeTime(published) : labels.unknown,
         inline: true,
       },
     ],
@@ -200,17 +245,24 @@ export function listInWords(items: string[]): string {
   return `${items.slice(0, -1).join(", ")} and ${items.at(-1)}`;
 }
 
-/** Whole lines up to `max` characters, then "…and N more" (for embed field values). */
-export function joinLines(lines: string[], max: number = LIMITS.fieldValue): string {
+/**
+ * Whole lines up to `max` characters, then "…and N more" (for embed field values); `more`
+ * words that last line in the reader's language.
+ */
+export function joinLines(
+  lines: string[],
+  max: number = LIMITS.fieldValue,
+  more: (count: number) => string = (count) => `…and ${count} more`,
+): string {
   const kept: string[] = [];
   let used = 0;
   for (const [i, line] of lines.entries()) {
-    const more = `…and ${lines.length - i} more`;
+    const rest = more(lines.length - i);
     const room = max - used - (kept.length > 0 ? 1 : 0);
-    const reserve = i < lines.length - 1 ? more.length + 1 : 0;
+    const reserve = i < lines.length - 1 ? rest.length + 1 : 0;
     if (line.length + reserve > room) {
       if (kept.length === 0) return truncate(line, max);
-      kept.push(more);
+      kept.push(rest);
       break;
     }
     kept.push(line);
