@@ -239,12 +239,6 @@ export function linesToDescriptions(
   return { descriptions, omitted: 0 };
 }
 
-/** "a, b and c" */
-export function listInWords(items: string[]): string {
-  if (items.length <= 1) return items.join("");
-  return `${items.slice(0, -1).join(", ")} and ${items.at(-1)}`;
-}
-
 /**
  * Whole lines up to `max` characters, then "…and N more" (for embed field values); `more`
  * words that last line in the reader's language.
