@@ -145,7 +145,7 @@ export function createInteractionHandler(
         if (wait > 0) {
           throw UserError.of("error.cooldown", {
             seconds: Math.ceil(wait / 1000),
-            command: label,
+            command: ctx.i18n.for(interaction.locale).command(name, sub),
           });
         }
       }

@@ -41,6 +41,8 @@ export interface Translator {
   list(items: readonly string[]): string;
   /** A number with the language's separators and `digits` decimals. */
   number(value: number, digits?: number): string;
+  /** A command (and subcommand) as the user's client names it: "feeds add" → "flux ajouter". */
+  command(name: string, subcommand?: string | null): string;
 }
 
 export class Messages {
@@ -83,7 +85,16 @@ export class Messages {
           minimumFractionDigits: digits,
           maximumFractionDigits: digits,
         }).format(value),
+      command: (name, subcommand) => this.commandName(locale, name, subcommand),
     };
+  }
+
+  /** A command's name in `locale`, English where the catalogue has no translation. */
+  commandName(locale: Locale, name: string, subcommand?: string | null): string {
+    const texts = this.#catalogue[locale].commands[name];
+    const command = texts?.name ?? name;
+    if (!subcommand) return command;
+    return `${command} ${texts?.options?.[subcommand]?.name ?? subcommand}`;
   }
 
   /** Command names and descriptions of one language, for registering localisations. */

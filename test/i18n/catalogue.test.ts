@@ -111,4 +111,17 @@ describe("t(locale, key, vars)", () => {
     expect(messages.for("fr").list(["a", "b", "c"])).toBe("a, b et c");
     expect(messages.for("en-GB").list(["a", "b", "c"])).toBe("a, b and c");
   });
+
+  it("names commands as the user's client shows them", () => {
+    const fr = messages.for("fr");
+    expect(fr.command("feeds", "add")).toBe("flux ajouter");
+    expect(
+      messages.for("de").t("error.cooldown", {
+        seconds: 5,
+        command: messages.for("de").command("search"),
+      }),
+    ).toBe("Bitte warte 5 s, bevor du /suche erneut verwendest.");
+    expect(messages.for("en-US").command("search")).toBe("search");
+    expect(messages.for("de").command("unknown", "sub")).toBe("unknown sub");
+  });
 });
