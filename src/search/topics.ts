@@ -1,7 +1,8 @@
 /**
  * Finding topics by what a user typed: for autocomplete and for resolving a typed topic option.
- * Users may type the id ("russia-ukraine"), the label ("Russia & Ukraine") or a word in their
- * own language ("Klima", "réfugiés"): the taxonomy's lexicon terms in every language count.
+ * Users may type the id ("russia-ukraine"), a label in any language ("Russia & Ukraine",
+ * "Klima") or a word of the topic's lexicon ("réfugiés"). Autocomplete and resolution share one
+ * ranking, so a word submitted without picking a choice means what autocomplete listed first.
  */
 import type { Taxonomy, TopicDef } from "../classify/index.js";
 
