@@ -16,9 +16,6 @@ import {
   truncate,
 } from "../src/discord/format.js";
 
-const regionNames = new Intl.DisplayNames(["en"], { type: "region" });
-const languageNames = new Intl.DisplayNames(["en"], { type: "language" });
-
 function nameOf(names: Intl.DisplayNames, code: string): string {
   try {
     return names.of(code) ?? code;
@@ -37,32 +34,41 @@ function evidenceOf(score: TopicScore): string {
 }
 
 async function execute(interaction: ChatInputCommandInteraction, ctx: BotContext): Promise<void> {
+  const tr = ctx.i18n.for(interaction.locale);
+  const regionNames = new Intl.DisplayNames([tr.locale], { type: "region" });
+  const languageNames = new Intl.DisplayNames([tr.locale], { type: "language" });
   const text = interaction.options.getString("text", true);
   const result = ctx.classifier.classify({ title: "", text });
   const fields: APIEmbedField[] = result.topics.slice(0, 6).map((t) => ({
-    name: `${topicName(ctx.taxonomy, t.id)} — ${t.score.toFixed(2)}`,
-    value: truncate(`evidence: ${evidenceOf(t)}`, 1024),
+    name: `${topicName(ctx.taxonomy, t.id, tr.locale)} — ${tr.number(t.score, 2)}`,
+    value: truncate(tr.t("classify.evidence", { terms: evidenceOf(t) }), 1024),
   }));
   if (fields.length === 0) {
     const closest = ctx.classifier.allScores({ title: "", text })[0];
     fields.push({
-      name: "No topic",
+      name: tr.t("classify.noTopic"),
       value:
         closest && closest.score > 0
-          ? `No topic reached its threshold; closest: ${topicName(ctx.taxonomy, closest.id)} (${closest.score.toFixed(2)}).`
-          : "No topic's terms were found in the text.",
+          ? tr.t("classify.closest", {
+              topic: topicName(ctx.taxonomy, closest.id, tr.locale),
+              score: tr.number(closest.score, 2),
+            })
+          : tr.t("classify.noTerms"),
     });
   }
   const countries = result.countries.slice(0, 10).map((c) => nameOf(regionNames, c));
   fields.push(
     {
-      name: "Countries",
-      value: countries.length > 0 ? countries.join(", ") : "none",
+      name: tr.t("card.countries"),
+      value: countries.length > 0 ? countries.join(", ") : tr.t("classify.none"),
       inline: true,
     },
     {
-      name: "Language",
-      value: result.language === "und" ? "undetermined" : nameOf(languageNames, result.language),
+      name: tr.t("classify.language"),
+      value:
+        result.language === "und"
+          ? tr.t("classify.undetermined")
+          : nameOf(languageNames, result.language),
       inline: true,
     },
   );
@@ -76,8 +82,10 @@ async function execute(interaction: ChatInputCommandInteraction, ctx: BotContext
   await interaction.reply({
     embeds: [
       {
-        title: "How ForeignDesk reads this text",
-        description: summary ? `**Summary:** ${safeText(summary, 1000)}` : undefined,
+        title: tr.t("classify.title"),
+        description: summary
+          ? `**${tr.t("classify.summary")}** ${safeText(summary, 1000)}`
+          : undefined,
         fields,
         ...(result.topics[0]
           ? { color: ctx.taxonomy.topics.find((t) => t.id === result.topics[0]?.id)?.color }

@@ -25,19 +25,18 @@ function codeUrl(url: string): string {
 }
 
 async function add(interaction: ChatInputCommandInteraction, ctx: BotContext): Promise<void> {
+  const tr = ctx.i18n.for(interaction.locale);
   const guild = requireGuild(interaction);
   const url = interaction.options.getString("url", true).trim();
   const name = interaction.options.getString("name")?.trim();
   const id = feedIdFor(url);
   if (ctx.operatorFeeds.some((f) => f.id === id || f.url === url)) {
-    throw new UserError("ForeignDesk already reads that feed for every server; nothing to add.");
+    throw UserError.of("feeds.operatorFeed");
   }
   const own = ctx.guildFeeds.forGuild(guild.id);
-  if (own.some((f) => f.id === id)) throw new UserError("This server has added that feed already.");
+  if (own.some((f) => f.id === id)) throw UserError.of("feeds.duplicate");
   if (own.length >= ctx.guildFeeds.maxPerGuild) {
-    throw new UserError(
-      `This server already has ${ctx.guildFeeds.maxPerGuild} feeds of its own, the most it may have; remove one with /feeds remove first.`,
-    );
+    throw UserError.of("feeds.limit", { max: ctx.guildFeeds.maxPerGuild });
   }
   // Fetching can take up to the fetch timeout; Discord wants an answer within 3 s.
   await interaction.deferReply({ flags: EPHEMERAL });
@@ -53,7 +52,10 @@ async function add(interaction: ChatInputCommandInteraction, ctx: BotContext): P
       "guild feed added",
     );
     await interaction.editReply({
-      content: `✅ Added **${safeText(feed.name, 100, true)}** (${checked.items} ${checked.items === 1 ? "item" : "items"} right now). Its stories are tagged like every other feed's and reach this server's subscriptions from the next poll on.`,
+      content: tr.t("feeds.added", {
+        name: safeText(feed.name, 100, true),
+        items: tr.t("feeds.items", { count: checked.items }),
+      }),
       allowedMentions: NO_MENTIONS,
     });
   } catch (error) {
@@ -63,6 +65,7 @@ async function add(interaction: ChatInputCommandInteraction, ctx: BotContext): P
 }
 
 async function remove(interaction: ChatInputCommandInteraction, ctx: BotContext): Promise<void> {
+  const tr = ctx.i18n.for(interaction.locale);
   const guild = requireGuild(interaction);
   const typed = interaction.options.getString("feed", true);
   const own = ctx.guildFeeds.forGuild(guild.id);
@@ -70,25 +73,26 @@ async function remove(interaction: ChatInputCommandInteraction, ctx: BotContext)
   const target = own.find(
     (f) => f.id === typed || f.url === typed.trim() || foldText(f.name) === foldText(typed),
   );
-  if (!target) throw new UserError("This server has no such feed; /feeds list shows its feeds.");
+  if (!target) throw UserError.of("feeds.noSuchFeed");
   await ctx.guildFeeds.remove(guild.id, target.id);
   ctx.log.info(
     { guildId: guild.id, feedId: target.id, userId: interaction.user.id },
     "guild feed removed",
   );
   await interaction.reply({
-    content: `Removed **${safeText(target.name, 100, true)}**. Stories already posted stay where they are.`,
+    content: tr.t("feeds.removed", { name: safeText(target.name, 100, true) }),
     flags: EPHEMERAL,
     allowedMentions: NO_MENTIONS,
   });
 }
 
 async function list(interaction: ChatInputCommandInteraction, ctx: BotContext): Promise<void> {
+  const tr = ctx.i18n.for(interaction.locale);
   const guild = requireGuild(interaction);
   const own = ctx.guildFeeds.forGuild(guild.id);
   if (own.length === 0) {
     await interaction.reply({
-      content: "This server has added no feeds of its own. Add one with /feeds add.",
+      content: tr.t("feeds.none"),
       flags: EPHEMERAL,
       allowedMentions: NO_MENTIONS,
     });
@@ -98,15 +102,18 @@ async function list(interaction: ChatInputCommandInteraction, ctx: BotContext): 
   const lines = own.map((f) => {
     const state = states.get(f.id);
     const health = !state?.lastPollAt
-      ? "not polled yet"
+      ? tr.t("feeds.notPolled")
       : state.consecutiveFailures > 0
-        ? `failing: ${safeText(state.lastError ?? "unknown error", 120, true)}`
-        : `ok, polled ${relativeTime(state.lastPollAt)}`;
-    return `**${safeText(f.name, 80, true)}** ${codeUrl(f.url)} · added ${relativeTime(f.addedAt)} · ${health}`;
+        ? tr.t("feeds.failing", {
+            error: safeText(state.lastError ?? tr.t("status.unknownError"), 120, true),
+          })
+        : tr.t("feeds.ok", { when: relativeTime(state.lastPollAt) });
+    const added = tr.t("feeds.addedAt", { when: relativeTime(f.addedAt) });
+    return `**${safeText(f.name, 80, true)}** ${codeUrl(f.url)} · ${added} · ${health}`;
   });
   await interaction.reply({
-    content: `**${own.length} of ${ctx.guildFeeds.maxPerGuild} feeds** added by this server:`,
-    embeds: [{ description: joinLines(lines, 4096) }],
+    content: tr.t("feeds.list", { count: own.length, max: ctx.guildFeeds.maxPerGuild }),
+    embeds: [{ description: joinLines(lines, 4096, (count) => tr.t("list.more", { count })) }],
     flags: EPHEMERAL,
     allowedMentions: NO_MENTIONS,
   });

@@ -5,25 +5,26 @@ import {
 } from "discord.js";
 import type { SlashCommand } from "../src/discord/command.js";
 import type { BotContext } from "../src/discord/context.js";
-import { fitEmbeds, safeText, storyEmbed } from "../src/discord/format.js";
-import { answerInTime } from "../src/discord/interactions.js";
+import { fitEmbeds, safeText, storyEmbed, storyLabels } from "../src/discord/format.js";
+import { answerInTime, answersPrivately } from "../src/discord/interactions.js";
 
 async function execute(interaction: ChatInputCommandInteraction, ctx: BotContext): Promise<void> {
+  const tr = ctx.i18n.for(interaction.locale);
   const query = interaction.options.getString("query", true).trim();
   const limit = interaction.options.getInteger("limit") ?? 5;
   const shown = safeText(query, 100, true);
-  await answerInTime(interaction, false, async () => {
+  await answerInTime(interaction, answersPrivately(interaction), async () => {
     const hits = ctx.search.search(query, { limit });
     if (hits.length === 0) {
-      return { content: `No stored story matches “${shown}”.` };
+      return { content: tr.t("search.none", { query: shown }), private: true };
     }
+    const labels = storyLabels(tr);
     const { embeds } = fitEmbeds(
-      hits.map((h) => storyEmbed(h.story, ctx.taxonomy, { summaryChars: 400 })),
+      hits.map((h) =>
+        storyEmbed(h.story, ctx.taxonomy, { summaryChars: 400, labels, language: tr.locale }),
+      ),
     );
-    return {
-      content: `${embeds.length} ${embeds.length === 1 ? "story" : "stories"} matching “${shown}”, best first:`,
-      embeds,
-    };
+    return { content: tr.t("search.found", { count: embeds.length, query: shown }), embeds };
   });
 }
 
@@ -47,6 +48,11 @@ const command: SlashCommand = {
         .setDescription("How many stories (1–10, default 5)")
         .setMinValue(1)
         .setMaxValue(10),
+    )
+    .addBooleanOption((o) =>
+      o
+        .setName("public")
+        .setDescription("Post the answer for the whole channel (default: only you)"),
     ),
   execute,
 };

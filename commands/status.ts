@@ -19,6 +19,7 @@ import { requireGuild } from "../src/discord/permissions.js";
 import { mergeFeeds } from "../src/feeds/guild-feeds.js";
 
 async function execute(interaction: ChatInputCommandInteraction, ctx: BotContext): Promise<void> {
+  const tr = ctx.i18n.for(interaction.locale);
   const guild = requireGuild(interaction);
   await answerInTime(interaction, true, async () => {
     const guildFeeds = ctx.guildFeeds.allFeeds();
@@ -36,46 +37,74 @@ async function execute(interaction: ChatInputCommandInteraction, ctx: BotContext
 
     const fields: APIEmbedField[] = [
       {
-        name: "Feeds",
-        value: `${feeds.length} in all (${ctx.operatorFeeds.length} from the operator, ${feeds.length - ctx.operatorFeeds.length} added by servers, ${mine} by this one); ${failing.length} failing`,
+        name: tr.t("status.feeds"),
+        value: tr.t("status.feedsValue", {
+          count: feeds.length,
+          operator: ctx.operatorFeeds.length,
+          servers: feeds.length - ctx.operatorFeeds.length,
+          mine,
+          failing: failing.length,
+        }),
       },
-      { name: "Last poll", value: lastPoll > 0 ? relativeTime(lastPoll) : "not yet", inline: true },
       {
-        name: "Stories stored",
-        value: `≈ ${ctx.search.size} (kept ${ctx.config.RETENTION_DAYS} days)`,
+        name: tr.t("status.lastPoll"),
+        value: lastPoll > 0 ? relativeTime(lastPoll) : tr.t("status.notYet"),
         inline: true,
       },
       {
-        name: "Alerts sent here",
-        value: `${alerts} by ${subs.length} ${subs.length === 1 ? "subscription" : "subscriptions"}`,
+        name: tr.t("status.stored"),
+        value: tr.t("status.storedValue", {
+          count: ctx.search.size,
+          days: ctx.config.RETENTION_DAYS,
+        }),
+        inline: true,
+      },
+      {
+        name: tr.t("status.alertsHere"),
+        value: tr.t("status.alertsHereValue", {
+          alerts: alerts,
+          subscriptions: tr.t("status.subscriptions", { count: subs.length }),
+        }),
         inline: true,
       },
     ];
     if (failing.length > 0) {
       fields.push({
-        name: "Failing feeds",
+        name: tr.t("status.failingFeeds"),
         value: joinLines(
           failing.map((s) => {
             const name = safeText(names.get(s.feedId) ?? s.url, 80, true);
-            const error = s.lastError ? safeText(s.lastError, 160, true) : "unknown error";
-            const since = s.lastSuccessAt ? `; last success ${relativeTime(s.lastSuccessAt)}` : "";
-            return `**${name}**: ${s.consecutiveFailures} ${s.consecutiveFailures === 1 ? "failure" : "failures"} in a row, last error: ${error}${since}`;
+            const error = s.lastError
+              ? safeText(s.lastError, 160, true)
+              : tr.t("status.unknownError");
+            const line = tr.t("status.failingLine", {
+              name,
+              failures: tr.t("status.failures", { count: s.consecutiveFailures }),
+              error,
+            });
+            return s.lastSuccessAt
+              ? `${line}${tr.t("status.lastSuccess", { when: relativeTime(s.lastSuccessAt) })}`
+              : line;
           }),
+          undefined,
+          (count) => tr.t("list.more", { count }),
         ),
       });
     }
     if (inactive.length > 0) {
       fields.push({
-        name: "Paused or disabled subscriptions",
+        name: tr.t("status.inactive"),
         value: joinLines(
           inactive.map(
             (s) =>
-              `${topicName(ctx.taxonomy, s.topic)} → ${channelMention(s.channelId)}: ${s.status}${s.statusReason ? ` (${escapeText(s.statusReason, true)})` : ""}`,
+              `${topicName(ctx.taxonomy, s.topic, tr.locale)} → ${channelMention(s.channelId)}: ${tr.t(s.status === "paused" ? "status.paused" : "status.disabled")}${s.statusReason ? ` (${escapeText(s.statusReason, true)})` : ""}`,
           ),
+          undefined,
+          (count) => tr.t("list.more", { count }),
         ),
       });
     }
-    return { embeds: [{ title: "ForeignDesk status", fields }] };
+    return { embeds: [{ title: tr.t("status.title"), fields }] };
   });
 }
 

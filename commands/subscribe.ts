@@ -21,8 +21,9 @@ import {
   requireGuild,
   requireManageGuild,
 } from "../src/discord/permissions.js";
-import { topicChoices } from "../src/search/topics.js";
-import { SubscriptionLimitError } from "../src/subscriptions/store.js";
+import type { Translator } from "../src/i18n/messages.js";
+import { topicChoices, topicLabel } from "../src/search/topics.js";
+import { MAX_SUBSCRIPTIONS_PER_GUILD, SubscriptionLimitError } from "../src/subscriptions/store.js";
 
 const MAX_KEYWORDS = 10;
 const MAX_KEYWORD_LENGTH = 60;
@@ -36,17 +37,46 @@ export function parseKeywords(raw: string | null): string[] {
     .filter((k) => k.length > 0);
   const unique = [...new Map(words.map((k) => [k.toLowerCase(), k])).values()];
   if (unique.length > MAX_KEYWORDS) {
-    throw new UserError(`Use at most ${MAX_KEYWORDS} keywords, separated by commas.`);
+    throw UserError.of("subscribe.tooManyKeywords", { max: MAX_KEYWORDS });
   }
   const long = unique.find((k) => k.length > MAX_KEYWORD_LENGTH);
-  if (long) throw new UserError(`Keywords may be at most ${MAX_KEYWORD_LENGTH} characters long.`);
+  if (long) throw UserError.of("subscribe.keywordTooLong", { max: MAX_KEYWORD_LENGTH });
   return unique;
 }
 
+/** The confirmation: where alerts go, and the filters in words. */
+function confirmation(
+  tr: Translator,
+  what: {
+    channelId: string;
+    topic: string;
+    replaced: boolean;
+    minScore: number;
+    keywords: string[];
+  },
+): string {
+  return [
+    tr.t(what.replaced ? "subscribe.updated" : "subscribe.saved", {
+      channel: channelMention(what.channelId),
+      topic: what.topic,
+    }),
+    tr.t("subscribe.minScore", {
+      value: what.minScore > 0 ? tr.number(what.minScore, 2) : tr.t("subscribe.anyScore"),
+    }),
+    tr.t("subscribe.keywords", {
+      value:
+        what.keywords.length > 0
+          ? what.keywords.map((k) => escapeText(k, true)).join(", ")
+          : tr.t("subscribe.noKeywords"),
+    }),
+  ].join("\n");
+}
+
 async function execute(interaction: ChatInputCommandInteraction, ctx: BotContext): Promise<void> {
+  const tr = ctx.i18n.for(interaction.locale);
   requireManageGuild(interaction);
   const guild = requireGuild(interaction);
-  const topic = requireTopic(ctx.taxonomy, interaction.options.getString("topic", true));
+  const topic = requireTopic(ctx.taxonomy, interaction.options.getString("topic", true), tr);
 
   const channelId = interaction.options.getChannel("channel")?.id ?? interaction.channelId;
   const channel = guild.channels.cache.get(channelId) ?? (await guild.channels.fetch(channelId));
@@ -54,12 +84,10 @@ async function execute(interaction: ChatInputCommandInteraction, ctx: BotContext
     !channel ||
     (channel.type !== ChannelType.GuildText && channel.type !== ChannelType.GuildAnnouncement)
   ) {
-    throw new UserError(
-      "Alerts can go to text or announcement channels only; pick one with the channel option.",
-    );
+    throw UserError.of("subscribe.badChannel");
   }
   const missing = missingChannelPermissions(channel, await botMember(guild));
-  if (missing.length > 0) throw new UserError(describeMissing(channel.id, missing));
+  if (missing.length > 0) throw new UserError(describeMissing(channel.id, missing, tr));
 
   const minScore = interaction.options.getNumber("min_score") ?? 0;
   const keywords = parseKeywords(interaction.options.getString("keywords"));
@@ -77,7 +105,9 @@ async function execute(interaction: ChatInputCommandInteraction, ctx: BotContext
       alertsSent: 0,
     });
   } catch (error) {
-    if (error instanceof SubscriptionLimitError) throw new UserError(error.message);
+    if (error instanceof SubscriptionLimitError) {
+      throw UserError.of("subscribe.limit", { max: MAX_SUBSCRIPTIONS_PER_GUILD });
+    }
     throw error;
   }
   ctx.log.info(
@@ -90,13 +120,15 @@ async function execute(interaction: ChatInputCommandInteraction, ctx: BotContext
     },
     "subscription saved",
   );
-  const lines = [
-    `✅ ${replaced ? "Updated: " : ""}${channelMention(channel.id)} will receive ${topic.emoji} **${topic.label}** stories.`,
-    `Minimum score: ${minScore > 0 ? minScore.toFixed(2) : "any story tagged with the topic"}`,
-    `Keywords: ${keywords.length > 0 ? keywords.map((k) => escapeText(k, true)).join(", ") : "none (every story on the topic)"}`,
-  ];
+  const content = confirmation(tr, {
+    channelId: channel.id,
+    topic: `${topic.emoji} **${topicLabel(topic, tr.locale)}**`,
+    replaced,
+    minScore,
+    keywords,
+  });
   await interaction.reply({
-    content: lines.join("\n"),
+    content,
     flags: EPHEMERAL,
     allowedMentions: NO_MENTIONS,
   });
@@ -137,7 +169,10 @@ const command: SlashCommand = {
     ),
   execute,
   async autocomplete(interaction, ctx) {
-    await interaction.respond(topicChoices(ctx.taxonomy, interaction.options.getFocused()));
+    const language = ctx.i18n.for(interaction.locale).locale;
+    await interaction.respond(
+      topicChoices(ctx.taxonomy, interaction.options.getFocused(), undefined, language),
+    );
   },
 };
 

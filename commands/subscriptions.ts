@@ -14,45 +14,63 @@ import {
   topicName,
 } from "../src/discord/format.js";
 import { requireGuild } from "../src/discord/permissions.js";
+import type { Translator } from "../src/i18n/messages.js";
 import type { Subscription } from "../src/subscriptions/store.js";
 
-function statusOf(s: Subscription): string {
-  if (s.status === "active") return "active";
-  const icon = s.status === "paused" ? "⏸️ paused" : "⛔ disabled";
+/** A subscription's state in words: "active", "⏸️ paused: <why>", "⛔ disabled". */
+function statusOf(s: Subscription, tr: Translator): string {
+  if (s.status === "active") return tr.t("subscriptions.active");
+  const icon = tr.t(s.status === "paused" ? "subscriptions.paused" : "subscriptions.disabled");
   return s.statusReason ? `${icon}: ${escapeText(s.statusReason, true)}` : icon;
 }
 
 /** One line per subscription: where, what, filters, state, alerts sent. */
-export function subscriptionLine(ctx: BotContext, s: Subscription): string {
+export function subscriptionLine(ctx: BotContext, s: Subscription, tr: Translator): string {
   const filters = [
-    s.minScore > 0 ? `min score ${s.minScore.toFixed(2)}` : "any score",
+    s.minScore > 0
+      ? tr.t("subscriptions.minScore", { value: tr.number(s.minScore, 2) })
+      : tr.t("subscriptions.anyScore"),
     s.keywords.length > 0
-      ? `keywords: ${s.keywords.map((k) => escapeText(k, true)).join(", ")}`
-      : "no keywords",
+      ? tr.t("subscriptions.keywords", {
+          value: s.keywords.map((k) => escapeText(k, true)).join(", "),
+        })
+      : tr.t("subscriptions.noKeywords"),
   ];
-  return `${topicName(ctx.taxonomy, s.topic)} → ${channelMention(s.channelId)} · ${filters.join(" · ")} · ${statusOf(s)} · ${s.alertsSent} ${s.alertsSent === 1 ? "alert" : "alerts"} sent`;
+  return [
+    `${topicName(ctx.taxonomy, s.topic, tr.locale)} → ${channelMention(s.channelId)}`,
+    ...filters,
+    statusOf(s, tr),
+    tr.t("subscriptions.alertsSent", { count: s.alertsSent }),
+  ].join(" · ");
 }
 
 async function execute(interaction: ChatInputCommandInteraction, ctx: BotContext): Promise<void> {
+  const tr = ctx.i18n.for(interaction.locale);
   const guild = requireGuild(interaction);
   const subs = ctx.subscriptions
     .forGuild(guild.id)
     .sort((a, b) => a.channelId.localeCompare(b.channelId) || a.topic.localeCompare(b.topic));
   if (subs.length === 0) {
     await interaction.reply({
-      content: "This server has no subscriptions yet. Add one with /subscribe.",
+      content: tr.t("subscriptions.none"),
       flags: EPHEMERAL,
       allowedMentions: NO_MENTIONS,
     });
     return;
   }
   const { descriptions, omitted } = linesToDescriptions(
-    subs.map((s) => subscriptionLine(ctx, s)),
+    subs.map((s) => subscriptionLine(ctx, s, tr)),
     { total: 5800 },
   );
   const total = subs.reduce((n, s) => n + s.alertsSent, 0);
   await interaction.reply({
-    content: `**${subs.length} ${subs.length === 1 ? "subscription" : "subscriptions"}**, ${total} alerts sent in all.${omitted > 0 ? ` (${omitted} more not shown.)` : ""}`,
+    content: [
+      tr.t("subscriptions.summary", {
+        subscriptions: tr.t("subscriptions.count", { count: subs.length }),
+        alerts: tr.t("subscriptions.alertsInAll", { count: total }),
+      }),
+      ...(omitted > 0 ? [tr.t("subscriptions.omitted", { count: omitted })] : []),
+    ].join(" "),
     embeds: descriptions.map((description) => ({ description })),
     flags: EPHEMERAL,
     allowedMentions: NO_MENTIONS,

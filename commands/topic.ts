@@ -5,25 +5,38 @@ import {
 } from "discord.js";
 import type { SlashCommand } from "../src/discord/command.js";
 import type { BotContext } from "../src/discord/context.js";
-import { fitEmbeds, requireTopic, storyEmbed } from "../src/discord/format.js";
-import { answerInTime } from "../src/discord/interactions.js";
+import {
+  fitEmbeds,
+  requireTopic,
+  storyEmbed,
+  storyLabels,
+  topicName,
+} from "../src/discord/format.js";
+import { answerInTime, answersPrivately } from "../src/discord/interactions.js";
 import { topicChoices } from "../src/search/topics.js";
 
 async function execute(interaction: ChatInputCommandInteraction, ctx: BotContext): Promise<void> {
-  const topic = requireTopic(ctx.taxonomy, interaction.options.getString("name", true));
+  const tr = ctx.i18n.for(interaction.locale);
+  const topic = requireTopic(ctx.taxonomy, interaction.options.getString("name", true), tr);
   const limit = interaction.options.getInteger("limit") ?? 5;
-  await answerInTime(interaction, false, async () => {
+  const name = topicName(ctx.taxonomy, topic.id, tr.locale);
+  await answerInTime(interaction, answersPrivately(interaction), async () => {
     const stories = await ctx.stories.latest({ topic: topic.id, limit });
     if (stories.length === 0) {
-      return { content: `No stories tagged ${topic.emoji} ${topic.label} are stored yet.` };
+      return { content: tr.t("topic.none", { topic: name }), private: true };
     }
+    const labels = storyLabels(tr);
     const { embeds } = fitEmbeds(
-      stories.map((s) => storyEmbed(s, ctx.taxonomy, { topic: topic.id, summaryChars: 400 })),
+      stories.map((s) =>
+        storyEmbed(s, ctx.taxonomy, {
+          topic: topic.id,
+          summaryChars: 400,
+          labels,
+          language: tr.locale,
+        }),
+      ),
     );
-    return {
-      content: `Latest ${topic.emoji} **${topic.label}** ${embeds.length === 1 ? "story" : "stories"}:`,
-      embeds,
-    };
+    return { content: tr.t("topic.latest", { topic: name, count: embeds.length }), embeds };
   });
 }
 
@@ -46,10 +59,18 @@ const command: SlashCommand = {
         .setDescription("How many stories (1–10, default 5)")
         .setMinValue(1)
         .setMaxValue(10),
+    )
+    .addBooleanOption((o) =>
+      o
+        .setName("public")
+        .setDescription("Post the answer for the whole channel (default: only you)"),
     ),
   execute,
   async autocomplete(interaction, ctx) {
-    await interaction.respond(topicChoices(ctx.taxonomy, interaction.options.getFocused()));
+    const language = ctx.i18n.for(interaction.locale).locale;
+    await interaction.respond(
+      topicChoices(ctx.taxonomy, interaction.options.getFocused(), undefined, language),
+    );
   },
 };
 

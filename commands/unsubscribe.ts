@@ -9,30 +9,40 @@ import { type SlashCommand, UserError } from "../src/discord/command.js";
 import type { BotContext } from "../src/discord/context.js";
 import { channelMention, EPHEMERAL, NO_MENTIONS, requireTopic } from "../src/discord/format.js";
 import { requireGuild, requireManageGuild } from "../src/discord/permissions.js";
-import { topicChoices } from "../src/search/topics.js";
+import { topicChoices, topicLabel } from "../src/search/topics.js";
 import { truncateText } from "../src/text/truncate.js";
 
 async function execute(interaction: ChatInputCommandInteraction, ctx: BotContext): Promise<void> {
+  const tr = ctx.i18n.for(interaction.locale);
   requireManageGuild(interaction);
   const guild = requireGuild(interaction);
-  const topic = requireTopic(ctx.taxonomy, interaction.options.getString("topic", true));
+  const topic = requireTopic(ctx.taxonomy, interaction.options.getString("topic", true), tr);
+  const label = `${topic.emoji} ${topicLabel(topic, tr.locale)}`;
   const channelId = interaction.options.getChannel("channel")?.id;
   const removed = await ctx.subscriptions.remove(
     guild.id,
     (s) => s.topic === topic.id && (channelId === undefined || s.channelId === channelId),
   );
-  const where = channelId ? ` in ${channelMention(channelId)}` : "";
   if (removed === 0) {
-    throw new UserError(
-      `This server has no subscription to ${topic.emoji} ${topic.label}${where}; /subscriptions lists what it has.`,
-    );
+    throw channelId
+      ? UserError.of("unsubscribe.noneInChannel", {
+          topic: label,
+          channel: channelMention(channelId),
+        })
+      : UserError.of("unsubscribe.none", { topic: label });
   }
   ctx.log.info(
     { guildId: guild.id, channelId, topic: topic.id, userId: interaction.user.id, removed },
     "subscriptions removed",
   );
   await interaction.reply({
-    content: `Removed ${removed} ${removed === 1 ? "subscription" : "subscriptions"} to ${topic.emoji} **${topic.label}**${where}.`,
+    content: channelId
+      ? tr.t("unsubscribe.removedInChannel", {
+          count: removed,
+          topic: `**${label}**`,
+          channel: channelMention(channelId),
+        })
+      : tr.t("unsubscribe.removed", { count: removed, topic: `**${label}**` }),
     flags: EPHEMERAL,
     allowedMentions: NO_MENTIONS,
   });
@@ -60,20 +70,23 @@ const command: SlashCommand = {
     ),
   execute,
   async autocomplete(interaction, ctx) {
+    const language = ctx.i18n.for(interaction.locale).locale;
     const subs = interaction.guildId ? ctx.subscriptions.forGuild(interaction.guildId) : [];
     const subscribed = new Set(subs.map((s) => s.topic));
-    const choices = topicChoices(ctx.taxonomy, interaction.options.getFocused(), subscribed).map(
-      (choice) => {
-        // Say where each topic goes, so the admin recognises the subscription.
-        const channels = subs
-          .filter((s) => s.topic === choice.value)
-          .map((s) => `#${interaction.guild?.channels.cache.get(s.channelId)?.name ?? "deleted"}`);
-        return {
-          name: truncateText(`${choice.name} → ${channels.join(", ")}`, 100),
-          value: choice.value,
-        };
-      },
-    );
+    const typed = interaction.options.getFocused();
+    const choices = topicChoices(ctx.taxonomy, typed, subscribed, language).map((choice) => {
+      // Say where each topic goes, so the admin recognises the subscription.
+      const channels = subs
+        .filter((s) => s.topic === choice.value)
+        .map(
+          (s) =>
+            `#${interaction.guild?.channels.cache.get(s.channelId)?.name ?? ctx.i18n.t(language, "unsubscribe.deletedChannel")}`,
+        );
+      return {
+        name: truncateText(`${choice.name} → ${channels.join(", ")}`, 100),
+        value: choice.value,
+      };
+    });
     await interaction.respond(choices);
   },
 };

@@ -54,6 +54,17 @@ const topicSchema = z.object({
     .string()
     .min(1)
     .refine((s) => !s.includes("\n"), "must be one line"),
+  /** The label and description in other languages (e.g. "de", "fr") for replies and look-ups. */
+  labels: z.record(langKey, z.string().min(1).max(80)).default({}),
+  descriptions: z
+    .record(
+      langKey,
+      z
+        .string()
+        .min(1)
+        .refine((s) => !s.includes("\n"), "must be one line"),
+    )
+    .default({}),
   color,
   emoji: z.string().min(1).max(16).regex(PICTOGRAPHIC, "expected a unicode emoji"),
   threshold: z.number().min(0).max(1),

@@ -13,7 +13,7 @@ import type { AlertSink } from "../ingest/poll.js";
 import type { Subscription } from "../subscriptions/store.js";
 import type { SummaryInput } from "../summarize/index.js";
 import type { AlertEntryInput } from "./alert-log.js";
-import { ALERT_SUMMARY_BUDGET } from "./embed.js";
+import { focusedSummary } from "./focused-summary.js";
 import { keywordHits } from "./match.js";
 import type { Outbox } from "./outbox.js";
 
@@ -77,17 +77,8 @@ export class DiscordSink implements AlertSink {
   #summary(story: TaggedStory, focusTopic: string): string {
     const { summarize } = this.deps;
     if (!summarize) return story.summary;
-    const focusTerms = story.topics.find((t) => t.id === focusTopic)?.evidence.map((e) => e.term);
     try {
-      const text = summarize({
-        title: story.title,
-        text: story.text,
-        language: story.language,
-        budget: this.deps.summaryBudget ?? ALERT_SUMMARY_BUDGET,
-        boostTerms: story.topics.flatMap((t) => t.evidence.map((e) => e.term)),
-        focusTerms: focusTerms ?? [],
-      });
-      return text.trim() ? text : story.summary;
+      return focusedSummary(story, focusTopic, summarize, this.deps.summaryBudget);
     } catch (error) {
       this.deps.log.warn({ err: error, storyId: story.id }, "summary failed; using the stored one");
       return story.summary;

@@ -6,8 +6,10 @@ import {
   LIMITS,
   safeText,
   storyEmbed,
+  storyLabels,
   topicName,
 } from "../discord/format.js";
+import type { Translator } from "../i18n/messages.js";
 import type { DigestGroup } from "./digest.js";
 
 export interface DigestMessage {
@@ -18,6 +20,8 @@ export interface DigestMessage {
 export interface DigestMessageOptions {
   topic?: string;
   hours: number;
+  /** The reader's language. */
+  tr: Translator;
 }
 
 const MAX_SUMMARY = 600;
@@ -25,22 +29,31 @@ const MIN_SUMMARY = 120;
 const MAX_OUTLETS_LISTED = 8;
 
 /** "also reported by: Outlet A, Outlet B and 3 more" (outlet names escaped). */
-export function alsoReportedBy(group: DigestGroup): string | undefined {
+export function alsoReportedBy(group: DigestGroup, tr: Translator): string | undefined {
   const others = group.outlets.slice(1);
   if (others.length === 0) return undefined;
   const shown = others.slice(0, MAX_OUTLETS_LISTED).map((o) => safeText(o, 80, true));
   const more = others.length - shown.length;
-  return `*also reported by: ${shown.join(", ")}${more > 0 ? ` and ${more} more` : ""}*`;
+  if (more > 0) shown.push(tr.t("digest.moreOutlets", { count: more }));
+  return `*${tr.t("digest.alsoReportedBy", { outlets: tr.list(shown) })}*`;
 }
 
 function embedsFor(
   groups: DigestGroup[],
   taxonomy: Taxonomy,
-  topic: string | undefined,
+  options: DigestMessageOptions,
   summaryChars: number,
 ): APIEmbed[] {
+  const { topic, tr } = options;
+  const labels = storyLabels(tr);
   return groups.map((g) =>
-    storyEmbed(g.lead, taxonomy, { topic, summaryChars, extra: alsoReportedBy(g) }),
+    storyEmbed(g.lead, taxonomy, {
+      topic,
+      summaryChars,
+      extra: alsoReportedBy(g, tr),
+      labels,
+      language: tr.locale,
+    }),
   );
 }
 
@@ -54,27 +67,36 @@ export function digestMessage(
   taxonomy: Taxonomy,
   options: DigestMessageOptions,
 ): DigestMessage {
-  const scope = options.topic ? topicName(taxonomy, options.topic) : "all topics";
-  const period = options.hours === 1 ? "the last hour" : `the last ${options.hours} hours`;
+  const { tr } = options;
+  const scope = options.topic
+    ? topicName(taxonomy, options.topic, tr.locale)
+    : tr.t("digest.allTopics");
+  const period = tr.t("digest.period", { count: options.hours });
   if (groups.length === 0) {
-    return { content: `No stories on ${scope} in ${period}.`, embeds: [] };
+    return { content: tr.t("digest.none", { scope, period }), embeds: [] };
   }
   const shown = groups.slice(0, LIMITS.embedsPerMessage);
   let summaryChars = MAX_SUMMARY;
-  let embeds = embedsFor(shown, taxonomy, options.topic, summaryChars);
+  let embeds = embedsFor(shown, taxonomy, options, summaryChars);
   for (let round = 0; round < 4; round++) {
     const over = embeds.reduce((n, e) => n + embedLength(e), 0) - LIMITS.embedsTotal;
     if (over <= 0 || summaryChars <= MIN_SUMMARY) break;
     summaryChars = Math.max(MIN_SUMMARY, summaryChars - Math.ceil(over / shown.length) - 8);
-    embeds = embedsFor(shown, taxonomy, options.topic, summaryChars);
+    embeds = embedsFor(shown, taxonomy, options, summaryChars);
   }
   const fitted = fitEmbeds(embeds);
   const reports = groups.reduce((n, g) => n + g.stories.length, 0);
   const outlets = new Set(groups.flatMap((g) => g.outlets)).size;
   const lines = [
-    `**Digest — ${scope}, ${period}**: ${groups.length} ${groups.length === 1 ? "story" : "stories"} from ${reports} ${reports === 1 ? "report" : "reports"} by ${outlets} ${outlets === 1 ? "outlet" : "outlets"}.`,
+    tr.t("digest.header", {
+      scope,
+      period,
+      stories: tr.t("digest.stories", { count: groups.length }),
+      reports: tr.t("digest.reports", { count: reports }),
+      outlets: tr.t("digest.outlets", { count: outlets }),
+    }),
   ];
   const hidden = groups.length - fitted.embeds.length;
-  if (hidden > 0) lines.push(`Showing the top ${fitted.embeds.length}.`);
+  if (hidden > 0) lines.push(tr.t("digest.showingTop", { count: fitted.embeds.length }));
   return { content: lines.join(" "), embeds: fitted.embeds };
 }

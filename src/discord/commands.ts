@@ -8,7 +8,9 @@ import { readdir } from "node:fs/promises";
 import { basename, extname } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import { Routes } from "discord.js";
+import type { Messages } from "../i18n/messages.js";
 import type { SlashCommand } from "./command.js";
+import { localizeCommand } from "./localize-commands.js";
 
 export const COMMANDS_DIR = new URL("../../commands/", import.meta.url);
 
@@ -25,6 +27,42 @@ export const COMMAND_LIMITS = {
 } as const;
 
 const NAME = /^[-_'\p{L}\p{N}\p{sc=Deva}\p{sc=Thai}]{1,32}$/u;
+
+/** The locales Discord accepts as keys of `name_localizations` / `description_localizations`. */
+export const DISCORD_LOCALES: ReadonlySet<string> = new Set([
+  "id",
+  "da",
+  "de",
+  "en-GB",
+  "en-US",
+  "es-ES",
+  "es-419",
+  "fr",
+  "hr",
+  "it",
+  "lt",
+  "hu",
+  "nl",
+  "no",
+  "pl",
+  "pt-BR",
+  "ro",
+  "fi",
+  "sv-SE",
+  "vi",
+  "tr",
+  "cs",
+  "el",
+  "bg",
+  "ru",
+  "uk",
+  "hi",
+  "th",
+  "zh-CN",
+  "ja",
+  "zh-TW",
+  "ko",
+]);
 const SUBCOMMAND = 1;
 const SUBCOMMAND_GROUP = 2;
 const STRING = 3;
@@ -42,7 +80,11 @@ export interface OptionJson {
   description?: string;
   required?: boolean;
   autocomplete?: boolean;
-  choices?: Array<{ name: string; value: string | number }>;
+  choices?: Array<{
+    name: string;
+    value: string | number;
+    name_localizations?: Record<string, string> | null;
+  }>;
   options?: OptionJson[];
   min_value?: number;
   max_value?: number;
@@ -82,14 +124,70 @@ function checkDescription(description: unknown, where: string): string[] {
     : [];
 }
 
+/** Localisations obey the same rules as the text they translate, under a locale Discord knows. */
+function checkLocalizations(
+  map: Record<string, string> | null | undefined,
+  where: string,
+  check: (value: unknown, at: string) => string[],
+): string[] {
+  const problems: string[] = [];
+  for (const [locale, value] of Object.entries(map ?? {})) {
+    if (!DISCORD_LOCALES.has(locale))
+      problems.push(`${where}: "${locale}" is not a Discord locale`);
+    problems.push(...check(value, `${where} (${locale})`));
+  }
+  return problems;
+}
+
+interface Named {
+  name: string;
+  description?: string;
+  name_localizations?: Record<string, string> | null;
+  description_localizations?: Record<string, string> | null;
+}
+
+function checkNamed(node: Named, where: string): string[] {
+  return [
+    ...checkName(node.name, where),
+    ...checkLocalizations(node.name_localizations, where, checkName),
+    ...checkDescription(node.description, where),
+    ...checkLocalizations(node.description_localizations, where, checkDescription),
+  ];
+}
+
+/** The longest of a text and its localisations: what Discord counts towards the 4000. */
+function longest(text: string | undefined, map: Record<string, string> | null | undefined) {
+  return Math.max(text?.length ?? 0, ...Object.values(map ?? {}).map((v) => v.length));
+}
+
 function charsOf(options: OptionJson[] | undefined): number {
   let n = 0;
   for (const o of options ?? []) {
-    n += o.name.length + (o.description?.length ?? 0);
-    for (const c of o.choices ?? []) n += c.name.length + String(c.value).length;
+    n += longest(o.name, o.name_localizations);
+    n += longest(o.description, o.description_localizations);
+    for (const c of o.choices ?? []) {
+      n += longest(c.name, c.name_localizations) + String(c.value).length;
+    }
     n += charsOf(o.options);
   }
   return n;
+}
+
+/** Names must be unique per language too: two options both called "thema" in German clash. */
+function duplicateLocalizedNames(list: ReadonlyArray<Named>, where: string): string[] {
+  const problems: string[] = [];
+  const seen = new Map<string, string>();
+  for (const o of list) {
+    for (const [locale, name] of Object.entries(o.name_localizations ?? {})) {
+      const key = `${locale}:${name}`;
+      const other = seen.get(key);
+      if (other) {
+        problems.push(`${where}: "${other}" and "${o.name}" are both "${name}" in ${locale}`);
+      }
+      seen.set(key, o.name);
+    }
+  }
+  return problems;
 }
 
 function checkOptions(options: OptionJson[] | undefined, where: string, depth: number): string[] {
@@ -102,9 +200,10 @@ function checkOptions(options: OptionJson[] | undefined, where: string, depth: n
     problems.push(`${where} mixes subcommands with other options`);
   }
   let optionalSeen = false;
+  problems.push(...duplicateLocalizedNames(list, where));
   for (const o of list) {
     const at = `${where} option "${o.name}"`;
-    problems.push(...checkName(o.name, at), ...checkDescription(o.description, at));
+    problems.push(...checkNamed(o, at));
     if (names.has(o.name)) problems.push(`${at} is defined twice`);
     names.add(o.name);
     if (o.type === SUBCOMMAND || o.type === SUBCOMMAND_GROUP) {
@@ -125,7 +224,8 @@ function checkOptions(options: OptionJson[] | undefined, where: string, depth: n
       problems.push(`${at}: only string, integer and number options can autocomplete`);
     }
     for (const c of choices) {
-      if (c.name.length < 1 || c.name.length > COMMAND_LIMITS.choiceName)
+      const names = [c.name, ...Object.values(c.name_localizations ?? {})];
+      if (names.some((n) => n.length < 1 || n.length > COMMAND_LIMITS.choiceName))
         problems.push(`${at} choice "${c.name}" needs a name of 1–100 characters`);
       if (typeof c.value === "string" && c.value.length > COMMAND_LIMITS.choiceValue)
         problems.push(`${at} choice "${c.name}" has a value over 100 characters`);
@@ -140,6 +240,26 @@ function checkOptions(options: OptionJson[] | undefined, where: string, depth: n
 
 function hasAutocomplete(options: OptionJson[] | undefined): boolean {
   return (options ?? []).some((o) => o.autocomplete === true || hasAutocomplete(o.options));
+}
+
+/** Every way a command's JSON (localisations included) breaks Discord's rules. */
+export function definitionProblems(json: CommandJson): string[] {
+  const where = `command "${json.name}"`;
+  const problems = [
+    ...checkName(json.name, "command"),
+    ...checkLocalizations(json.name_localizations, where, checkName),
+    ...checkDescription(json.description, where),
+    ...checkLocalizations(json.description_localizations, where, checkDescription),
+    ...checkOptions(json.options, where, 0),
+  ];
+  const chars =
+    longest(json.name, json.name_localizations) +
+    longest(json.description, json.description_localizations) +
+    charsOf(json.options);
+  if (chars > COMMAND_LIMITS.combinedChars) {
+    problems.push(`${where} has ${chars} characters of names, descriptions and choices (max 4000)`);
+  }
+  return problems;
 }
 
 /**
@@ -161,15 +281,7 @@ export function validateCommand(candidate: unknown, file: string): CommandJson {
     return fail([`its definition is invalid: ${(error as Error).message}`]);
   }
   const where = `command "${json.name}"`;
-  const problems = [
-    ...checkName(json.name, "command"),
-    ...checkDescription(json.description, where),
-    ...checkOptions(json.options, where, 0),
-  ];
-  const chars = json.name.length + (json.description?.length ?? 0) + charsOf(json.options);
-  if (chars > COMMAND_LIMITS.combinedChars) {
-    problems.push(`${where} has ${chars} characters of names, descriptions and choices (max 4000)`);
-  }
+  const problems = definitionProblems(json);
   if (hasAutocomplete(json.options) && typeof cmd?.autocomplete !== "function") {
     problems.push(`${where} has autocomplete options but no autocomplete() handler`);
   }
@@ -221,9 +333,26 @@ export async function loadCommands(dir: URL = COMMANDS_DIR): Promise<Map<string,
   return commands;
 }
 
-/** The body for a bulk overwrite (PUT /applications/:id/commands). */
-export function commandDefinitions(commands: ReadonlyMap<string, SlashCommand>): CommandJson[] {
-  return [...commands.values()].map((c) => c.data.toJSON() as CommandJson);
+/**
+ * The body for a bulk overwrite (PUT /applications/:id/commands), with the catalogue's German
+ * and French names and descriptions. A translation that breaks Discord's rules (an upper-case
+ * or too long name, two options with one name in a language) fails here, at start.
+ */
+export function commandDefinitions(
+  commands: ReadonlyMap<string, SlashCommand>,
+  messages: Messages,
+): CommandJson[] {
+  const definitions = [...commands.values()].map((c) =>
+    localizeCommand(c.data.toJSON() as CommandJson, messages),
+  );
+  const problems = [
+    ...definitions.flatMap(definitionProblems),
+    ...duplicateLocalizedNames(definitions, "commands"),
+  ];
+  if (problems.length > 0) {
+    throw new CommandDefinitionError(`localised commands: ${problems.join("; ")}`);
+  }
+  return definitions;
 }
 
 // ------------------------------------------------------------------------------------------------
@@ -252,7 +381,11 @@ function normaliseOption(o: OptionJson): unknown {
     description_localizations: localizations(o.description_localizations),
     required: o.required === true,
     autocomplete: o.autocomplete === true,
-    choices: (o.choices ?? []).map((c) => ({ name: c.name, value: c.value })),
+    choices: (o.choices ?? []).map((c) => ({
+      name: c.name,
+      name_localizations: localizations(c.name_localizations),
+      value: c.value,
+    })),
     channel_types: sortedOrNull(o.channel_types),
     min_value: o.min_value ?? null,
     max_value: o.max_value ?? null,

@@ -4,6 +4,7 @@ import type { EnvConfig } from "../config/env.js";
 import type { Fetcher } from "../feeds/fetch.js";
 import type { GuildFeedStore } from "../feeds/guild-feeds.js";
 import type { FeedSource } from "../feeds/types.js";
+import type { Messages } from "../i18n/messages.js";
 import type { StoryIndex } from "../search/index.js";
 import type { FeedStateStore } from "../store/feed-state.js";
 import type { StoryStore } from "../store/stories.js";
@@ -28,4 +29,6 @@ export interface BotContext {
   /** In-memory full-text index of stored stories; the pipeline calls `search.add()` after storing. */
   search: StoryIndex;
   now: () => number;
+  /** The message catalogue: replies go out in the user's language (`i18n.for(interaction.locale)`). */
+  i18n: Messages;
 }

@@ -1,6 +1,7 @@
 import { REST, Routes } from "discord.js";
 import { config as loadDotenv } from "dotenv";
 import { ConfigError, loadEnvConfig } from "../config/env.js";
+import { loadMessages } from "../i18n/messages.js";
 import { commandDefinitions, loadCommands, syncCommands } from "./commands.js";
 
 /**
@@ -13,7 +14,7 @@ async function deploy(): Promise<void> {
   if (!config.DISCORD_TOKEN) throw new ConfigError("DISCORD_TOKEN: needed to register commands");
   const rest = new REST({ api: config.DISCORD_API_URL }).setToken(config.DISCORD_TOKEN);
   const app = (await rest.get(Routes.currentApplication())) as { id: string };
-  const definitions = commandDefinitions(await loadCommands());
+  const definitions = commandDefinitions(await loadCommands(), loadMessages());
   const wrote = await syncCommands(rest, app.id, definitions, config.DISCORD_GUILD_ID);
   const where = config.DISCORD_GUILD_ID
     ? `guild ${config.DISCORD_GUILD_ID}`

@@ -5,7 +5,8 @@
  */
 import { type APIEmbed, MessageFlags } from "discord.js";
 import type { Taxonomy, TopicDef } from "../classify/index.js";
-import { resolveTopic } from "../search/topics.js";
+import type { Translator } from "../i18n/messages.js";
+import { resolveTopicInput, topicLabel } from "../search/topics.js";
 import { UserError } from "./command.js";
 import {
   embedLength,
@@ -61,21 +62,41 @@ export function channelMention(channelId: string): string {
   return `<#${channelId}>`;
 }
 
-/** "🌍 Climate & environment" — the way topics are named in every reply. */
-export function topicName(taxonomy: Taxonomy, id: string): string {
+/** "🌍 Climate" (or "🌍 Klima" for `de`) — the way topics are named in every reply. */
+export function topicName(taxonomy: Taxonomy, id: string, language = "en"): string {
   const topic = topicById(taxonomy, id);
-  return topic ? `${topic.emoji} ${topic.label}` : id;
+  return topic ? `${topic.emoji} ${topicLabel(topic, language)}` : id;
 }
 
 /** What a story embed needs: a stored story or a search index entry both qualify. */
 export type StoryView = CardStory;
 
-/** The topic an option names; a UserError listing the valid ones when it names none. */
-export function requireTopic(taxonomy: Taxonomy, typed: string): TopicDef {
-  const topic = resolveTopic(taxonomy, typed);
+/**
+ * The topic an option names (its id, a label or a lexicon word in any language, resolved as
+ * autocomplete ranks them); a UserError listing the topics it could mean, or all of them.
+ */
+export function requireTopic(taxonomy: Taxonomy, typed: string, tr: Translator): TopicDef {
+  const { topic, candidates } = resolveTopicInput(taxonomy, typed);
   if (topic) return topic;
-  const valid = taxonomy.topics.map((t) => `${t.emoji} ${t.label} (\`${t.id}\`)`).join(", ");
-  throw new UserError(`There is no topic "${safeText(typed, 60, true)}". Choose one of: ${valid}.`);
+  const name = (t: TopicDef) => `${t.emoji} ${topicLabel(t, tr.locale)} (\`${t.id}\`)`;
+  const shown = safeText(typed, 60, true);
+  if (candidates.length > 1) {
+    throw UserError.of("topic.ambiguous", { typed: shown, topics: tr.list(candidates.map(name)) });
+  }
+  throw UserError.of("topic.unknown", {
+    typed: shown,
+    topics: taxonomy.topics.map(name).join(", "),
+  });
+}
+
+/** The story card's field labels in the translator's language. */
+export function storyLabels(tr: Translator): Partial<CardLabels> {
+  return {
+    topic: tr.t("card.topic"),
+    topics: tr.t("card.topics"),
+    countries: tr.t("card.countries"),
+    untitled: tr.t("card.untitled"),
+  };
 }
 
 export interface StoryEmbedOptions {
@@ -87,6 +108,8 @@ export interface StoryEmbedOptions {
   extra?: string;
   /** Field names in the reader's language (English by default). */
   labels?: Partial<CardLabels>;
+  /** Language of topic labels (default English). */
+  language?: string;
 }
 
 /** A story in a command reply: the same card as an alert (src/discord/story-card.ts). */
@@ -101,6 +124,7 @@ export function storyEmbed(
     ...(options.topic ? { focusTopic: options.topic } : {}),
     ...(options.extra ? { extra: options.extra } : {}),
     ...(options.labels ? { labels: options.labels } : {}),
+    ...(options.language ? { language: options.language } : {}),
   });
 }
 
@@ -170,23 +194,24 @@ export function linesToDescriptions(
   return { descriptions, omitted: 0 };
 }
 
-/** "a, b and c" */
-export function listInWords(items: string[]): string {
-  if (items.length <= 1) return items.join("");
-  return `${items.slice(0, -1).join(", ")} and ${items.at(-1)}`;
-}
-
-/** Whole lines up to `max` characters, then "…and N more" (for embed field values). */
-export function joinLines(lines: string[], max: number = LIMITS.fieldValue): string {
+/**
+ * Whole lines up to `max` characters, then "…and N more" (for embed field values); `more`
+ * words that last line in the reader's language.
+ */
+export function joinLines(
+  lines: string[],
+  max: number = LIMITS.fieldValue,
+  more: (count: number) => string = (count) => `…and ${count} more`,
+): string {
   const kept: string[] = [];
   let used = 0;
   for (const [i, line] of lines.entries()) {
-    const more = `…and ${lines.length - i} more`;
+    const rest = more(lines.length - i);
     const room = max - used - (kept.length > 0 ? 1 : 0);
-    const reserve = i < lines.length - 1 ? more.length + 1 : 0;
+    const reserve = i < lines.length - 1 ? rest.length + 1 : 0;
     if (line.length + reserve > room) {
       if (kept.length === 0) return truncate(line, max);
-      kept.push(more);
+      kept.push(rest);
       break;
     }
     kept.push(line);

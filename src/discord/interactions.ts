@@ -5,6 +5,7 @@ import type {
   InteractionEditReplyOptions,
   InteractionReplyOptions,
 } from "discord.js";
+import type { Translator } from "../i18n/messages.js";
 import { type SlashCommand, UserError } from "./command.js";
 import type { CommandJson } from "./commands.js";
 import type { BotContext } from "./context.js";
@@ -12,9 +13,8 @@ import { Cooldowns } from "./cooldown.js";
 import { EPHEMERAL, NO_MENTIONS } from "./format.js";
 import { checkCommandOptions, compileCommandRule } from "./option-check.js";
 
+/** The apology in English (the catalogue's `error.apology`; a test keeps the two equal). */
 export const APOLOGY = "Something went wrong on our side; it has been logged.";
-const UNKNOWN_COMMAND =
-  "That command is not available any more; Discord may still be updating the list.";
 
 /**
  * Discord drops an interaction that is not acknowledged within 3 s. Work that usually finishes
@@ -27,12 +27,26 @@ export const DEFER_AFTER_MS = 2000;
 export interface Answer {
   content?: string;
   embeds?: InteractionReplyOptions["embeds"];
+  /**
+   * Only the user may see this answer, even when the command was asked to answer publicly
+   * (a "no match" is of no use to the channel).
+   */
+  private?: boolean;
+}
+
+/**
+ * Whether a lookup answers only the user: lookups are private unless the user set the
+ * `public` option, so that trying queries does not fill a channel.
+ */
+export function answersPrivately(interaction: ChatInputCommandInteraction): boolean {
+  return interaction.options.getBoolean("public") !== true;
 }
 
 /**
  * Runs `produce` and replies with its answer, deferring first if it takes longer than
  * DEFER_AFTER_MS. `ephemeral` must be decided up front: a deferred reply keeps the visibility
- * it was deferred with.
+ * it was deferred with, so a private answer to a publicly deferred reply replaces it with an
+ * ephemeral follow-up.
  */
 export async function answerInTime(
   interaction: ChatInputCommandInteraction,
@@ -55,15 +69,22 @@ export async function answerInTime(
   } finally {
     clearTimeout(timer);
   }
+  const { private: only, ...message } = answer;
+  const hidden = ephemeral || only === true;
   if (deferring) {
     await deferring;
-    await interaction.editReply({ ...answer, allowedMentions: NO_MENTIONS });
+    if (hidden && !ephemeral) {
+      await interaction.deleteReply();
+      await interaction.followUp({ ...message, flags: EPHEMERAL, allowedMentions: NO_MENTIONS });
+      return;
+    }
+    await interaction.editReply({ ...message, allowedMentions: NO_MENTIONS });
     return;
   }
   await interaction.reply({
-    ...answer,
+    ...message,
     allowedMentions: NO_MENTIONS,
-    ...(ephemeral ? { flags: EPHEMERAL } : {}),
+    ...(hidden ? { flags: EPHEMERAL } : {}),
   });
 }
 
@@ -92,12 +113,18 @@ function idsOf(interaction: Interaction, command: string) {
   };
 }
 
+/** What the user is told about a failed command, in their language. */
+function noticeFor(error: unknown, tr: Translator): string {
+  if (!(error instanceof UserError)) return tr.t("error.apology");
+  return error.key ? tr.t(error.key, error.vars) : error.message;
+}
+
 /**
  * The `interactionCreate` listener: routes slash commands and autocomplete to their command by
  * name, refuses options that do not fit the command's definition before it runs, and is the ONE
- * place errors are handled. A UserError's message is shown to the user as
- * it is; anything else is logged with the ids needed to find it and answered with an apology.
- * The returned function never rejects.
+ * place errors are handled. A UserError is shown to the user (from the catalogue in their
+ * language when it has a key); anything else is logged with the ids needed to find it and
+ * answered with an apology. The returned function never rejects.
  */
 export function createInteractionHandler(
   commands: ReadonlyMap<string, SlashCommand>,
@@ -115,7 +142,7 @@ export function createInteractionHandler(
     try {
       if (!command || !rule) {
         ctx.log.warn(idsOf(interaction, name), "unknown command");
-        throw new UserError(UNKNOWN_COMMAND);
+        throw UserError.of("error.unknownCommand");
       }
       // Before the cooldown: a refused request costs the user no wait.
       const problem = checkCommandOptions(rule, interaction.options.data);
@@ -133,9 +160,10 @@ export function createInteractionHandler(
         const label = sub ? `${name} ${sub}` : name;
         const wait = cooldowns.take(interaction.user.id, label, command.cooldownMs);
         if (wait > 0) {
-          throw new UserError(
-            `Please wait ${Math.ceil(wait / 1000)} s before using /${label} again.`,
-          );
+          throw UserError.of("error.cooldown", {
+            seconds: Math.ceil(wait / 1000),
+            command: ctx.i18n.for(interaction.locale).command(name, sub),
+          });
         }
       }
       await command.execute(interaction, ctx);
@@ -144,7 +172,7 @@ export function createInteractionHandler(
       if (!isUserError)
         ctx.log.error({ err: error, ...idsOf(interaction, name) }, "command failed");
       try {
-        await sendNotice(interaction, isUserError ? error.message : APOLOGY);
+        await sendNotice(interaction, noticeFor(error, ctx.i18n.for(interaction.locale)));
       } catch (sendError) {
         // Typically 10062: the 3 s window passed. Nothing more can be said to the user.
         ctx.log.warn(

@@ -5,9 +5,11 @@ import {
   type GuildMember,
   PermissionFlagsBits,
 } from "discord.js";
+import type { Translator } from "../i18n/messages.js";
 import { UserError } from "./command.js";
-import { channelMention, listInWords } from "./format.js";
+import { channelMention } from "./format.js";
 
+/** The refusal in English (the catalogue's `permission.manageGuild`; a test keeps them equal). */
 export const MANAGE_GUILD_REFUSAL =
   "You need the Manage Server permission to change ForeignDesk's set-up.";
 
@@ -18,7 +20,7 @@ export const MANAGE_GUILD_REFUSAL =
  */
 export function requireManageGuild(interaction: ChatInputCommandInteraction): void {
   if (!interaction.memberPermissions?.has(PermissionFlagsBits.ManageGuild)) {
-    throw new UserError(MANAGE_GUILD_REFUSAL);
+    throw UserError.of("permission.manageGuild");
   }
 }
 
@@ -41,10 +43,21 @@ export function missingChannelPermissions(
   return NEEDED.filter(([bit]) => !perms.has(bit, true)).map(([, name]) => name);
 }
 
-/** One sentence saying what is missing where, and how to fix it. */
-export function describeMissing(channelId: string, missing: string[]): string {
-  const noun = missing.length === 1 ? "permission" : "permissions";
-  return `ForeignDesk cannot post alerts in ${channelMention(channelId)}: it is missing the ${listInWords(missing)} ${noun} there. Grant them to ForeignDesk's role in that channel's settings, then try again.`;
+/**
+ * One sentence saying what is missing where, and how to fix it, in the user's language. The
+ * permission names are Discord's English ones; the catalogue has them as
+ * `permissionName.<Name without spaces>` in the words Discord's settings use in each language
+ * (a name it lacks stays English).
+ */
+export function describeMissing(channelId: string, missing: string[], tr: Translator): string {
+  const names = missing.map(
+    (name) => tr.maybe(`permissionName.${name.replace(/\s+/g, "")}`) ?? name,
+  );
+  return tr.t("permission.missingInChannel", {
+    channel: channelMention(channelId),
+    permissions: tr.list(names),
+    count: missing.length,
+  });
 }
 
 /**
@@ -53,7 +66,7 @@ export function describeMissing(channelId: string, missing: string[]): string {
  */
 export function requireGuild(interaction: ChatInputCommandInteraction): Guild {
   const guild = interaction.guild;
-  if (!guild) throw new UserError("ForeignDesk's commands work inside a server only.");
+  if (!guild) throw UserError.of("permission.guildOnly");
   return guild;
 }
 

@@ -9,6 +9,7 @@ import { Outbox } from "../deliver/outbox.js";
 import { DiscordJsPoster } from "../deliver/poster.js";
 import { DeliverySender } from "../deliver/sender.js";
 import { GuildFeedStore, mergeFeeds } from "../feeds/guild-feeds.js";
+import { loadMessages } from "../i18n/messages.js";
 import { startSchedule } from "../schedule/cron.js";
 import { StoryIndex } from "../search/index.js";
 import { SubscriptionStore } from "../subscriptions/store.js";
@@ -33,6 +34,9 @@ export async function startDiscordBot(config: EnvConfig, log: Logger): Promise<R
   if (!token) throw new Error("DISCORD_TOKEN is not set");
   const operatorFeeds = await loadFeedsFile(config.FEEDS_FILE);
   const commands = await loadCommands();
+  const i18n = loadMessages();
+  // Localised definitions are checked now, before connecting, so a bad translation stops start-up.
+  const definitions = commandDefinitions(commands, i18n);
   const client = createDiscordClient({
     apiUrl: config.DISCORD_API_URL,
     globalRequestsPerSecond: config.DISCORD_GLOBAL_RATE,
@@ -80,6 +84,7 @@ export async function startDiscordBot(config: EnvConfig, log: Logger): Promise<R
     guildFeeds,
     search,
     now: Date.now,
+    i18n,
   };
 
   client.on(Events.InteractionCreate, createInteractionHandler(commands, ctx));
@@ -110,7 +115,7 @@ export async function startDiscordBot(config: EnvConfig, log: Logger): Promise<R
         const wrote = await syncCommands(
           c.rest,
           c.application.id,
-          commandDefinitions(commands),
+          definitions,
           config.DISCORD_GUILD_ID,
         );
         log.info(

@@ -6,6 +6,7 @@
  */
 import type { APIEmbed, APIEmbedField } from "discord.js";
 import type { Taxonomy } from "../classify/taxonomy.js";
+import { topicLabel } from "../search/topics.js";
 import { summarize as defaultSummarize, type SummaryInput } from "../summarize/index.js";
 import {
   ELLIPSIS,
@@ -83,6 +84,8 @@ export interface StoryCardOptions {
   /** A line under the summary, already safe (e.g. "also reported by: …"); never shortened. */
   extra?: string;
   labels?: Partial<CardLabels>;
+  /** Language of the topic labels (the taxonomy's English label when it has none in it). */
+  language?: string;
   /** The summariser used to focus a summary (injected in tests; default: src/summarize). */
   summarize?: (input: SummaryInput) => string;
 }
@@ -97,9 +100,9 @@ export function countryLabel(code: string): string {
   return `${flag} ${upper}`;
 }
 
-function topicTag(taxonomy: Taxonomy, id: string): string {
+function topicTag(taxonomy: Taxonomy, id: string, language?: string): string {
   const def = topicById(taxonomy, id);
-  return def ? `${def.emoji} ${def.label}` : sanitize(id, { singleLine: true });
+  return def ? `${def.emoji} ${topicLabel(def, language)}` : sanitize(id, { singleLine: true });
 }
 
 /** Joins whole items with a separator, stopping (with "…") before the value limit is passed. */
@@ -180,7 +183,7 @@ export function buildStoryCard(story: CardStory, opts: StoryCardOptions): APIEmb
     fields.push({
       name: topics.length === 1 ? labels.topic : labels.topics,
       value: joinWithin(
-        topics.map((id) => topicTag(taxonomy, id)),
+        topics.map((id) => topicTag(taxonomy, id, opts.language)),
         " · ",
         EMBED_LIMITS.fieldValue,
       ),

@@ -13,6 +13,7 @@ import {
   syncCommands,
   validateCommand,
 } from "../../src/discord/commands.js";
+import { loadMessages } from "../../src/i18n/messages.js";
 import { type BotHarness, startBotHarness } from "../helpers/bot-harness.js";
 
 const execute = async () => {};
@@ -32,6 +33,7 @@ describe("validateCommand", () => {
       "classify",
       "digest",
       "feeds",
+      "preview",
       "search",
       "status",
       "subscribe",
@@ -40,7 +42,7 @@ describe("validateCommand", () => {
       "topics",
       "unsubscribe",
     ]);
-    for (const def of commandDefinitions(commands)) {
+    for (const def of commandDefinitions(commands, loadMessages())) {
       expect(def.description?.length).toBeLessThanOrEqual(100);
     }
   });
@@ -118,7 +120,7 @@ describe("syncCommands", () => {
   });
 
   it("writes only when the definitions differ from Discord's", async () => {
-    const defs = commandDefinitions(h.commands);
+    const defs = commandDefinitions(h.commands, h.ctx.i18n);
     // The harness registered them already: same definitions, no write.
     const before = h.emu.requests.filter((r) => r.method === "PUT").length;
     expect(await syncCommands(h.client.rest, h.emu.applicationId, defs, h.guildId)).toBe(false);

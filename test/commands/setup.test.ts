@@ -31,6 +31,7 @@ describe("set-up commands", () => {
       "classify",
       "digest",
       "feeds",
+      "preview",
       "search",
       "status",
       "subscribe",
@@ -125,7 +126,7 @@ describe("set-up commands", () => {
       ],
     });
     expect(outcome.message?.content).toBe(
-      `ForeignDesk cannot post alerts in <#${h.alertsId}>: it is missing the Embed Links permission there. Grant them to ForeignDesk's role in that channel's settings, then try again.`,
+      `ForeignDesk cannot post alerts in <#${h.alertsId}>: it is missing the Embed Links permission there. Grant it to ForeignDesk's role in that channel's settings, then try again.`,
     );
     expect(h.ctx.subscriptions.forGuild(h.guildId).some((s) => s.topic === "energy")).toBe(false);
   });

@@ -67,10 +67,13 @@ describe("reading commands", () => {
     await h?.close();
   });
 
-  it("/topic answers publicly with the latest stories of the tag as embeds", async () => {
+  it("/topic public:true answers for the channel with the latest stories of the tag", async () => {
     const { outcome } = await h.run({
       name: "topic",
-      options: [{ name: "name", type: 3, value: "russia-ukraine" }],
+      options: [
+        { name: "name", type: 3, value: "russia-ukraine" },
+        { name: "public", type: 5, value: true },
+      ],
     });
     expect((outcome.message?.flags ?? 0) & EPHEMERAL_FLAG).toBe(0);
     const embeds = embedsOf(outcome);

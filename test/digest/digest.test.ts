@@ -4,8 +4,10 @@ import { buildDigest, groupReports, jaccard, titleWords } from "../../src/digest
 import { digestMessage } from "../../src/digest/format.js";
 import { embedLength, LIMITS } from "../../src/discord/format.js";
 import type { TaggedStory } from "../../src/enrich/types.js";
+import { loadMessages } from "../../src/i18n/messages.js";
 
 const taxonomy = loadTaxonomy();
+const english = loadMessages().for("en-US");
 const T0 = Date.UTC(2025, 5, 1, 12);
 let n = 0;
 
@@ -153,7 +155,7 @@ describe("digestMessage", () => {
       }),
     );
     expect(groups).toHaveLength(12);
-    const message = digestMessage(groups, taxonomy, { hours: 24 });
+    const message = digestMessage(groups, taxonomy, { hours: 24, tr: english });
     expect(message.embeds).toHaveLength(LIMITS.embedsPerMessage);
     const total = message.embeds.reduce((sum, e) => sum + embedLength(e), 0);
     expect(total).toBeLessThanOrEqual(LIMITS.embedsTotal);
@@ -168,7 +170,7 @@ describe("digestMessage", () => {
   });
 
   it("says so when there is nothing", () => {
-    expect(digestMessage([], taxonomy, { topic: "climate", hours: 1 }).content).toBe(
+    expect(digestMessage([], taxonomy, { topic: "climate", hours: 1, tr: english }).content).toBe(
       "No stories on 🌍 Climate in the last hour.",
     );
   });

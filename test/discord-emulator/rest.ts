@@ -624,8 +624,15 @@ export class RestApi {
     record.followups.push(valid.value);
     let message: EmulatedMessage;
     const original = record.original;
-    if (original && original.flags & LOADING_FLAG && record.followupMessages.length === 0) {
-      // Discord turns the first followup after a deferred reply into that reply.
+    if (
+      original &&
+      !original.deleted &&
+      original.flags & LOADING_FLAG &&
+      record.followupMessages.length === 0
+    ) {
+      // Discord turns the first followup after a deferred reply into that reply. Once the
+      // deferred reply is deleted, a followup is a message of its own with its own flags
+      // (discord/discord-api-docs#2739).
       applyEdit(original, valid.value);
       original.flags &= ~LOADING_FLAG;
       message = original;

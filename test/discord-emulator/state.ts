@@ -433,9 +433,12 @@ export class InteractionRecord {
     }
     if (first.type === 5) {
       // A deferred reply only becomes visible once it is edited (or replaced by a followup).
-      if (this.original && (this.original.flags & LOADING_FLAG) === 0) {
+      if (this.original && !this.original.deleted && (this.original.flags & LOADING_FLAG) === 0) {
         return { callbackType: 5, message: this.original };
       }
+      // Deleted while still loading: what the user sees is the first followup, if any.
+      const followup = this.followupMessages[0];
+      if (this.original?.deleted && followup) return { callbackType: 5, message: followup };
       return null;
     }
     return { callbackType: first.type, data: first.data };

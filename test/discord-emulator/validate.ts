@@ -305,11 +305,86 @@ function checkCommandName(
   }
 }
 
+/** Discord's locales (Reference → Locales): the only keys a localisation map may have. */
+const LOCALES = new Set([
+  "id",
+  "da",
+  "de",
+  "en-GB",
+  "en-US",
+  "es-ES",
+  "es-419",
+  "fr",
+  "hr",
+  "it",
+  "lt",
+  "hu",
+  "nl",
+  "no",
+  "pl",
+  "pt-BR",
+  "ro",
+  "fi",
+  "sv-SE",
+  "vi",
+  "tr",
+  "cs",
+  "el",
+  "bg",
+  "ru",
+  "uk",
+  "hi",
+  "th",
+  "zh-CN",
+  "ja",
+  "zh-TW",
+  "ko",
+]);
+
+/**
+ * `name_localizations` / `description_localizations`: keys must be Discord locales, values obey
+ * the rules of the field they translate (a localised chat-input name is lower case, ≤ 32).
+ */
+function checkLocalizations(
+  errors: FormErrors,
+  path: Array<string | number>,
+  map: unknown,
+  kind: "name" | "description",
+): void {
+  if (map === undefined || map === null) return;
+  if (!isObject(map)) {
+    errors.add(path, "DICT_TYPE_CONVERT", "Only dictionaries may be used in a DictType");
+    return;
+  }
+  for (const [locale, value] of Object.entries(map)) {
+    if (!LOCALES.has(locale)) {
+      errors.add([...path, locale], "BASE_TYPE_CHOICES", `Value must be one of ${[...LOCALES]}.`);
+      continue;
+    }
+    if (kind === "name") {
+      checkCommandName(errors, [...path, locale], value, true, "APPLICATION_COMMAND_INVALID_NAME");
+    } else {
+      checkString(errors, [...path, locale], value, { min: 1, max: 100, required: true });
+    }
+  }
+}
+
+/** The longest of a field and its localisations counts towards the 4,000 characters. */
+function longestOf(value: unknown, map: unknown): number {
+  const localized = isObject(map) ? Object.values(map).map(len) : [];
+  return Math.max(len(value), ...localized);
+}
+
 function charsOf(option: JsonObject): number {
-  let n = len(option.name) + len(option.description);
+  let n =
+    longestOf(option.name, option.name_localizations) +
+    longestOf(option.description, option.description_localizations);
   if (Array.isArray(option.choices)) {
     for (const c of option.choices) {
-      if (isObject(c)) n += len(c.name) + (typeof c.value === "string" ? len(c.value) : 0);
+      if (isObject(c)) {
+        n += longestOf(c.name, c.name_localizations);
+        n += typeof c.value === "string" ? len(c.value) : 0;
+      }
     }
   }
   if (Array.isArray(option.options)) {
@@ -366,6 +441,13 @@ function validateOptions(
       max: 100,
       required: true,
     });
+    checkLocalizations(errors, [...op, "name_localizations"], option.name_localizations, "name");
+    checkLocalizations(
+      errors,
+      [...op, "description_localizations"],
+      option.description_localizations,
+      "description",
+    );
     if (typeof option.name === "string") {
       if (names.has(option.name)) {
         errors.add(
@@ -505,6 +587,13 @@ function validateCommand(errors: FormErrors, path: Array<string | number>, cmd: 
       max: 100,
       required: true,
     });
+    checkLocalizations(errors, [...path, "name_localizations"], cmd.name_localizations, "name");
+    checkLocalizations(
+      errors,
+      [...path, "description_localizations"],
+      cmd.description_localizations,
+      "description",
+    );
     validateOptions(errors, [...path, "options"], cmd.options, 0);
     if (charsOf(cmd) > 4000) {
       errors.add(path, "APPLICATION_COMMAND_TOO_LARGE", "Command exceeds maximum size (4000)");

@@ -114,7 +114,7 @@ describe("the bot against the Discord emulator", () => {
     };
     bot = new BotProcess(env);
     bot.start();
-    await until("commands to be registered", () => emu.commands().length === 10, 30_000, bot);
+    await until("commands to be registered", () => emu.commands().length === 11, 30_000, bot);
     // The first poll takes in the backlog silently.
     await until(
       "the backlog to be read",

@@ -22,6 +22,7 @@ import { Fetcher } from "../../src/feeds/fetch.js";
 import { GuildFeedStore } from "../../src/feeds/guild-feeds.js";
 import { feedIdFor, storyIdFor } from "../../src/feeds/id.js";
 import type { Story } from "../../src/feeds/types.js";
+import { loadMessages } from "../../src/i18n/messages.js";
 import { StoryIndex } from "../../src/search/index.js";
 import { FeedStateStore } from "../../src/store/feed-state.js";
 import { openStorage, type Storage } from "../../src/store/open.js";
@@ -61,6 +62,8 @@ export interface RunInput {
   subcommand?: string;
   /** How long to wait for the visible answer. */
   timeoutMs?: number;
+  /** The user's Discord locale (default "en-US"), e.g. "de", "fr", "en-GB". */
+  locale?: string;
 }
 
 export interface SeedStory {
@@ -145,6 +148,7 @@ export async function startBotHarness(options: HarnessOptions = {}): Promise<Bot
     guildFeeds,
     search: await StoryIndex.fromStore(stories, { retentionMs: RETENTION_MS, now }),
     now,
+    i18n: loadMessages(),
   };
 
   const commands = await loadCommands();
@@ -166,7 +170,12 @@ export async function startBotHarness(options: HarnessOptions = {}): Promise<Bot
   const ready = new Promise<void>((resolve) => client.once("clientReady", () => resolve()));
   await client.login(emu.token);
   await ready;
-  await syncCommands(client.rest, emu.applicationId, commandDefinitions(commands), guild.id);
+  await syncCommands(
+    client.rest,
+    emu.applicationId,
+    commandDefinitions(commands, ctx.i18n),
+    guild.id,
+  );
 
   const enricher = createEnricher({ classifier, summarize, summaryBudget: 500 });
   let seq = 0;
@@ -180,6 +189,7 @@ export async function startBotHarness(options: HarnessOptions = {}): Promise<Bot
       name: input.name,
       options: input.options,
       subcommand: input.subcommand,
+      locale: input.locale,
     };
     return kind === "command" ? emu.sendSlashCommand(payload) : emu.sendAutocomplete(payload);
   };

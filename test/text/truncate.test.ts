@@ -12,9 +12,12 @@ import { fitEmbeds, joinLines, linesToDescriptions, storyEmbed } from "../../src
 import { safeText, sanitize, truncate } from "../../src/discord/safe-text.js";
 import { buildStoryCard, EMBED_LIMITS } from "../../src/discord/story-card.js";
 import { normalizeItem } from "../../src/feeds/normalize.js";
+import { loadMessages } from "../../src/i18n/messages.js";
 import { truncateText } from "../../src/text/truncate.js";
 import { FEED, story, tag, taxonomy } from "../deliver/fixtures.js";
 import { validateMessageBody } from "../discord-emulator/validate.js";
+
+const english = loadMessages().for("en-US");
 
 const ENDS_IN_WORD = /[\p{L}\p{M}\p{N}]$/u;
 const STARTS_WORD = /^[\p{L}\p{M}\p{N}]/u;
@@ -171,10 +174,10 @@ describe("cutting between words", () => {
             latestAt: 0,
           };
         });
-        const { embeds } = digestMessage(groups, taxonomy, { hours: 24 });
+        const { embeds } = digestMessage(groups, taxonomy, { hours: 24, tr: english });
         embeds.forEach((e, i) => {
           const group = groups[i] as DigestGroup;
-          const also = alsoReportedBy(group) ?? "";
+          const also = alsoReportedBy(group, english) ?? "";
           const description = e.description ?? "";
           expect(description.endsWith(`\n\n${also}`)).toBe(true);
           const summary = description.slice(0, -(also.length + 2));
