@@ -29,6 +29,10 @@ export function subscriptionLine(ctx: BotContext, s: Subscription): string {
     s.keywords.length > 0
       ? `keywords: ${s.keywords.map((k) => escapeText(k, true)).join(", ")}`
       : "no keywords",
+    ...(s.exclude && s.exclude.length > 0
+      ? [`excluding: ${s.exclude.map((k) => escapeText(k, true)).join(", ")}`]
+      : []),
+    ...(s.target === "forum" ? ["a post per story"] : []),
   ];
   return `${topicName(ctx.taxonomy, s.topic)} → ${channelMention(s.channelId)} · ${filters.join(" · ")} · ${statusOf(s)} · ${s.alertsSent} ${s.alertsSent === 1 ? "alert" : "alerts"} sent`;
 }
