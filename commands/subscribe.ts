@@ -2,6 +2,7 @@ import {
   ChannelFlags,
   ChannelType,
   type ChatInputCommandInteraction,
+  DiscordAPIError,
   type Guild,
   type GuildBasedChannel,
   InteractionContextType,
@@ -100,6 +101,8 @@ const TEXT = {
     `${channelMention(id)} is a locked thread: ForeignDesk cannot post there. Unlock it or pick another channel.`,
   tagRequired: (id: string, label: string) =>
     `${channelMention(id)} requires a tag on every post, and it has no tag named "${label}". Add one (not restricted to moderators), then try again.`,
+  both: (term: string) =>
+    `"${escapeText(term, true)}" cannot be both a keyword and an excluded term.`,
   excluded: (terms: string[]) =>
     `Excluded: ${terms.length > 0 ? terms.map((k) => escapeText(k, true)).join(", ") : "none"}`,
   where: (target: AlertTarget) =>
@@ -115,19 +118,24 @@ async function execute(interaction: ChatInputCommandInteraction, ctx: BotContext
   const channel =
     guild.channels.cache.get(channelId) ??
     // Discord answers 403 for a channel the bot cannot see (a private thread it is not in).
-    (await guild.channels.fetch(channelId).catch(() => {
-      throw new UserError(TEXT.unseen(channelId));
+    (await guild.channels.fetch(channelId).catch((error: unknown) => {
+      if (error instanceof DiscordAPIError && error.status === 403) {
+        throw new UserError(TEXT.unseen(channelId));
+      }
+      throw error;
     }));
   const target = await checkTarget(channel, guild, topic);
 
   const minScore = interaction.options.getNumber("min_score") ?? 0;
   const keywords = parseKeywords(interaction.options.getString("keywords"));
   const exclude = parseKeywords(interaction.options.getString("exclude"), "excluded terms");
+  const both = exclude.find((e) => keywords.some((k) => termKey(k) === termKey(e)));
+  if (both) throw new UserError(TEXT.both(both));
   let replaced: boolean;
   try {
     replaced = await ctx.subscriptions.upsert({
       guildId: guild.id,
-      channelId: channelId,
+      channelId,
       topic: topic.id,
       minScore,
       keywords,

@@ -80,6 +80,14 @@ describe("/subscribe exclusions, threads and forums", () => {
     expect(long.outcome.message?.content).toBe(
       "Each of the excluded terms may be at most 60 characters long.",
     );
+    const both = await subscribe([
+      topic("energy"),
+      { name: "keywords", type: 3, value: "pipeline, LNG" },
+      exclude("lng"),
+    ]);
+    expect(both.outcome.message?.content).toBe(
+      '"lng" cannot be both a keyword and an excluded term.',
+    );
     expect(saved(h.newsId, "energy")).toBeUndefined();
   });
 
