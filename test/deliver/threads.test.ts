@@ -11,6 +11,7 @@ import { DiscordSink } from "../../src/deliver/discord-sink.js";
 import { Outbox } from "../../src/deliver/outbox.js";
 import { DiscordJsPoster, type ForumPoster } from "../../src/deliver/poster.js";
 import { DeliverySender } from "../../src/deliver/sender.js";
+import { createDiscordClient } from "../../src/discord/client.js";
 import type { TaggedStory } from "../../src/enrich/types.js";
 import { type AlertTarget, SubscriptionStore } from "../../src/subscriptions/store.js";
 import { summarize } from "../../src/summarize/index.js";
@@ -38,7 +39,11 @@ interface World {
   clock: { offset: number; now: () => number };
 }
 
-async function world(channels: ChannelInput[]): Promise<World> {
+/**
+ * The emulator with a guild of these channels. With `gateway`, the poster is the bot's own: a
+ * discord.js client logged in over the gateway, whose cache gives forum tags and its user id.
+ */
+async function world(channels: ChannelInput[], gateway = false): Promise<World> {
   const emu = await DiscordEmulator.start({ rateLimit: { perChannel: 5, windowMs: 1000 } });
   const guild = emu.addGuild({ name: "Desk", channels });
   const rest = new REST({ api: emu.apiUrl }).setToken(emu.token);
@@ -47,11 +52,20 @@ async function world(channels: ChannelInput[]): Promise<World> {
     rest.clearHandlerSweeper();
     await emu.stop();
   });
+  let poster = new DiscordJsPoster(rest);
+  if (gateway) {
+    const client = createDiscordClient({ apiUrl: emu.apiUrl, globalRequestsPerSecond: 50 });
+    const ready = new Promise<void>((resolve) => client.once("clientReady", () => resolve()));
+    await client.login(emu.token);
+    await ready;
+    cleanups.push(() => client.destroy());
+    poster = new DiscordJsPoster(client.rest, { client });
+  }
   const kv = new Keyv();
   const subs = new SubscriptionStore(kv);
   await subs.load();
   const clock = { offset: 0, now: () => Date.now() + clock.offset };
-  return { emu, guild, kv, subs, poster: new DiscordJsPoster(rest), clock };
+  return { emu, guild, kv, subs, poster, clock };
 }
 
 async function subscribe(w: World, channelId: string, target: AlertTarget): Promise<void> {
@@ -200,7 +214,7 @@ describe("alerts into forum channels", () => {
   };
 
   it("creates one post per story, titled with the headline and tagged with the topic", async () => {
-    const w = await world([FORUM]);
+    const w = await world([FORUM], true);
     const forum = w.guild.channelId("briefings");
     await subscribe(w, forum, "forum");
     const { sink, sender } = pipeline(w);
@@ -268,8 +282,9 @@ describe("alerts into forum channels", () => {
     arrived: boolean;
     archivedMeanwhile?: boolean;
     look?: boolean;
+    gateway?: boolean;
   }): Promise<string[]> {
-    const w = await world([FORUM]);
+    const w = await world([FORUM], options.gateway);
     const forum = w.guild.channelId("briefings");
     await subscribe(w, forum, "forum");
     let attempts = 0;
@@ -305,8 +320,14 @@ describe("alerts into forum channels", () => {
   }
 
   it("a restart between creating a post and recording it neither doubles nor loses the post", async () => {
-    // Created before the crash: found among the active threads, not created again.
-    expect(await resumeForumPost({ arrived: true })).toEqual(["Story number 1", "Story number 2"]);
+    // Created before the crash: found among the active threads, not created again (by the bot's
+    // own client, which also checks the post's owner, and by a bare REST poster).
+    for (const gateway of [true, false]) {
+      expect(await resumeForumPost({ arrived: true, gateway })).toEqual([
+        "Story number 1",
+        "Story number 2",
+      ]);
+    }
     // Created, then archived while the bot was down: found among the forum's archived posts.
     expect(await resumeForumPost({ arrived: true, archivedMeanwhile: true })).toEqual([
       "Story number 1",
