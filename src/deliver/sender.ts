@@ -278,10 +278,11 @@ export class DeliverySender {
     this.#abort.signal.addEventListener("abort", abort, { once: true });
     try {
       const body = this.#body(batch);
+      // What a resumed batch had already become, if anything: then it is not posted again.
       const earlier =
         batch.target === "forum"
           ? await this.#toForum(batch, body, perPost.signal)
-          : await this.#postedBefore(batch, body, perPost.signal);
+          : await this.#toChannel(batch, body, perPost.signal);
       if (earlier) {
         log.info(
           {
@@ -292,8 +293,6 @@ export class DeliverySender {
           },
           "resumed batch was already posted: recorded, not sent again",
         );
-      } else if (batch.target !== "forum") {
-        await this.deps.poster.post(channelId, body, perPost.signal);
       }
     } catch (error) {
       await this.#failed(batch, classifyPostError(error));
@@ -326,6 +325,18 @@ export class DeliverySender {
     if (this.#now() - batch.flight.createdAt <= this.#options.nonceTrustMs) return undefined;
     // A minute of slack for clocks: the message cannot predate the batch it was built from.
     return poster.findPosted(batch.channelId, body, batch.flight.createdAt - 60_000, signal);
+  }
+
+  /** A channel or thread gets the batch as one message, unless it already has (see above). */
+  async #toChannel(
+    batch: Batch,
+    body: RESTPostAPIChannelMessageJSONBody,
+    signal: AbortSignal,
+  ): Promise<{ id: string } | undefined> {
+    const found = await this.#postedBefore(batch, body, signal);
+    if (found) return found;
+    await this.deps.poster.post(batch.channelId, body, signal);
+    return undefined;
   }
 
   /**
