@@ -364,11 +364,12 @@ export class DiscordEmulator {
 
   /** The threads (a forum's posts) under a channel, oldest first, deleted ones left out. */
   threads(parentId: string): EmulatedChannel[] {
-    const found = this.state.findChannel(parentId);
-    if (!found) return [];
-    return [...found.guild.channels.values()].filter(
-      (c) => c.thread && c.parentId === parentId && !c.deleted,
-    );
+    return this.state.threadsIn(parentId);
+  }
+
+  /** Resolves once a channel has `count` threads (a forum, `count` posts). */
+  waitForThreads(parentId: string, count: number, timeoutMs = 2000): Promise<EmulatedChannel[]> {
+    return this.state.waitForThreads(parentId, count, timeoutMs);
   }
 
   /**

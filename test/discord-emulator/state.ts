@@ -677,6 +677,37 @@ export class EmulatorState {
     });
   }
 
+  /** Live threads (a forum's posts) under a channel, oldest first. */
+  threadsIn(parentId: string): EmulatedChannel[] {
+    const found = this.findChannel(parentId);
+    if (!found) return [];
+    return [...found.guild.channels.values()].filter(
+      (c) => c.thread && c.parentId === parentId && !c.deleted,
+    );
+  }
+
+  /**
+   * Resolves once `parentId` has `count` threads. A post's first message is stored with the post,
+   * so this fires in the same turn as the request that created it, before the bot hears back.
+   */
+  waitForThreads(parentId: string, count: number, timeoutMs: number): Promise<EmulatedChannel[]> {
+    return new Promise((resolve, reject) => {
+      const check = (): void => {
+        const current = this.threadsIn(parentId);
+        if (current.length < count) return;
+        clearTimeout(timer);
+        this.messageListeners.delete(check);
+        resolve(current);
+      };
+      const timer = setTimeout(() => {
+        this.messageListeners.delete(check);
+        reject(new Error(`emulator: expected ${count} threads in ${parentId} within ${timeoutMs}ms`));
+      }, timeoutMs);
+      this.messageListeners.add(check);
+      check();
+    });
+  }
+
   /** The message object for something the bot (or its webhook) posts. */
   newMessage(
     channelId: string,
