@@ -701,7 +701,9 @@ export class EmulatorState {
       };
       const timer = setTimeout(() => {
         this.messageListeners.delete(check);
-        reject(new Error(`emulator: expected ${count} threads in ${parentId} within ${timeoutMs}ms`));
+        reject(
+          new Error(`emulator: expected ${count} threads in ${parentId} within ${timeoutMs}ms`),
+        );
       }, timeoutMs);
       this.messageListeners.add(check);
       check();
