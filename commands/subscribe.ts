@@ -1,10 +1,17 @@
 import {
+  ChannelFlags,
   ChannelType,
   type ChatInputCommandInteraction,
+  DiscordAPIError,
+  type Guild,
+  type GuildBasedChannel,
   InteractionContextType,
   PermissionFlagsBits,
   SlashCommandBuilder,
 } from "discord.js";
+import type { TopicDef } from "../src/classify/taxonomy.js";
+import { tagForTopic } from "../src/deliver/forum.js";
+import { termKey } from "../src/deliver/terms.js";
 import { type SlashCommand, UserError } from "../src/discord/command.js";
 import type { BotContext } from "../src/discord/context.js";
 import {
@@ -15,6 +22,8 @@ import {
   requireTopic,
 } from "../src/discord/format.js";
 import {
+  ALERT_CHANNEL_TYPES,
+  alertTargetOf,
   botMember,
   describeMissing,
   missingChannelPermissions,
@@ -23,24 +32,43 @@ import {
 } from "../src/discord/permissions.js";
 import type { Translator } from "../src/i18n/messages.js";
 import { topicChoices, topicLabel } from "../src/search/topics.js";
-import { MAX_SUBSCRIPTIONS_PER_GUILD, SubscriptionLimitError } from "../src/subscriptions/store.js";
+import {
+  type AlertTarget,
+  MAX_SUBSCRIPTIONS_PER_GUILD,
+  SubscriptionLimitError,
+} from "../src/subscriptions/store.js";
 
-const MAX_KEYWORDS = 10;
-const MAX_KEYWORD_LENGTH = 60;
+const MAX_TERMS = 10;
+const MAX_TERM_LENGTH = 60;
 
 /** "sanctions, export controls; tariffs" → ["sanctions", "export controls", "tariffs"]. */
-export function parseKeywords(raw: string | null): string[] {
+export function parseKeywords(
+  raw: string | null,
+  kind: "keywords" | "exclude" = "keywords",
+): string[] {
   if (!raw) return [];
   const words = raw
     .split(/[,;\n]/)
     .map((k) => k.trim().replace(/\s+/g, " "))
     .filter((k) => k.length > 0);
-  const unique = [...new Map(words.map((k) => [k.toLowerCase(), k])).values()];
-  if (unique.length > MAX_KEYWORDS) {
-    throw UserError.of("subscribe.tooManyKeywords", { max: MAX_KEYWORDS });
+  const unique = [...new Map(words.map((k) => [termKey(k), k])).values()];
+  if (unique.length > MAX_TERMS) {
+    throw UserError.of(
+      kind === "keywords" ? "subscribe.tooManyKeywords" : "subscribe.tooManyExcluded",
+      {
+        max: MAX_TERMS,
+      },
+    );
   }
-  const long = unique.find((k) => k.length > MAX_KEYWORD_LENGTH);
-  if (long) throw UserError.of("subscribe.keywordTooLong", { max: MAX_KEYWORD_LENGTH });
+  const long = unique.find((k) => k.length > MAX_TERM_LENGTH);
+  if (long) {
+    throw UserError.of(
+      kind === "keywords" ? "subscribe.keywordTooLong" : "subscribe.excludedTooLong",
+      {
+        max: MAX_TERM_LENGTH,
+      },
+    );
+  }
   return unique;
 }
 
@@ -53,8 +81,12 @@ function confirmation(
     replaced: boolean;
     minScore: number;
     keywords: string[];
+    exclude: string[];
+    target: AlertTarget;
   },
 ): string {
+  const terms = (list: string[], none: string) =>
+    list.length > 0 ? list.map((k) => escapeText(k, true)).join(", ") : none;
   return [
     tr.t(what.replaced ? "subscribe.updated" : "subscribe.saved", {
       channel: channelMention(what.channelId),
@@ -63,13 +95,52 @@ function confirmation(
     tr.t("subscribe.minScore", {
       value: what.minScore > 0 ? tr.number(what.minScore, 2) : tr.t("subscribe.anyScore"),
     }),
-    tr.t("subscribe.keywords", {
-      value:
-        what.keywords.length > 0
-          ? what.keywords.map((k) => escapeText(k, true)).join(", ")
-          : tr.t("subscribe.noKeywords"),
-    }),
+    tr.t("subscribe.keywords", { value: terms(what.keywords, tr.t("subscribe.noKeywords")) }),
+    tr.t("subscribe.excluded", { value: terms(what.exclude, tr.t("subscribe.noExcluded")) }),
+    ...(what.target === "forum" ? [tr.t("subscribe.postPerStory")] : []),
   ].join("\n");
+}
+
+/**
+ * Where alerts for this channel would go, or a UserError saying why they cannot: the channel
+ * type, a locked thread, the permissions the bot lacks, a forum that requires a tag it lacks.
+ */
+async function checkTarget(
+  channel: GuildBasedChannel | null,
+  guild: Guild,
+  topic: TopicDef,
+  tr: Translator,
+): Promise<AlertTarget> {
+  const target = channel ? alertTargetOf(channel.type) : undefined;
+  if (!channel || !target) throw UserError.of("subscribe.badChannel");
+  // A locked thread takes messages only from members with Manage Threads; an archived one that
+  // is not locked is reopened by the first alert.
+  if (channel.isThread() && channel.locked)
+    throw UserError.of("subscribe.lockedThread", { channel: channelMention(channel.id) });
+  const me = await botMember(guild);
+  const missing = missingChannelPermissions(channel, me);
+  if (missing.length > 0) throw new UserError(describeMissing(channel.id, missing, tr));
+  // A private thread takes messages from its members (and from Manage Threads holders) only.
+  if (
+    channel.type === ChannelType.PrivateThread &&
+    !channel.permissionsFor(me)?.has(PermissionFlagsBits.ManageThreads) &&
+    !(await channel.members.fetchMe().then(
+      () => true,
+      () => false,
+    ))
+  ) {
+    throw UserError.of("subscribe.unseen", { channel: channelMention(channel.id) });
+  }
+  if (channel.type === ChannelType.GuildForum || channel.type === ChannelType.GuildMedia) {
+    const required = channel.flags.has(ChannelFlags.RequireTag);
+    if (required && !tagForTopic(channel.availableTags, topic)) {
+      throw UserError.of("subscribe.tagRequired", {
+        channel: channelMention(channel.id),
+        tag: topic.label,
+      });
+    }
+  }
+  return target;
 }
 
 async function execute(interaction: ChatInputCommandInteraction, ctx: BotContext): Promise<void> {
@@ -79,26 +150,32 @@ async function execute(interaction: ChatInputCommandInteraction, ctx: BotContext
   const topic = requireTopic(ctx.taxonomy, interaction.options.getString("topic", true), tr);
 
   const channelId = interaction.options.getChannel("channel")?.id ?? interaction.channelId;
-  const channel = guild.channels.cache.get(channelId) ?? (await guild.channels.fetch(channelId));
-  if (
-    !channel ||
-    (channel.type !== ChannelType.GuildText && channel.type !== ChannelType.GuildAnnouncement)
-  ) {
-    throw UserError.of("subscribe.badChannel");
-  }
-  const missing = missingChannelPermissions(channel, await botMember(guild));
-  if (missing.length > 0) throw new UserError(describeMissing(channel.id, missing, tr));
+  const channel =
+    guild.channels.cache.get(channelId) ??
+    // Discord answers 403 for a channel the bot cannot see (a private thread it is not in).
+    (await guild.channels.fetch(channelId).catch((error: unknown) => {
+      if (error instanceof DiscordAPIError && error.status === 403) {
+        throw UserError.of("subscribe.unseen", { channel: channelMention(channelId) });
+      }
+      throw error;
+    }));
+  const target = await checkTarget(channel, guild, topic, tr);
 
   const minScore = interaction.options.getNumber("min_score") ?? 0;
   const keywords = parseKeywords(interaction.options.getString("keywords"));
+  const exclude = parseKeywords(interaction.options.getString("exclude"), "exclude");
+  const both = exclude.find((e) => keywords.some((k) => termKey(k) === termKey(e)));
+  if (both) throw UserError.of("subscribe.both", { term: escapeText(both, true) });
   let replaced: boolean;
   try {
     replaced = await ctx.subscriptions.upsert({
       guildId: guild.id,
-      channelId: channel.id,
+      channelId,
       topic: topic.id,
       minScore,
       keywords,
+      exclude,
+      target,
       createdBy: interaction.user.id,
       createdAt: ctx.now(),
       status: "active",
@@ -113,19 +190,22 @@ async function execute(interaction: ChatInputCommandInteraction, ctx: BotContext
   ctx.log.info(
     {
       guildId: guild.id,
-      channelId: channel.id,
+      channelId,
       topic: topic.id,
+      target,
       userId: interaction.user.id,
       replaced,
     },
     "subscription saved",
   );
   const content = confirmation(tr, {
-    channelId: channel.id,
+    channelId,
     topic: `${topic.emoji} **${topicLabel(topic, tr.locale)}**`,
     replaced,
     minScore,
     keywords,
+    exclude,
+    target,
   });
   await interaction.reply({
     content,
@@ -152,7 +232,7 @@ const command: SlashCommand = {
       o
         .setName("channel")
         .setDescription("Where alerts go (default: this channel)")
-        .addChannelTypes(ChannelType.GuildText, ChannelType.GuildAnnouncement),
+        .addChannelTypes(...ALERT_CHANNEL_TYPES),
     )
     .addNumberOption((o) =>
       o
@@ -165,6 +245,12 @@ const command: SlashCommand = {
       o
         .setName("keywords")
         .setDescription("Only stories containing one of these words, comma-separated")
+        .setMaxLength(300),
+    )
+    .addStringOption((o) =>
+      o
+        .setName("exclude")
+        .setDescription("Never stories containing any of these words, comma-separated")
         .setMaxLength(300),
     ),
   execute,

@@ -35,6 +35,14 @@ export function subscriptionLine(ctx: BotContext, s: Subscription, tr: Translato
           value: s.keywords.map((k) => escapeText(k, true)).join(", "),
         })
       : tr.t("subscriptions.noKeywords"),
+    ...(s.exclude && s.exclude.length > 0
+      ? [
+          tr.t("subscriptions.excluding", {
+            value: s.exclude.map((k) => escapeText(k, true)).join(", "),
+          }),
+        ]
+      : []),
+    ...(s.target === "forum" ? [tr.t("subscriptions.postPerStory")] : []),
   ];
   return [
     `${topicName(ctx.taxonomy, s.topic, tr.locale)} → ${channelMention(s.channelId)}`,

@@ -34,8 +34,18 @@ export interface AlertEntry {
   story: AlertStory;
   /** The alert summary through the lens of each of the story's topics. */
   summaries: Record<string, string>;
-  /** Subscription keywords (normalised) found in the story when it was logged. */
+  /** Subscription keywords (as `termKey`) found in the story when it was logged. */
   keywordHits: string[];
+  /**
+   * Exclusion terms of any subscription (as `termKey`) found in the story when it was logged
+   * (absent in entries logged before exclusions existed).
+   */
+  excludeHits?: string[];
+  /**
+   * When the subscriptions whose terms were looked for were read (at or before `at`): a
+   * subscription made or changed after it may have terms that were not looked for.
+   */
+  checkedAt?: number;
 }
 
 export type AlertEntryInput = Omit<AlertEntry, "seq" | "at">;

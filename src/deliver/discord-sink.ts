@@ -14,8 +14,8 @@ import type { Subscription } from "../subscriptions/store.js";
 import type { SummaryInput } from "../summarize/index.js";
 import type { AlertEntryInput } from "./alert-log.js";
 import { focusedSummary } from "./focused-summary.js";
-import { keywordHits } from "./match.js";
 import type { Outbox } from "./outbox.js";
+import { foldText, termHits } from "./terms.js";
 
 export interface DiscordSinkDeps {
   outbox: Outbox;
@@ -48,9 +48,14 @@ export class DiscordSink implements AlertSink {
     // The lowest min_score per topic: a story below it for every topic interests nobody.
     const floor = new Map<string, number>();
     const keywords = new Set<string>();
+    const exclude = new Set<string>();
+    // Read before the terms are looked for: a subscription changed after this is not judged by
+    // these hits (see entryTopics).
+    const checkedAt = this.deps.outbox.now();
     for (const sub of this.deps.subscriptions.active()) {
       floor.set(sub.topic, Math.min(floor.get(sub.topic) ?? 1, sub.minScore));
       for (const k of sub.keywords) keywords.add(k);
+      for (const k of sub.exclude ?? []) exclude.add(k);
     }
     if (floor.size === 0) return [];
     const ordered = [...stories].sort(
@@ -63,11 +68,15 @@ export class DiscordSink implements AlertSink {
       const summaries: Record<string, string> = {};
       for (const t of wanted) summaries[t.id] = this.#summary(story, t.id);
       const { text: _text, ...lite } = story;
+      const folded =
+        keywords.size + exclude.size > 0 ? foldText(`${story.title}\n${story.text}`) : "";
       out.push({
         storyId: story.id,
         story: lite,
         summaries,
-        keywordHits: keywordHits(keywords, story),
+        keywordHits: termHits(keywords, folded, true),
+        excludeHits: termHits(exclude, folded, true),
+        checkedAt,
       });
     }
     return out;

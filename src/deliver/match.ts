@@ -5,6 +5,7 @@
 import type { TaggedStory } from "../enrich/types.js";
 import type { Subscription } from "../subscriptions/store.js";
 import type { AlertEntry } from "./alert-log.js";
+import { anyTermIn, termKey } from "./terms.js";
 
 export interface ChannelMatch {
   guildId: string;
@@ -15,39 +16,16 @@ export interface ChannelMatch {
   focusTopic: string;
 }
 
-const KEYWORD_CACHE_LIMIT = 2000;
-
-/** A keyword as subscriptions and alert-log entries compare it. */
-export function keywordKey(keyword: string): string {
-  return keyword.trim().toLowerCase().replace(/\s+/g, " ");
-}
-const keywordCache = new Map<string, RegExp>();
+/** A keyword as subscriptions and alert-log entries compare it (case and accents folded). */
+export const keywordKey = termKey;
 
 /**
- * A keyword or phrase as a whole-word, case-insensitive pattern: "EU" must not match "Europe",
- * and "human rights" matches across any whitespace between its words.
+ * Whether any keyword appears in the text as a whole word or phrase, ignoring case and accents;
+ * no (usable) keywords means no constraint.
  */
-export function keywordPattern(keyword: string): RegExp | undefined {
-  const key = keywordKey(keyword);
-  if (!key) return undefined;
-  const cached = keywordCache.get(key);
-  if (cached) return cached;
-  const body = key
-    .split(/\s+/)
-    .map((w) => w.replace(/[.*+?^${}()|[\]\\]/g, "\\$&"))
-    .join("\\s+");
-  const pattern = new RegExp(`(?<![\\p{L}\\p{N}_])${body}(?![\\p{L}\\p{N}_])`, "iu");
-  // Keywords come from admins and are few; the bound only stops unbounded growth.
-  if (keywordCache.size >= KEYWORD_CACHE_LIMIT) keywordCache.clear();
-  keywordCache.set(key, pattern);
-  return pattern;
-}
-
-/** Whether any keyword appears in the text; no (usable) keywords means no constraint. */
 export function keywordsMatch(keywords: readonly string[], text: string): boolean {
-  const patterns = keywords.map(keywordPattern).filter((p): p is RegExp => p !== undefined);
-  if (patterns.length === 0) return true;
-  return patterns.some((p) => p.test(text));
+  if (!keywords.some((k) => termKey(k).length > 0)) return true;
+  return anyTermIn(keywords, text);
 }
 
 /** Whether one subscription wants this story (status is checked by the caller's source list too). */
@@ -55,7 +33,8 @@ export function subscriptionMatches(story: TaggedStory, sub: Subscription): bool
   if (sub.status !== "active") return false;
   const tag = story.topics.find((t) => t.id === sub.topic);
   if (!tag || tag.score < sub.minScore) return false;
-  return keywordsMatch(sub.keywords, `${story.title}\n${story.text}`);
+  const text = `${story.title}\n${story.text}`;
+  return keywordsMatch(sub.keywords, text) && !anyTermIn(sub.exclude ?? [], text);
 }
 
 /** Every channel that should receive the story, with the topics it matched there. */
@@ -86,29 +65,38 @@ export function matchSubscriptions(
   });
 }
 
-/** The keywords (as `keywordKey`) among `keywords` that appear in the story. */
-export function keywordHits(keywords: Iterable<string>, story: TaggedStory): string[] {
-  const text = `${story.title}\n${story.text}`;
-  const hits: string[] = [];
-  for (const keyword of keywords) {
-    if (keywordPattern(keyword)?.test(text)) hits.push(keywordKey(keyword));
-  }
-  return hits;
+/** Whether any of the subscription's terms is among the hits (compared folded). */
+function hitAny(terms: readonly string[], hits: ReadonlySet<string>): boolean {
+  return terms.some((t) => hits.has(termKey(t)));
 }
 
 /**
  * The topics through which a channel's subscriptions want a logged story, best score first
- * (empty: not wanted). Keywords were looked for when the story was logged; a subscription made
- * after that does not receive it.
+ * (empty: not wanted). Keywords and exclusions were looked for when the story was logged, over
+ * the terms of every subscription active then; a subscription made or changed after that (its
+ * `createdAt` is reset by subscribing again) does not receive the story, since its terms may not
+ * have been looked for.
  */
 export function entryTopics(entry: AlertEntry, subs: readonly Subscription[]): string[] {
   const matched: Array<{ id: string; score: number }> = [];
+  // Entries logged before exclusions existed have no `checkedAt`/`excludeHits`.
+  const checkedAt = entry.checkedAt ?? entry.at;
+  let keywordHits: Set<string> | undefined;
+  let excludeHits: Set<string> | undefined;
   for (const sub of subs) {
-    if (sub.status !== "active" || sub.createdAt > entry.at) continue;
+    if (sub.status !== "active" || sub.createdAt > checkedAt) continue;
     const tag = entry.story.topics.find((t) => t.id === sub.topic);
     if (!tag || tag.score < sub.minScore) continue;
-    const keys = sub.keywords.map(keywordKey).filter((k) => k.length > 0);
-    if (keys.length > 0 && !keys.some((k) => entry.keywordHits.includes(k))) continue;
+    const keywords = sub.keywords.filter((k) => termKey(k).length > 0);
+    if (keywords.length > 0) {
+      keywordHits ??= new Set(entry.keywordHits.map(termKey));
+      if (!hitAny(keywords, keywordHits)) continue;
+    }
+    const exclude = sub.exclude ?? [];
+    if (exclude.length > 0) {
+      excludeHits ??= new Set((entry.excludeHits ?? []).map(termKey));
+      if (hitAny(exclude, excludeHits)) continue;
+    }
     if (!matched.some((m) => m.id === tag.id)) matched.push({ id: tag.id, score: tag.score });
   }
   matched.sort((a, b) => b.score - a.score || a.id.localeCompare(b.id));

@@ -27,7 +27,7 @@ import type { APIEmbed } from "discord.js";
 import type Keyv from "keyv";
 import type { Taxonomy } from "../classify/taxonomy.js";
 import { KeyedMutex } from "../store/mutex.js";
-import type { Subscription } from "../subscriptions/store.js";
+import type { AlertTarget, Subscription } from "../subscriptions/store.js";
 import { type AlertEntry, type AlertEntryInput, AlertLog } from "./alert-log.js";
 import { buildAlertEmbed, EMBED_LIMITS, packEmbeds } from "./embed.js";
 import { entryTopics } from "./match.js";
@@ -79,6 +79,8 @@ export interface OutboxItem {
 export interface Batch {
   channelId: string;
   guildId: string;
+  /** How the channel takes alerts: messages, or (a forum) one post per story. */
+  target: AlertTarget;
   flight: InFlight;
   items: OutboxItem[];
   /** Resumed from storage (a previous run or attempt started it). */
@@ -125,6 +127,10 @@ export function nonceFor(channelId: string, batchId: string): string {
 
 const hourOf = (ms: number): number => Math.floor(ms / HOUR_MS);
 
+/** A channel's target, from its subscriptions (all of one channel share it). */
+const targetOf = (subs: readonly Subscription[]): AlertTarget =>
+  subs.find((s) => s.target !== undefined)?.target ?? "channel";
+
 interface Scan {
   matched: Array<{ entry: AlertEntry; topics: string[] }>;
   /** Where the scan stopped: every entry before it was considered. */
@@ -152,6 +158,11 @@ export class Outbox {
     this.#now = deps.now ?? Date.now;
     this.#ttl = options.retentionMs;
     this.log = new AlertLog(deps.kv, { ttlMs: options.retentionMs }, this.#now);
+  }
+
+  /** The outbox's clock (log times, subscription times are compared on it). */
+  now(): number {
+    return this.#now();
   }
 
   /**
@@ -228,8 +239,10 @@ export class Outbox {
         }
       }
       const room = opts.hourlyCap - st.sentInHour;
-      const limit =
-        room <= 0 ? 1 : Math.min(st.singles > 0 ? 1 : EMBED_LIMITS.embedsPerMessage, room);
+      // A forum gets a post per story: a batch of one.
+      const perMessage =
+        st.singles > 0 || targetOf(subs) === "forum" ? 1 : EMBED_LIMITS.embedsPerMessage;
+      const limit = room <= 0 ? 1 : Math.min(perMessage, room);
       const found = await this.#scan(st.cursor, subs, { limit });
       const first = found.matched[0];
       if (!first) {
@@ -417,7 +430,8 @@ export class Outbox {
           : {}),
       });
     });
-    return { channelId, guildId: st.guildId, flight, items, resumed };
+    const target = targetOf(this.deps.subscriptions.forChannel(channelId));
+    return { channelId, guildId: st.guildId, target, flight, items, resumed };
   }
 
   #embed(entry: AlertEntry, topics: string[]): APIEmbed {

@@ -4,6 +4,7 @@
  * rejected this particular message.
  */
 import {
+  ChannelFlags,
   type Client,
   DiscordAPIError,
   HTTPError,
@@ -12,9 +13,12 @@ import {
   RateLimitError,
   type REST,
   type RESTPostAPIChannelMessageJSONBody,
+  type RESTPostAPIGuildForumThreadsJSONBody,
   Routes,
   SnowflakeUtil,
 } from "discord.js";
+
+import { type ForumTag, REQUIRE_TAG_FLAG } from "./forum.js";
 
 /** 2015-01-01, where Discord's snowflake clock starts. */
 const DISCORD_EPOCH_MS = 1_420_070_400_000;
@@ -40,8 +44,49 @@ export interface ChannelPoster {
   ): Promise<{ id: string } | undefined>;
 }
 
+/** A post to create in a forum or media channel: the thread's title, tags and first message. */
+export interface ForumPost {
+  name: string;
+  message: RESTPostAPIChannelMessageJSONBody;
+  appliedTags?: string[];
+}
+
+/** What a forum offers posts: its tags, and whether a post must carry one. */
+export interface ForumInfo {
+  tags: ForumTag[];
+  requireTag: boolean;
+}
+
+/**
+ * Forum posts. Creating one (POST /channels/{id}/threads) takes no nonce, so a post that may
+ * have been created before a crash is looked for before it is created again.
+ */
+export interface ForumPoster {
+  forumInfo(forumId: string, signal?: AbortSignal): Promise<ForumInfo>;
+  createPost(forumId: string, post: ForumPost, signal?: AbortSignal): Promise<{ id: string }>;
+  /**
+   * A post this bot created in the forum after `since` (epoch ms) with this title and, where the
+   * bot may read it, the same first message; among the guild's active threads and the forum's
+   * recently archived ones.
+   */
+  findPost(
+    guildId: string,
+    forumId: string,
+    post: ForumPost,
+    since: number,
+    signal?: AbortSignal,
+  ): Promise<{ id: string } | undefined>;
+}
+
 /** How many pages of 100 messages `findPosted` reads at most (a busy channel). */
 const FIND_PAGES = 5;
+
+interface ListedThread {
+  id: string;
+  parent_id?: string | null;
+  owner_id?: string;
+  name?: string;
+}
 
 interface ListedMessage {
   id: string;
@@ -60,9 +105,11 @@ function embedsKey(embeds: ListedMessage["embeds"]): string {
  * - `channel-gone`: 10003 Unknown Channel — disable the channel's subscriptions, drop its queue.
  * - `forbidden`: 50001 / 50013 and other 403s — pause, keep the queue.
  * - `transient`: 5xx, network, timeouts, rate limits surfaced as errors, 401 — retry later.
+ * - `blocked`: the place takes no posts for now for a reason an admin can fix (a locked thread,
+ *   a forum that requires a tag) — pause with that reason, keep the queue.
  * - `rejected`: any other 4xx (e.g. 50035 invalid form body) — this message will never be taken.
  */
-export type PostFailureKind = "channel-gone" | "forbidden" | "transient" | "rejected";
+export type PostFailureKind = "channel-gone" | "forbidden" | "blocked" | "transient" | "rejected";
 
 export class PostError extends Error {
   override name = "PostError";
@@ -77,6 +124,8 @@ export class PostError extends Error {
       retryAfterMs?: number;
       /** For `forbidden`: what the bot lacks, in words for the admin. */
       missing?: string;
+      /** For `blocked`: why, in words for the admin (the subscription's pause reason). */
+      reason?: string;
     } = {},
     options?: { cause?: unknown },
   ) {
@@ -87,6 +136,17 @@ export class PostError extends Error {
 export const UNKNOWN_CHANNEL = 10003;
 export const MISSING_ACCESS = 50001;
 export const MISSING_PERMISSIONS = 50013;
+export const ARCHIVED_THREAD = 50083;
+export const THREAD_LOCKED = 160005;
+export const TAG_REQUIRED = 40067;
+
+/** Codes that mean "paused until an admin acts", with the reason shown in /subscriptions. */
+const BLOCKED: Record<number, string> = {
+  // Discord reopens an archived thread for a new message, unless it is also locked.
+  [ARCHIVED_THREAD]: "the thread is closed and locked",
+  [THREAD_LOCKED]: "the thread is locked",
+  [TAG_REQUIRED]: "the forum requires a tag on every post and has none named after the topic",
+};
 
 /** Maps anything a post can throw onto what delivery should do about it. */
 export function classifyPostError(error: unknown): PostError {
@@ -95,6 +155,15 @@ export function classifyPostError(error: unknown): PostError {
     const { status, code } = error;
     const details = { status, code };
     if (code === UNKNOWN_CHANNEL) return new PostError("channel-gone", error.message, details);
+    const blocked = typeof code === "number" ? BLOCKED[code] : undefined;
+    if (blocked) {
+      return new PostError(
+        "blocked",
+        error.message,
+        { ...details, reason: blocked },
+        { cause: error },
+      );
+    }
     if (status === 403 || code === MISSING_ACCESS || code === MISSING_PERMISSIONS) {
       return new PostError("forbidden", error.message, details, { cause: error });
     }
@@ -138,7 +207,7 @@ export interface DiscordJsPosterOptions {
 }
 
 /** `ChannelPoster` over discord.js REST (`client.rest` or a standalone `REST`). */
-export class DiscordJsPoster implements ChannelPoster {
+export class DiscordJsPoster implements ChannelPoster, ForumPoster {
   constructor(
     private readonly rest: REST,
     private readonly options: DiscordJsPosterOptions = {},
@@ -161,11 +230,7 @@ export class DiscordJsPoster implements ChannelPoster {
       })) as { id?: unknown };
       return { id: typeof result.id === "string" ? result.id : "" };
     } catch (error) {
-      const failure = classifyPostError(error);
-      if (failure.kind === "forbidden") {
-        failure.details.missing = this.missingIn(channelId, failure.details.code);
-      }
-      throw failure;
+      throw this.failure(channelId, error);
     }
   }
 
@@ -200,6 +265,114 @@ export class DiscordJsPoster implements ChannelPoster {
     }
   }
 
+  async forumInfo(forumId: string, signal?: AbortSignal): Promise<ForumInfo> {
+    const cached = this.options.client?.channels.cache.get(forumId);
+    if (cached?.isThreadOnly()) {
+      return {
+        tags: cached.availableTags.map((t) => ({ id: t.id, name: t.name, moderated: t.moderated })),
+        requireTag: cached.flags.has(ChannelFlags.RequireTag),
+      };
+    }
+    try {
+      const raw = (await this.rest.get(Routes.channel(forumId), {
+        ...(signal ? { signal } : {}),
+      })) as { available_tags?: ForumTag[]; flags?: number };
+      return {
+        tags: (raw.available_tags ?? []).map((t) => ({
+          id: t.id,
+          name: t.name,
+          moderated: t.moderated === true,
+        })),
+        requireTag: ((raw.flags ?? 0) & REQUIRE_TAG_FLAG) !== 0,
+      };
+    } catch (error) {
+      throw this.failure(forumId, error);
+    }
+  }
+
+  async createPost(
+    forumId: string,
+    post: ForumPost,
+    signal?: AbortSignal,
+  ): Promise<{ id: string }> {
+    const body: RESTPostAPIGuildForumThreadsJSONBody = {
+      name: post.name,
+      // Alerts never ping, whatever text a feed smuggles in.
+      message: { ...post.message, allowed_mentions: { parse: [] } },
+      ...(post.appliedTags && post.appliedTags.length > 0
+        ? { applied_tags: post.appliedTags }
+        : {}),
+    };
+    try {
+      const result = (await this.rest.post(Routes.threads(forumId), {
+        body,
+        ...(signal ? { signal } : {}),
+      })) as { id?: unknown };
+      return { id: typeof result.id === "string" ? result.id : "" };
+    } catch (error) {
+      throw this.failure(forumId, error);
+    }
+  }
+
+  async findPost(
+    guildId: string,
+    forumId: string,
+    post: ForumPost,
+    since: number,
+    signal?: AbortSignal,
+  ): Promise<{ id: string } | undefined> {
+    const me = this.options.client?.user?.id;
+    const floor = BigInt(
+      SnowflakeUtil.generate({ timestamp: Math.max(since, DISCORD_EPOCH_MS) }).toString(),
+    );
+    const wanted = embedsKey(post.message.embeds as ListedMessage["embeds"]);
+    // Only this bot's posts in this forum since the batch was saved, with the same title. A
+    // channel has one batch under way at a time, so such a post can only be this batch's.
+    const ours = (t: ListedThread): boolean =>
+      t.parent_id === forumId &&
+      (me === undefined || t.owner_id === me) &&
+      t.name === post.name &&
+      BigInt(t.id) >= floor;
+    const options = signal ? { signal } : {};
+    try {
+      const active = (await this.rest.get(Routes.guildActiveThreads(guildId), options)) as {
+        threads?: ListedThread[];
+      };
+      const candidates = (active.threads ?? []).filter(ours);
+      if (candidates.length === 0) {
+        // Archived since (a forum's posts archive after an hour without activity at the least).
+        const archived = (await this.rest.get(Routes.channelThreads(forumId, "public"), {
+          query: new URLSearchParams({ limit: "100" }),
+          ...options,
+        })) as { threads?: ListedThread[] };
+        candidates.push(...(archived.threads ?? []).filter(ours));
+      }
+      for (const thread of candidates) {
+        // In a forum the first message has the thread's id. Without Read Message History the
+        // bot cannot read it, and the title and time are the evidence.
+        const first = (await this.rest
+          .get(Routes.channelMessage(thread.id, thread.id), options)
+          .catch((error: unknown) => {
+            if (classifyPostError(error).kind === "forbidden") return undefined;
+            throw error;
+          })) as ListedMessage | undefined;
+        if (!first || embedsKey(first.embeds) === wanted) return { id: thread.id };
+      }
+      return undefined;
+    } catch (error) {
+      throw classifyPostError(error);
+    }
+  }
+
+  /** A failure, naming what the bot lacks when Discord said "forbidden". */
+  private failure(channelId: string, error: unknown): PostError {
+    const failure = classifyPostError(error);
+    if (failure.kind === "forbidden") {
+      failure.details.missing = this.missingIn(channelId, failure.details.code);
+    }
+    return failure;
+  }
+
   /** Names what the bot lacks from the gateway cache, or the likely culprit from the code. */
   private missingIn(channelId: string, code: number | string | undefined): string {
     const channel = this.options.client?.channels.cache.get(channelId);
@@ -215,8 +388,12 @@ export class DiscordJsPoster implements ChannelPoster {
         const wanted = channel.isThread()
           ? [...NEEDED.filter((p) => p !== "SendMessages"), "SendMessagesInThreads" as const]
           : NEEDED;
+        const forum = channel.isThreadOnly();
         const missing = perms.missing(wanted.map((p) => PermissionFlagsBits[p]));
-        if (missing.length > 0) return missing.map((p) => READABLE[p] ?? p).join(", ");
+        const named = missing.map((p) =>
+          forum && p === "SendMessages" ? "Create Posts" : (READABLE[p] ?? p),
+        );
+        if (named.length > 0) return named.join(", ");
       }
     }
     if (code === MISSING_ACCESS) return "View Channel";

@@ -9,13 +9,22 @@ import type { Logger } from "pino";
 import type { Taxonomy } from "../classify/taxonomy.js";
 import type { SubscriptionStore } from "../subscriptions/store.js";
 import { buildRollup } from "./embed.js";
+import { tagForTopic, threadTitle } from "./forum.js";
 import type { Batch, Outbox } from "./outbox.js";
-import { type ChannelPoster, classifyPostError, type PostError } from "./poster.js";
+import {
+  type ChannelPoster,
+  classifyPostError,
+  type ForumPost,
+  type ForumPoster,
+  PostError,
+} from "./poster.js";
 
 export interface DeliverySenderDeps {
   outbox: Outbox;
   subscriptions: SubscriptionStore;
   poster: ChannelPoster;
+  /** Posts in forum and media channels (usually the same object as `poster`). */
+  forums?: ForumPoster;
   taxonomy: Taxonomy;
   log: Logger;
   now?: () => number;
@@ -57,6 +66,9 @@ export interface DrainResult {
 }
 
 type Gate = "send" | "hold" | "drop";
+
+const TAG_MISSING = "the forum requires a tag on every post and has none named after the topic";
+const FORUM_UNSUPPORTED = "this bot cannot post in forums";
 
 /** What one turn of a channel left behind. */
 type Turn = "sent" | "idle";
@@ -266,7 +278,11 @@ export class DeliverySender {
     this.#abort.signal.addEventListener("abort", abort, { once: true });
     try {
       const body = this.#body(batch);
-      const earlier = await this.#postedBefore(batch, body, perPost.signal);
+      // What a resumed batch had already become, if anything: then it is not posted again.
+      const earlier =
+        batch.target === "forum"
+          ? await this.#toForum(batch, body, perPost.signal)
+          : await this.#toChannel(batch, body, perPost.signal);
       if (earlier) {
         log.info(
           {
@@ -277,7 +293,7 @@ export class DeliverySender {
           },
           "resumed batch was already posted: recorded, not sent again",
         );
-      } else await this.deps.poster.post(channelId, body, perPost.signal);
+      }
     } catch (error) {
       await this.#failed(batch, classifyPostError(error));
       return "idle";
@@ -309,6 +325,64 @@ export class DeliverySender {
     if (this.#now() - batch.flight.createdAt <= this.#options.nonceTrustMs) return undefined;
     // A minute of slack for clocks: the message cannot predate the batch it was built from.
     return poster.findPosted(batch.channelId, body, batch.flight.createdAt - 60_000, signal);
+  }
+
+  /** A channel or thread gets the batch as one message, unless it already has (see above). */
+  async #toChannel(
+    batch: Batch,
+    body: RESTPostAPIChannelMessageJSONBody,
+    signal: AbortSignal,
+  ): Promise<{ id: string } | undefined> {
+    const found = await this.#postedBefore(batch, body, signal);
+    if (found) return found;
+    await this.deps.poster.post(batch.channelId, body, signal);
+    return undefined;
+  }
+
+  /**
+   * A forum gets the batch (one story, or a roll-up) as a post of its own. Creating a post takes
+   * no nonce, so a resumed batch is always looked for first; returns the post found, if any.
+   */
+  async #toForum(
+    batch: Batch,
+    body: RESTPostAPIChannelMessageJSONBody,
+    signal: AbortSignal,
+  ): Promise<{ id: string } | undefined> {
+    const { forums } = this.deps;
+    if (!forums) throw new PostError("blocked", "no forum poster", { reason: FORUM_UNSUPPORTED });
+    const { channelId, guildId } = batch;
+    const post = await this.#forumPost(batch, body, forums, signal);
+    if (batch.resumed) {
+      // A minute of slack for clocks: the post cannot predate the batch it was built from.
+      const since = batch.flight.createdAt - 60_000;
+      const found = await forums.findPost(guildId, channelId, post, since, signal);
+      if (found) return found;
+    }
+    await forums.createPost(channelId, post, signal);
+    return undefined;
+  }
+
+  async #forumPost(
+    batch: Batch,
+    body: RESTPostAPIChannelMessageJSONBody,
+    forums: ForumPoster,
+    signal: AbortSignal,
+  ): Promise<ForumPost> {
+    const rollup = batch.flight.kind === "rollup";
+    const topicId = rollup ? this.#rollupTopic(batch)?.id : batch.items[0]?.topics[0];
+    const topic = this.deps.taxonomy.topics.find((t) => t.id === topicId);
+    const info = await forums.forumInfo(batch.channelId, signal);
+    const tag = tagForTopic(info.tags, topic);
+    if (info.requireTag && !tag) {
+      throw new PostError("blocked", "no tag for the topic", { reason: TAG_MISSING });
+    }
+    const headline = rollup ? body.embeds?.[0]?.title : batch.items[0]?.title;
+    const { nonce: _nonce, enforce_nonce: _enforce, ...message } = body;
+    return {
+      name: threadTitle(headline ?? ""),
+      message,
+      ...(tag ? { appliedTags: [tag.id] } : {}),
+    };
   }
 
   /** Send while any of the channel's subscriptions is active; hold while paused; else drop. */
@@ -357,7 +431,7 @@ export class DeliverySender {
           guildId,
           channelId,
           "disabled",
-          "the channel was deleted",
+          batch.target === "thread" ? "the thread was deleted" : "the channel was deleted",
         );
         const dropped = await outbox.dropChannel(channelId);
         log.warn({ ...ids, dropped }, "channel deleted: its subscriptions are disabled");
@@ -374,6 +448,14 @@ export class DeliverySender {
         // The batch stays in flight and the queue stays: both go out when re-activated.
         this.#notBefore.set(channelId, this.#now() + this.#options.idleMs);
         log.warn({ ...ids, missing }, "missing permission: channel's subscriptions paused");
+        return;
+      }
+      case "blocked": {
+        const reason = failure.details.reason ?? "Discord refused the post";
+        await subscriptions.setChannelStatus(guildId, channelId, "paused", reason);
+        // Like a lost permission: the batch and the queue wait for the admin.
+        this.#notBefore.set(channelId, this.#now() + this.#options.idleMs);
+        log.warn({ ...ids, reason }, "channel takes no posts: its subscriptions paused");
         return;
       }
       case "rejected": {

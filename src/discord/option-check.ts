@@ -45,9 +45,10 @@ const CHANNEL_WORDS: Readonly<Record<number, string>> = {
   2: "voice",
   4: "category",
   5: "announcement",
-  10: "announcement thread",
+  // Users pick threads, not thread kinds: the three read as one word.
+  10: "thread",
   11: "thread",
-  12: "private thread",
+  12: "thread",
   13: "stage",
   15: "forum",
   16: "media",
@@ -181,7 +182,9 @@ function checkLeaves(
     }
     const channelType = o.channel?.type;
     if (rule.channelTypes && (channelType === undefined || !rule.channelTypes.has(channelType))) {
-      const kinds = [...rule.channelTypes].map((t) => CHANNEL_WORDS[t] ?? String(t)).join(" or ");
+      const words = [...new Set([...rule.channelTypes].map((t) => CHANNEL_WORDS[t] ?? String(t)))];
+      const last = words.pop();
+      const kinds = words.length > 0 ? `${words.join(", ")} or ${last}` : last;
       return { option: o.name, message: `\`${o.name}\` must be a ${kinds} channel.` };
     }
   }

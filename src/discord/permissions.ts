@@ -1,4 +1,5 @@
 import {
+  ChannelType,
   type ChatInputCommandInteraction,
   type Guild,
   type GuildBasedChannel,
@@ -6,6 +7,7 @@ import {
   PermissionFlagsBits,
 } from "discord.js";
 import type { Translator } from "../i18n/messages.js";
+import type { AlertTarget } from "../subscriptions/store.js";
 import { UserError } from "./command.js";
 import { channelMention } from "./format.js";
 
@@ -24,23 +26,69 @@ export function requireManageGuild(interaction: ChatInputCommandInteraction): vo
   }
 }
 
-/** What the bot needs in a channel to post alerts, in the words Discord's settings use. */
-const NEEDED: ReadonlyArray<[bigint, string]> = [
-  [PermissionFlagsBits.ViewChannel, "View Channel"],
-  [PermissionFlagsBits.SendMessages, "Send Messages"],
-  [PermissionFlagsBits.EmbedLinks, "Embed Links"],
-];
+/** What the bot needs to post alerts, by where they go, in the words Discord's settings use. */
+const NEEDED: Record<AlertTarget, ReadonlyArray<[bigint, string]>> = {
+  channel: [
+    [PermissionFlagsBits.ViewChannel, "View Channel"],
+    [PermissionFlagsBits.SendMessages, "Send Messages"],
+    [PermissionFlagsBits.EmbedLinks, "Embed Links"],
+  ],
+  thread: [
+    [PermissionFlagsBits.ViewChannel, "View Channel"],
+    [PermissionFlagsBits.SendMessagesInThreads, "Send Messages in Threads"],
+    [PermissionFlagsBits.EmbedLinks, "Embed Links"],
+  ],
+  // In a forum, Send Messages is what Discord's settings call Create Posts.
+  forum: [
+    [PermissionFlagsBits.ViewChannel, "View Channel"],
+    [PermissionFlagsBits.SendMessages, "Create Posts"],
+    [PermissionFlagsBits.EmbedLinks, "Embed Links"],
+  ],
+};
 
-/** The permissions the bot lacks in `channel` to post alerts there; empty when it may. */
+/** Where alerts to a channel of this type go, or undefined when they cannot go there. */
+export function alertTargetOf(type: ChannelType): AlertTarget | undefined {
+  switch (type) {
+    case ChannelType.GuildText:
+    case ChannelType.GuildAnnouncement:
+      return "channel";
+    case ChannelType.PublicThread:
+    case ChannelType.PrivateThread:
+    case ChannelType.AnnouncementThread:
+      return "thread";
+    case ChannelType.GuildForum:
+    case ChannelType.GuildMedia:
+      return "forum";
+    default:
+      return undefined;
+  }
+}
+
+/** The channel types the /subscribe channel option offers. */
+export const ALERT_CHANNEL_TYPES = [
+  ChannelType.GuildText,
+  ChannelType.GuildAnnouncement,
+  ChannelType.AnnouncementThread,
+  ChannelType.PublicThread,
+  ChannelType.PrivateThread,
+  ChannelType.GuildForum,
+  ChannelType.GuildMedia,
+] as const;
+
+/**
+ * The permissions the bot lacks in `channel` to post alerts there; empty when it may. A thread's
+ * permissions are its parent channel's (discord.js resolves that in permissionsFor).
+ */
 export function missingChannelPermissions(
   channel: GuildBasedChannel,
   botMember: GuildMember,
 ): string[] {
+  const needed = NEEDED[alertTargetOf(channel.type) ?? "channel"];
   const perms = channel.permissionsFor(botMember);
   // Unknown permissions (the channel or member not cached) count as missing: better to ask the
   // admin to check than to promise alerts that will never arrive.
-  if (!perms) return NEEDED.map(([, name]) => name);
-  return NEEDED.filter(([bit]) => !perms.has(bit, true)).map(([, name]) => name);
+  if (!perms) return needed.map(([, name]) => name);
+  return needed.filter(([bit]) => !perms.has(bit, true)).map(([, name]) => name);
 }
 
 /**

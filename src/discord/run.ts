@@ -55,7 +55,7 @@ export async function startDiscordBot(config: EnvConfig, log: Logger): Promise<R
       const outbox = new Outbox({ kv: storage.kv, subscriptions, taxonomy }, { retentionMs });
       const poster = new DiscordJsPoster(client.rest, { client });
       const sender = new DeliverySender(
-        { outbox, subscriptions, poster, taxonomy, log },
+        { outbox, subscriptions, poster, forums: poster, taxonomy, log },
         { hourlyCap: config.ALERTS_PER_CHANNEL_HOUR },
       );
       parts = { subscriptions, outbox, sender };
@@ -102,6 +102,13 @@ export async function startDiscordBot(config: EnvConfig, log: Logger): Promise<R
       .setChannelStatus(channel.guildId, channel.id, "disabled", "the channel was deleted")
       .catch((err: unknown) =>
         log.error({ err, channelId: channel.id }, "could not disable subscriptions"),
+      );
+  });
+  client.on(Events.ThreadDelete, (thread) => {
+    void subscriptions
+      .setChannelStatus(thread.guildId, thread.id, "disabled", "the thread was deleted")
+      .catch((err: unknown) =>
+        log.error({ err, channelId: thread.id }, "could not disable subscriptions"),
       );
   });
   client.on(Events.Error, (err) => log.error({ err }, "discord client error"));

@@ -3,6 +3,12 @@ import { GuildLists } from "../store/guild-lists.js";
 
 export type SubscriptionStatus = "active" | "paused" | "disabled";
 
+/**
+ * Where a subscription's alerts go: messages in a text or announcement channel, messages in a
+ * thread, or one post per story in a forum or media channel.
+ */
+export type AlertTarget = "channel" | "thread" | "forum";
+
 /** A channel's wish to receive one topic's stories. */
 export interface Subscription {
   guildId: string;
@@ -10,8 +16,12 @@ export interface Subscription {
   topic: string;
   /** Only stories whose score for the topic is at least this. */
   minScore: number;
-  /** When non-empty, the story must contain at least one of these (case-insensitive). */
+  /** When non-empty, the story must contain at least one of these (case- and accent-insensitive). */
   keywords: string[];
+  /** The story must contain none of these (absent in subscriptions made before exclusions). */
+  exclude?: string[];
+  /** Absent in subscriptions made before threads and forums: a channel. */
+  target?: AlertTarget;
   createdBy: string;
   createdAt: number;
   status: SubscriptionStatus;

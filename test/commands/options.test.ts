@@ -86,7 +86,7 @@ describe("options outside a command's definition", () => {
 
   it("refuses a channel of a type the option does not take", async () => {
     const text = await refused("subscribe", [topic, { name: "channel", type: 7, value: voiceId }]);
-    expect(text).toBe("`channel` must be a text or announcement channel.");
+    expect(text).toBe("`channel` must be a text, announcement, thread, forum or media channel.");
   });
 
   it("refuses a missing required option instead of failing inside the command", async () => {

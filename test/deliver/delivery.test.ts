@@ -149,6 +149,34 @@ describe("delivery through the emulator", () => {
     },
   );
 
+  it("a subscription with exclusions gets the other stories only; one without gets all", async () => {
+    const w = await world(["desk", "all"]);
+    const desk = w.guild.channelId("desk");
+    const all = w.guild.channelId("all");
+    await w.subs.upsert(
+      sub({ guildId: w.guild.id, channelId: desk, exclude: ["football", "Eurovision"] }),
+    );
+    const { sink, sender } = pipeline(w);
+    sender.start();
+    await sink.accept(
+      [
+        story(1, { title: "Climate pledges at the EUROVISION final", text: "Ministers met." }),
+        story(2, { title: "Climate summit opens", text: "Ministers met in Baku." }),
+        story(3, { title: "Stadiums and the climate", text: "Le Football et le climat." }),
+        story(4, { title: "Footballers back climate bill", text: "Ministers met." }),
+      ],
+      FEED,
+    );
+    await until(() => embeds(w, all).length >= 4 && embeds(w, desk).length >= 2);
+    await sleep(300);
+    expect(embeds(w, desk).map((e) => e.title)).toEqual([
+      "Climate summit opens",
+      // "Footballers" is another word than "football".
+      "Footballers back climate bill",
+    ]);
+    expect(embeds(w, all)).toHaveLength(4);
+  });
+
   it("a message Discord rejects (50035) is split to find the bad story, which alone is dropped", async () => {
     const w = await world();
     const news = w.guild.channelId("news");

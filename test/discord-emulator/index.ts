@@ -13,6 +13,7 @@ import { RestApi } from "./rest.js";
 import { HttpServer } from "./server.js";
 import {
   ALL_PERMISSIONS,
+  botSeesThread,
   channelJson,
   channelPermissions,
   DEFAULT_BOT_PERMISSIONS,
@@ -83,6 +84,22 @@ export interface ChannelInput {
   topic?: string;
   parentId?: string;
   permissionOverwrites?: Array<{ id: string; type: 0 | 1; allow?: Bits; deny?: Bits }>;
+  /** Channel flags, e.g. 1 << 4 (REQUIRE_TAG) on a forum. */
+  flags?: number;
+  /** A forum's or media channel's tags (types 15, 16). */
+  tags?: Array<{ name: string; moderated?: boolean }>;
+}
+
+export interface ThreadInput {
+  name: string;
+  /** 11 public (default), 12 private, 10 announcement thread. */
+  type?: 10 | 11 | 12;
+  archived?: boolean;
+  locked?: boolean;
+  /** Users in the thread; the bot is one unless `botIsMember` is false. */
+  memberIds?: string[];
+  botIsMember?: boolean;
+  ownerId?: string;
 }
 
 export interface RoleInput {
@@ -289,12 +306,89 @@ export class DiscordEmulator {
     return member;
   }
 
-  /** Deletes a channel: later requests get 404 10003 and the client sees CHANNEL_DELETE. */
+  /**
+   * Adds a thread under a text, announcement or forum channel (a forum's threads are its posts)
+   * and dispatches THREAD_CREATE when the bot can see it. A thread has its parent's permissions.
+   */
+  addThread(parentId: string, input: ThreadInput): EmulatedChannel {
+    const found = this.state.findChannel(parentId);
+    if (!found) throw new Error(`emulator: unknown channel ${parentId}`);
+    const now = new Date().toISOString();
+    const bot = this.state.botUser.id;
+    const members = new Set(input.memberIds ?? []);
+    if (input.botIsMember !== false) members.add(bot);
+    const thread: EmulatedChannel = {
+      id: snowflake(),
+      guildId: found.guild.id,
+      name: input.name,
+      type: input.type ?? 11,
+      position: 0,
+      topic: null,
+      nsfw: false,
+      parentId,
+      overwrites: [],
+      lastMessageId: null,
+      deleted: false,
+      flags: 0,
+      thread: {
+        ownerId: input.ownerId ?? snowflake(),
+        archived: input.archived ?? false,
+        locked: input.locked ?? false,
+        autoArchiveDuration: 1440,
+        archiveTimestamp: now,
+        createTimestamp: now,
+        memberIds: members,
+        appliedTags: [],
+        messageCount: 0,
+      },
+    };
+    found.guild.channels.set(thread.id, thread);
+    if (botSeesThread(found.guild, thread, this.state.botMember(found.guild))) {
+      this.gateway.dispatch("THREAD_CREATE", { ...channelJson(thread), newly_created: true });
+    }
+    return thread;
+  }
+
+  /** Archives, reopens, locks or unlocks a thread, as a moderator would; THREAD_UPDATE. */
+  setThread(threadId: string, change: { archived?: boolean; locked?: boolean }): void {
+    const found = this.state.findChannel(threadId);
+    const t = found?.channel.thread;
+    if (!found || !t) throw new Error(`emulator: unknown thread ${threadId}`);
+    if (change.archived !== undefined && change.archived !== t.archived) {
+      t.archived = change.archived;
+      t.archiveTimestamp = new Date().toISOString();
+    }
+    if (change.locked !== undefined) t.locked = change.locked;
+    this.gateway.dispatch("THREAD_UPDATE", channelJson(found.channel));
+  }
+
+  /** The threads (a forum's posts) under a channel, oldest first, deleted ones left out. */
+  threads(parentId: string): EmulatedChannel[] {
+    return this.state.threadsIn(parentId);
+  }
+
+  /** Resolves once a channel has `count` threads (a forum, `count` posts). */
+  waitForThreads(parentId: string, count: number, timeoutMs = 2000): Promise<EmulatedChannel[]> {
+    return this.state.waitForThreads(parentId, count, timeoutMs);
+  }
+
+  /**
+   * Deletes a channel or thread: later requests get 404 10003 and the client sees
+   * CHANNEL_DELETE (THREAD_DELETE for a thread).
+   */
   deleteChannel(channelId: string): void {
     const found = this.state.findChannel(channelId);
     if (!found) throw new Error(`emulator: unknown channel ${channelId}`);
-    found.channel.deleted = true;
-    this.gateway.dispatch("CHANNEL_DELETE", channelJson(found.channel));
+    const { channel } = found;
+    channel.deleted = true;
+    if (channel.thread) {
+      this.gateway.dispatch("THREAD_DELETE", {
+        id: channel.id,
+        guild_id: channel.guildId,
+        parent_id: channel.parentId,
+        type: channel.type,
+      });
+    } else this.gateway.dispatch("CHANNEL_DELETE", channelJson(channel));
   }
 
   /**
@@ -435,6 +529,18 @@ export class DiscordEmulator {
       })),
       lastMessageId: null,
       deleted: false,
+      flags: c.flags ?? 0,
+      ...(c.tags
+        ? {
+            availableTags: c.tags.map((t) => ({
+              id: snowflake(),
+              name: t.name,
+              moderated: t.moderated ?? false,
+              emoji_id: null,
+              emoji_name: null,
+            })),
+          }
+        : {}),
     };
   }
 

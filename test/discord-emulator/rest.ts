@@ -6,6 +6,7 @@ import type { IncomingHttpHeaders } from "node:http";
 import type { Gateway } from "./gateway.js";
 import type { FixedWindowLimiter } from "./ratelimit.js";
 import {
+  botSeesThread,
   channelJson,
   channelPermissions,
   type EmulatedChannel,
@@ -23,6 +24,7 @@ import {
   roleJson,
   type StoredCommand,
   snowflake,
+  THREAD_ONLY_TYPES,
   userJson,
 } from "./state.js";
 import {
@@ -102,6 +104,13 @@ export const Errors = {
   missingPermissions: (): RestResponse => error(403, 50013, "Missing Permissions"),
   nonTextChannel: (): RestResponse =>
     error(400, 50008, "Cannot send messages in a non-text channel"),
+  forumChannel: (): RestResponse => error(400, 40058, "Cannot send a message in a forum channel"),
+  archivedThread: (): RestResponse => error(400, 50083, "Thread is archived"),
+  threadLocked: (): RestResponse => error(400, 160005, "Thread is locked"),
+  tagRequired: (): RestResponse =>
+    error(400, 40067, "A tag is required to create a forum post in this channel"),
+  wrongChannelType: (): RestResponse =>
+    error(400, 50024, "Cannot execute action on this channel type"),
 };
 
 export class RestApi {
@@ -258,9 +267,60 @@ export class RestApi {
       else list = list.slice(-limit);
       return { status: 200, body: [...list].reverse() };
     });
+    this.add("POST", "/channels/:channel/threads", (p, req) =>
+      this.createForumPost(p.channel ?? "", req),
+    );
+    this.add("GET", "/channels/:channel/threads/archived/public", (p, req) => {
+      const found = this.visibleChannel(p.channel ?? "");
+      if ("status" in found) return found;
+      const perms = channelPermissions(found.guild, found.channel, s.botMember(found.guild));
+      if (!(perms & Perm.ReadMessageHistory)) return Errors.missingAccess();
+      const limit = Math.min(100, Number(req.query.get("limit") ?? 50) || 50);
+      const before = req.query.get("before");
+      const archived = this.visibleThreads(
+        found.guild,
+        (c) =>
+          c.parentId === found.channel.id &&
+          c.type !== 12 &&
+          c.thread?.archived === true &&
+          (!before || Date.parse(c.thread.archiveTimestamp) < Date.parse(before)),
+      ).sort(
+        (a, b) =>
+          Date.parse(b.thread?.archiveTimestamp ?? "") -
+          Date.parse(a.thread?.archiveTimestamp ?? ""),
+      );
+      return {
+        status: 200,
+        body: {
+          threads: archived.slice(0, limit).map(channelJson),
+          members: [],
+          has_more: archived.length > limit,
+        },
+      };
+    });
+    this.add("GET", "/channels/:channel/thread-members/:user", (p) => {
+      const found = this.visibleChannel(p.channel ?? "");
+      if ("status" in found) return found;
+      const t = found.channel.thread;
+      if (!t) return Errors.wrongChannelType();
+      const userId = p.user === "@me" ? s.botUser.id : (p.user ?? "");
+      if (!t.memberIds.has(userId)) return Errors.unknownMember();
+      return {
+        status: 200,
+        body: {
+          id: found.channel.id,
+          user_id: userId,
+          join_timestamp: t.createTimestamp,
+          flags: 0,
+        },
+      };
+    });
     this.add("GET", "/channels/:channel/messages/:msg", (p) => {
       const found = this.visibleChannel(p.channel ?? "");
       if ("status" in found) return found;
+      // Reading a message needs Read Message History as well as View Channel.
+      const perms = channelPermissions(found.guild, found.channel, s.botMember(found.guild));
+      if (!(perms & Perm.ReadMessageHistory)) return Errors.missingAccess();
       const msg = s.channelMessages(found.channel.id).find((m) => m.id === p.msg);
       return msg ? { status: 200, body: msg } : Errors.unknownMessage();
     });
@@ -308,6 +368,12 @@ export class RestApi {
         status: 200,
         body: [...guild.channels.values()].filter((c) => !c.deleted).map(channelJson),
       };
+    });
+    this.add("GET", "/guilds/:guild/threads/active", (p) => {
+      const guild = s.guilds.get(p.guild ?? "");
+      if (!guild) return Errors.unknownGuild();
+      const threads = this.visibleThreads(guild, (c) => c.thread?.archived === false);
+      return { status: 200, body: { threads: threads.map(channelJson), members: [] } };
     });
     this.add("GET", "/guilds/:guild/roles", (p) => {
       const guild = s.guilds.get(p.guild ?? "");
@@ -450,8 +516,9 @@ export class RestApi {
       if (this.inRemovedGuild(channelId)) return Errors.missingAccess();
       return Errors.unknownChannel();
     }
-    const perms = channelPermissions(found.guild, found.channel, this.state.botMember(found.guild));
-    if (!(perms & Perm.ViewChannel)) return Errors.missingAccess();
+    if (!botSeesThread(found.guild, found.channel, this.state.botMember(found.guild))) {
+      return Errors.missingAccess();
+    }
     return found;
   }
 
@@ -486,10 +553,16 @@ export class RestApi {
       });
     }
     const { guild, channel } = found;
+    if (THREAD_ONLY_TYPES.has(channel.type)) return withHeaders(Errors.forumChannel());
     if (!TEXT_CHANNEL_TYPES.has(channel.type)) return withHeaders(Errors.nonTextChannel());
-    const perms = channelPermissions(guild, channel, this.state.botMember(guild));
-    if (!(perms & Perm.ViewChannel)) return withHeaders(Errors.missingAccess());
-    if (!(perms & Perm.SendMessages)) return withHeaders(Errors.missingPermissions());
+    const bot = this.state.botMember(guild);
+    const perms = channelPermissions(guild, channel, bot);
+    if (!botSeesThread(guild, channel, bot)) return withHeaders(Errors.missingAccess());
+    // In a thread, Send Messages in Threads is what counts, not Send Messages.
+    const send = channel.thread ? Perm.SendMessagesInThreads : Perm.SendMessages;
+    if (!(perms & send)) return withHeaders(Errors.missingPermissions());
+    const blocked = channel.thread ? this.threadRefuses(channel, perms) : undefined;
+    if (blocked) return withHeaders(blocked);
     const valid = validateMessageBody(req.body, { files: req.files });
     if (!valid.ok) return withHeaders(valid);
     const body = valid.value;
@@ -504,7 +577,127 @@ export class RestApi {
     }
     const message = this.state.newMessage(channel.id, guild.id, body);
     this.state.addMessage(message);
+    if (channel.thread?.archived) {
+      // "The API will automatically unarchive a thread when sending a message in that thread."
+      channel.thread.archived = false;
+      channel.thread.archiveTimestamp = new Date().toISOString();
+      this.gateway.dispatch("THREAD_UPDATE", channelJson(channel));
+    }
     return withHeaders({ status: 200, body: message });
+  }
+
+  /**
+   * Why a thread takes no message from the bot, if it does not: a locked thread only takes them
+   * from Manage Threads holders; closed and locked, it answers "Thread is archived". An archived
+   * thread that is not locked is reopened by the message (see createMessage).
+   */
+  private threadRefuses(channel: EmulatedChannel, perms: bigint): RestResponse | undefined {
+    const t = channel.thread;
+    if (!t?.locked || perms & Perm.ManageThreads) return undefined;
+    return t.archived ? Errors.archivedThread() : Errors.threadLocked();
+  }
+
+  /**
+   * POST /channels/:id/threads on a forum or media channel: a post (a public thread) with its
+   * first message, which has the thread's id. There is no nonce: a repeat creates a second post.
+   */
+  private createForumPost(channelId: string, req: RestRequest): RestResponse {
+    const found = this.state.findChannel(channelId);
+    if (!found || found.channel.deleted) {
+      if (this.inRemovedGuild(channelId)) return Errors.missingAccess();
+      return Errors.unknownChannel();
+    }
+    const decision = this.limiter.take(channelId);
+    const withHeaders = (r: RestResponse): RestResponse => ({
+      ...r,
+      headers: { ...decision.headers, ...r.headers },
+    });
+    if (!decision.allowed) {
+      return withHeaders({
+        status: 429,
+        body: {
+          message: "You are being rate limited.",
+          retry_after: decision.retryAfter,
+          global: false,
+        },
+      });
+    }
+    const { guild, channel: forum } = found;
+    // Threads without a starter message in text channels are not modelled.
+    if (!THREAD_ONLY_TYPES.has(forum.type)) return withHeaders(Errors.wrongChannelType());
+    const perms = channelPermissions(guild, forum, this.state.botMember(guild));
+    if (!(perms & Perm.ViewChannel)) return withHeaders(Errors.missingAccess());
+    // Creating a post is Send Messages ("Create Posts" in Discord's settings).
+    if (!(perms & Perm.SendMessages)) return withHeaders(Errors.missingPermissions());
+    const body = isObject(req.body) ? req.body : {};
+    const errors = new FormErrors();
+    const name = typeof body.name === "string" ? body.name.trim() : "";
+    if (name.length < 1 || name.length > 100) {
+      errors.add(["name"], "BASE_TYPE_BAD_LENGTH", "Must be between 1 and 100 in length.");
+    }
+    const tags = Array.isArray(body.applied_tags) ? body.applied_tags.map(String) : [];
+    const known = new Set((forum.availableTags ?? []).map((t) => t.id));
+    if (tags.length > 5 || tags.some((t) => !known.has(t))) {
+      errors.add(["applied_tags"], "BASE_TYPE_CHOICES", "Value must be one of the forum's tags.");
+    }
+    if (!isObject(body.message)) {
+      errors.add(["message"], "BASE_TYPE_REQUIRED", "This field is required");
+    }
+    if (!errors.empty) return withHeaders(invalidFormBody(errors));
+    const valid = validateMessageBody(body.message, { files: req.files });
+    if (!valid.ok) {
+      const nested = valid.body.errors;
+      return withHeaders({ ...valid, body: { ...valid.body, errors: { message: nested } } });
+    }
+    if (tags.length === 0 && (forum.flags ?? 0) & (1 << 4))
+      return withHeaders(Errors.tagRequired());
+    const message = valid.value;
+    if (Array.isArray(message.embeds) && message.embeds.length > 0 && !(perms & Perm.EmbedLinks)) {
+      return withHeaders(Errors.missingPermissions());
+    }
+    const id = snowflake();
+    const now = new Date().toISOString();
+    const bot = this.state.botUser.id;
+    const thread: EmulatedChannel = {
+      id,
+      guildId: guild.id,
+      name,
+      type: 11,
+      position: 0,
+      topic: null,
+      nsfw: false,
+      parentId: forum.id,
+      overwrites: [],
+      lastMessageId: null,
+      deleted: false,
+      flags: 0,
+      thread: {
+        ownerId: bot,
+        archived: false,
+        locked: false,
+        autoArchiveDuration:
+          typeof body.auto_archive_duration === "number" ? body.auto_archive_duration : 1440,
+        archiveTimestamp: now,
+        createTimestamp: now,
+        memberIds: new Set([bot]),
+        appliedTags: tags,
+        messageCount: 0,
+      },
+    };
+    guild.channels.set(id, thread);
+    forum.lastMessageId = id;
+    const starter = this.state.newMessage(id, guild.id, message, { id });
+    this.state.addMessage(starter);
+    this.gateway.dispatch("THREAD_CREATE", { ...channelJson(thread), newly_created: true });
+    return withHeaders({ status: 201, body: { ...channelJson(thread), message: starter } });
+  }
+
+  /** Threads the bot can see, live, for the list routes. */
+  private visibleThreads(guild: EmulatedGuild, filter: (c: EmulatedChannel) => boolean) {
+    const bot = this.state.botMember(guild);
+    return [...guild.channels.values()].filter(
+      (c) => c.thread && !c.deleted && filter(c) && botSeesThread(guild, c, bot),
+    );
   }
 
   // ---------------------------------------------------------------------------------------------

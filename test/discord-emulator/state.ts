@@ -109,7 +109,40 @@ export interface EmulatedChannel {
   overwrites: PermissionOverwrite[];
   lastMessageId: string | null;
   deleted: boolean;
+  /** Channel flags (e.g. 1 << 4 REQUIRE_TAG on a forum, 1 << 1 PINNED on a post). */
+  flags?: number;
+  /** A forum's or media channel's tags (types 15, 16). */
+  availableTags?: ForumTagJson[];
+  /** Set on threads (types 10, 11, 12), forum posts included. */
+  thread?: ThreadState;
 }
+
+export interface ForumTagJson {
+  id: string;
+  name: string;
+  moderated: boolean;
+  emoji_id: string | null;
+  emoji_name: string | null;
+}
+
+/** What makes a channel a thread, as the thread_metadata and thread fields describe it. */
+export interface ThreadState {
+  ownerId: string;
+  archived: boolean;
+  locked: boolean;
+  autoArchiveDuration: number;
+  archiveTimestamp: string;
+  createTimestamp: string;
+  /** Users in the thread: a private thread is visible to them (and Manage Threads holders). */
+  memberIds: Set<string>;
+  /** Tags of a forum post. */
+  appliedTags: string[];
+  messageCount: number;
+}
+
+export const THREAD_TYPES = new Set([10, 11, 12]);
+/** Forum and media channels: only threads (posts) live in them. */
+export const THREAD_ONLY_TYPES = new Set([15, 16]);
 
 export interface EmulatedMember {
   user: EmulatedUser;
@@ -212,6 +245,11 @@ export function channelPermissions(
   channel: EmulatedChannel,
   member: EmulatedMember,
 ): bigint {
+  // A thread has no overwrites of its own: it has its parent channel's permissions.
+  if (channel.thread && channel.parentId) {
+    const parent = guild.channels.get(channel.parentId);
+    if (parent) return channelPermissions(guild, parent, member);
+  }
   let perms = basePermissions(guild, member);
   if (perms & Perm.Administrator) return ALL_PERMISSIONS;
   const everyone = channel.overwrites.find((o) => o.id === guild.id);
@@ -272,6 +310,33 @@ export function overwriteJson(o: PermissionOverwrite): JsonObject {
 }
 
 export function channelJson(channel: EmulatedChannel): JsonObject {
+  const t = channel.thread;
+  if (t) {
+    // Threads carry no position or overwrites; they have thread_metadata and an owner.
+    return {
+      id: channel.id,
+      type: channel.type,
+      guild_id: channel.guildId,
+      name: channel.name,
+      parent_id: channel.parentId,
+      owner_id: t.ownerId,
+      last_message_id: channel.lastMessageId,
+      rate_limit_per_user: 0,
+      flags: channel.flags ?? 0,
+      message_count: t.messageCount,
+      member_count: t.memberIds.size,
+      total_message_sent: t.messageCount,
+      applied_tags: [...t.appliedTags],
+      thread_metadata: {
+        archived: t.archived,
+        locked: t.locked,
+        auto_archive_duration: t.autoArchiveDuration,
+        archive_timestamp: t.archiveTimestamp,
+        create_timestamp: t.createTimestamp,
+        ...(channel.type === 12 ? { invitable: false } : {}),
+      },
+    };
+  }
   return {
     id: channel.id,
     type: channel.type,
@@ -284,8 +349,30 @@ export function channelJson(channel: EmulatedChannel): JsonObject {
     parent_id: channel.parentId,
     last_message_id: channel.lastMessageId,
     rate_limit_per_user: 0,
-    flags: 0,
+    flags: channel.flags ?? 0,
+    ...(THREAD_ONLY_TYPES.has(channel.type)
+      ? {
+          available_tags: (channel.availableTags ?? []).map((tag) => ({ ...tag })),
+          default_auto_archive_duration: 1440,
+          default_reaction_emoji: null,
+          default_sort_order: null,
+          default_forum_layout: 0,
+          default_thread_rate_limit_per_user: 0,
+        }
+      : {}),
   };
+}
+
+/** Whether the bot sees a thread: a private one only as a member or with Manage Threads. */
+export function botSeesThread(
+  guild: EmulatedGuild,
+  channel: EmulatedChannel,
+  bot: EmulatedMember,
+): boolean {
+  const perms = channelPermissions(guild, channel, bot);
+  if (!(perms & Perm.ViewChannel)) return false;
+  if (channel.type !== 12 || !channel.thread) return true;
+  return channel.thread.memberIds.has(bot.user.id) || (perms & Perm.ManageThreads) !== 0n;
 }
 
 export function memberJson(member: EmulatedMember): JsonObject {
@@ -346,7 +433,13 @@ export function guildJson(guild: EmulatedGuild, applicationId: string | null = n
 
 /** GUILD_CREATE payload: the REST guild plus the gateway-only extras discord.js caches from. */
 export function guildCreateJson(guild: EmulatedGuild): JsonObject {
-  const channels = [...guild.channels.values()].filter((c) => !c.deleted);
+  const live = [...guild.channels.values()].filter((c) => !c.deleted);
+  const channels = live.filter((c) => !c.thread);
+  const bot = [...guild.members.values()].find((m) => m.user.bot);
+  // Active threads the bot can see; archived ones reach a client only when it asks for them.
+  const threads = live.filter(
+    (c) => c.thread && !c.thread.archived && (!bot || botSeesThread(guild, c, bot)),
+  );
   return {
     ...guildJson(guild),
     joined_at: new Date().toISOString(),
@@ -356,7 +449,7 @@ export function guildCreateJson(guild: EmulatedGuild): JsonObject {
     voice_states: [],
     members: [...guild.members.values()].map(memberJson),
     channels: channels.map(channelJson),
-    threads: [],
+    threads: threads.map(channelJson),
     presences: [],
     stage_instances: [],
     guild_scheduled_events: [],
@@ -553,6 +646,7 @@ export class EmulatorState {
     }
     const found = this.findChannel(message.channel_id);
     if (found) found.channel.lastMessageId = message.id;
+    if (found?.channel.thread) found.channel.thread.messageCount += 1;
     this.messagesChanged();
   }
 
@@ -579,6 +673,39 @@ export class EmulatorState {
           new Error(
             `emulator: expected ${count} messages in ${channelId} within ${timeoutMs}ms, saw ${this.channelMessages(channelId).length}`,
           ),
+        );
+      }, timeoutMs);
+      this.messageListeners.add(check);
+      check();
+    });
+  }
+
+  /** Live threads (a forum's posts) under a channel, oldest first. */
+  threadsIn(parentId: string): EmulatedChannel[] {
+    const found = this.findChannel(parentId);
+    if (!found) return [];
+    return [...found.guild.channels.values()].filter(
+      (c) => c.thread && c.parentId === parentId && !c.deleted,
+    );
+  }
+
+  /**
+   * Resolves once `parentId` has `count` threads. A post's first message is stored with the post,
+   * so this fires in the same turn as the request that created it, before the bot hears back.
+   */
+  waitForThreads(parentId: string, count: number, timeoutMs: number): Promise<EmulatedChannel[]> {
+    return new Promise((resolve, reject) => {
+      const check = (): void => {
+        const current = this.threadsIn(parentId);
+        if (current.length < count) return;
+        clearTimeout(timer);
+        this.messageListeners.delete(check);
+        resolve(current);
+      };
+      const timer = setTimeout(() => {
+        this.messageListeners.delete(check);
+        reject(
+          new Error(`emulator: expected ${count} threads in ${parentId} within ${timeoutMs}ms`),
         );
       }, timeoutMs);
       this.messageListeners.add(check);

@@ -4,7 +4,7 @@ import { join } from "node:path";
 import { PermissionFlagsBits } from "discord.js";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { DiscordEmulator, type EmulatedMessage } from "../discord-emulator/index.js";
-import { BotProcess, until } from "../helpers/bot-process.js";
+import { BotProcess, COMMAND_COUNT, until } from "../helpers/bot-process.js";
 import { FeedServer, serve } from "../helpers/feed-server.js";
 
 const TOKEN = "MTAwMDAwMDAwMDAwMDAwMDAx.GfdTst.ZmFrZS10b2tlbi1mb3ItdGhlLWVtdWxhdG9yLW9ubHk";
@@ -114,7 +114,12 @@ describe("the bot against the Discord emulator", () => {
     };
     bot = new BotProcess(env);
     bot.start();
-    await until("commands to be registered", () => emu.commands().length === 11, 30_000, bot);
+    await until(
+      "commands to be registered",
+      () => emu.commands().length === COMMAND_COUNT,
+      30_000,
+      bot,
+    );
     // The first poll takes in the backlog silently.
     await until(
       "the backlog to be read",

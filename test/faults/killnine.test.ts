@@ -5,7 +5,7 @@ import { PermissionFlagsBits } from "discord.js";
 import sqlite3 from "sqlite3";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { DiscordEmulator, type EmulatedMessage } from "../discord-emulator/index.js";
-import { BotProcess, until } from "../helpers/bot-process.js";
+import { BotProcess, COMMAND_COUNT, until } from "../helpers/bot-process.js";
 import { FeedServer, serve } from "../helpers/feed-server.js";
 
 const TOKEN = "MTAwMDAwMDAwMDAwMDAwMDAx.GfdTst.ZmFrZS10b2tlbi1mb3ItdGhlLWVtdWxhdG9yLW9ubHk";
@@ -300,7 +300,12 @@ describe("the bot killed and stopped mid-burst", () => {
       LOG_FORMAT: "json",
     });
     bot.start();
-    await until("commands to be registered", () => emu.commands().length === 10, 30_000, bot);
+    await until(
+      "commands to be registered",
+      () => emu.commands().length === COMMAND_COUNT,
+      30_000,
+      bot,
+    );
     console.log(`[killnine] first start ready after ${Date.now() - bot.startedAt} ms`);
     const subs: Array<[keyof typeof ch, string]> = [
       ["mixed", "climate"],

@@ -5,6 +5,11 @@
 import { type ChildProcess, spawn } from "node:child_process";
 import { readdirSync, readFileSync } from "node:fs";
 
+/** How many slash commands the bot registers: one per file in commands/. */
+export const COMMAND_COUNT = readdirSync(new URL("../../commands/", import.meta.url)).filter((f) =>
+  f.endsWith(".ts"),
+).length;
+
 export class BotProcess {
   output = "";
   child: ChildProcess | undefined;

@@ -1,0 +1,53 @@
+/**
+ * What a forum post made from an alert looks like: its title (the headline) and the forum tag it
+ * wears (the one named after the alert's topic, if the forum has one).
+ */
+import type { TopicDef } from "../classify/taxonomy.js";
+import { truncateAtWord } from "../summarize/truncate.js";
+import { termKey } from "./terms.js";
+
+/** Discord's limit on a thread's name. */
+export const THREAD_NAME_MAX = 100;
+
+/** A forum's tag as the API and discord.js's cache describe it. */
+export interface ForumTag {
+  id: string;
+  name: string;
+  /** Only members with Manage Threads may apply it. */
+  moderated?: boolean;
+}
+
+/** ChannelFlags.RequireTag: a post in this forum must carry at least one tag. */
+export const REQUIRE_TAG_FLAG = 1 << 4;
+
+/**
+ * A post title from a headline: one line, at most 100 characters, cut at a word boundary
+ * ("…" marks the cut). A headline of one overlong word is cut at 100 characters rather than lost.
+ */
+export function threadTitle(headline: string): string {
+  const line = headline.replace(/\s+/g, " ").trim() || "Untitled";
+  const cut = truncateAtWord(line, THREAD_NAME_MAX);
+  return cut || `${line.slice(0, THREAD_NAME_MAX - 1)}…`;
+}
+
+/** The names a tag may have to stand for a topic: its id, its label, the label without "&". */
+function namesFor(topic: Pick<TopicDef, "id" | "label">): Set<string> {
+  return new Set(
+    [topic.id, topic.id.replace(/-/g, " "), topic.label, topic.label.replace(/\s*&\s*/g, " and ")]
+      .map(termKey)
+      .filter((n) => n.length > 0),
+  );
+}
+
+/**
+ * The tag named after the topic (case and accents ignored; "Climate", "climate" or
+ * "russia-ukraine"), skipping tags only moderators may apply: the bot is not one.
+ */
+export function tagForTopic(
+  tags: readonly ForumTag[],
+  topic: Pick<TopicDef, "id" | "label"> | undefined,
+): ForumTag | undefined {
+  if (!topic) return undefined;
+  const names = namesFor(topic);
+  return tags.find((t) => !t.moderated && names.has(termKey(t.name)));
+}
