@@ -9,12 +9,20 @@ import type { BotContext } from "../src/discord/context.js";
 import {
   EPHEMERAL,
   joinLines,
+  LIMITS,
   NO_MENTIONS,
   relativeTime,
   safeText,
+  truncate,
 } from "../src/discord/format.js";
 import { requireGuild, requireManageGuild } from "../src/discord/permissions.js";
-import { GuildFeedError, validateFeed } from "../src/feeds/guild-feeds.js";
+import { feedProblemOf, feedText, problemText, userTextOf } from "../src/feeds/errors.js";
+import {
+  type GuildFeed,
+  GuildFeedError,
+  type ValidatedFeed,
+  validateFeed,
+} from "../src/feeds/guild-feeds.js";
 import { feedIdFor } from "../src/feeds/id.js";
 import { foldText } from "../src/search/topics.js";
 
@@ -23,36 +31,98 @@ function codeUrl(url: string): string {
   return `\`${url.replace(/`/g, "%60").slice(0, 300)}\``;
 }
 
-async function add(interaction: ChatInputCommandInteraction, ctx: BotContext): Promise<void> {
-  const guild = requireGuild(interaction);
-  const url = interaction.options.getString("url", true).trim();
-  const name = interaction.options.getString("name")?.trim();
+/** Refuses a URL this server or the operator already reads (typed, or found on a page). */
+function refuseKnown(ctx: BotContext, guildId: string, url: string): void {
   const id = feedIdFor(url);
   if (ctx.operatorFeeds.some((f) => f.id === id || f.url === url)) {
     throw new UserError("ForeignDesk already reads that feed for every server; nothing to add.");
   }
-  const own = ctx.guildFeeds.forGuild(guild.id);
-  if (own.some((f) => f.id === id)) throw new UserError("This server has added that feed already.");
-  if (own.length >= ctx.guildFeeds.maxPerGuild) {
+  if (ctx.guildFeeds.forGuild(guildId).some((f) => f.id === id)) {
+    throw new UserError("This server has added that feed already.");
+  }
+}
+
+/** Fetches and parses the address now; a refusal is logged in full and answered in plain words. */
+async function validate(
+  interaction: ChatInputCommandInteraction,
+  ctx: BotContext,
+  url: string,
+): Promise<ValidatedFeed> {
+  try {
+    return await validateFeed(ctx.fetcher, url);
+  } catch (error) {
+    const reason = feedProblemOf(error);
+    if (!reason || reason === "storage-unavailable") throw error;
+    ctx.log.info(
+      {
+        guildId: interaction.guildId,
+        userId: interaction.user.id,
+        feedId: feedIdFor(url),
+        url,
+        reason,
+        err: error instanceof Error ? error.message : String(error),
+      },
+      "guild feed refused",
+    );
+    throw new UserError(userTextOf(error));
+  }
+}
+
+function addedText(feed: GuildFeed, checked: ValidatedFeed): string {
+  if (!checked.discovery) {
+    return `✅ Added **${safeText(feed.name, 100, true)}** (${checked.items} ${checked.items === 1 ? "item" : "items"} right now). Its stories are tagged like every other feed's and reach this server's subscriptions from the next poll on.`;
+  }
+  const lines = [
+    feedText("discovered-added", {
+      name: safeText(feed.name, 100, true),
+      url: codeUrl(feed.url),
+      items: checked.items,
+    }),
+  ];
+  const others = checked.discovery.others.slice(0, 5);
+  if (others.length > 0) {
+    const list = others.map((o) =>
+      o.title ? `${safeText(o.title, 60, true)} ${codeUrl(o.url)}` : codeUrl(o.url),
+    );
+    lines.push(feedText("discovered-others", { list: list.join(", ") }));
+  }
+  return truncate(lines.join("\n"), LIMITS.content);
+}
+
+async function add(interaction: ChatInputCommandInteraction, ctx: BotContext): Promise<void> {
+  const guild = requireGuild(interaction);
+  const url = interaction.options.getString("url", true).trim();
+  const name = interaction.options.getString("name")?.trim();
+  refuseKnown(ctx, guild.id, url);
+  if (ctx.guildFeeds.forGuild(guild.id).length >= ctx.guildFeeds.maxPerGuild) {
     throw new UserError(
       `This server already has ${ctx.guildFeeds.maxPerGuild} feeds of its own, the most it may have; remove one with /feeds remove first.`,
     );
   }
   // Fetching can take up to the fetch timeout; Discord wants an answer within 3 s.
   await interaction.deferReply({ flags: EPHEMERAL });
+  const checked = await validate(interaction, ctx, url);
+  if (checked.url !== url) refuseKnown(ctx, guild.id, checked.url);
   try {
-    const checked = await validateFeed(ctx.fetcher, url);
     const { feed } = await ctx.guildFeeds.add(guild.id, {
       url: checked.url,
       name: name || checked.title || new URL(checked.url).hostname,
       addedBy: interaction.user.id,
     });
     ctx.log.info(
-      { guildId: guild.id, feedId: feed.id, url: feed.url, userId: interaction.user.id },
+      {
+        guildId: guild.id,
+        feedId: feed.id,
+        url: feed.url,
+        userId: interaction.user.id,
+        ...(checked.discovery
+          ? { discoveredOn: checked.discovery.page, skipped: checked.discovery.failed }
+          : {}),
+      },
       "guild feed added",
     );
     await interaction.editReply({
-      content: `✅ Added **${safeText(feed.name, 100, true)}** (${checked.items} ${checked.items === 1 ? "item" : "items"} right now). Its stories are tagged like every other feed's and reach this server's subscriptions from the next poll on.`,
+      content: addedText(feed, checked),
       allowedMentions: NO_MENTIONS,
     });
   } catch (error) {
@@ -99,7 +169,7 @@ async function list(interaction: ChatInputCommandInteraction, ctx: BotContext): 
     const health = !state?.lastPollAt
       ? "not polled yet"
       : state.consecutiveFailures > 0
-        ? `failing: ${safeText(state.lastError ?? "unknown error", 120, true)}`
+        ? `failing: ${problemText(state.lastErrorReason)}`
         : `ok, polled ${relativeTime(state.lastPollAt)}`;
     return `**${safeText(f.name, 80, true)}** ${codeUrl(f.url)} · added ${relativeTime(f.addedAt)} · ${health}`;
   });

@@ -16,6 +16,7 @@ import {
 } from "../src/discord/format.js";
 import { answerInTime } from "../src/discord/interactions.js";
 import { requireGuild } from "../src/discord/permissions.js";
+import { feedText, problemText } from "../src/feeds/errors.js";
 import { mergeFeeds } from "../src/feeds/guild-feeds.js";
 
 async function execute(interaction: ChatInputCommandInteraction, ctx: BotContext): Promise<void> {
@@ -37,7 +38,10 @@ async function execute(interaction: ChatInputCommandInteraction, ctx: BotContext
     const fields: APIEmbedField[] = [
       {
         name: "Feeds",
-        value: `${feeds.length} in all (${ctx.operatorFeeds.length} from the operator, ${feeds.length - ctx.operatorFeeds.length} added by servers, ${mine} by this one); ${failing.length} failing`,
+        value:
+          feeds.length === 0
+            ? feedText("no-feeds")
+            : `${feeds.length} in all (${ctx.operatorFeeds.length} from the operator, ${feeds.length - ctx.operatorFeeds.length} added by servers, ${mine} by this one); ${failing.length} failing`,
       },
       { name: "Last poll", value: lastPoll > 0 ? relativeTime(lastPoll) : "not yet", inline: true },
       {
@@ -57,7 +61,8 @@ async function execute(interaction: ChatInputCommandInteraction, ctx: BotContext
         value: joinLines(
           failing.map((s) => {
             const name = safeText(names.get(s.feedId) ?? s.url, 80, true);
-            const error = s.lastError ? safeText(s.lastError, 160, true) : "unknown error";
+            // The plain reason only: the technical detail is in the log, for the operator.
+            const error = problemText(s.lastErrorReason);
             const since = s.lastSuccessAt ? `; last success ${relativeTime(s.lastSuccessAt)}` : "";
             return `**${name}**: ${s.consecutiveFailures} ${s.consecutiveFailures === 1 ? "failure" : "failures"} in a row, last error: ${error}${since}`;
           }),

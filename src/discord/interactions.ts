@@ -5,6 +5,8 @@ import type {
   InteractionEditReplyOptions,
   InteractionReplyOptions,
 } from "discord.js";
+import { feedText } from "../feeds/errors.js";
+import { isStorageUnavailable } from "../store/unavailable.js";
 import { type SlashCommand, UserError } from "./command.js";
 import type { BotContext } from "./context.js";
 import { Cooldowns } from "./cooldown.js";
@@ -124,10 +126,24 @@ export function createInteractionHandler(
       await command.execute(interaction, ctx);
     } catch (error) {
       const isUserError = error instanceof UserError;
+      // Storage being down is not a bug: the user is told to retry, the log keeps the backend's words.
+      const storageDown = !isUserError && isStorageUnavailable(error);
       if (!isUserError)
-        ctx.log.error({ err: error, ...idsOf(interaction, name) }, "command failed");
+        ctx.log.error(
+          {
+            err: error,
+            ...idsOf(interaction, name),
+            ...(storageDown ? { reason: "storage-unavailable" } : {}),
+          },
+          "command failed",
+        );
+      const notice = isUserError
+        ? error.message
+        : storageDown
+          ? feedText("storage-unavailable")
+          : APOLOGY;
       try {
-        await sendNotice(interaction, isUserError ? error.message : APOLOGY);
+        await sendNotice(interaction, notice);
       } catch (sendError) {
         // Typically 10062: the 3 s window passed. Nothing more can be said to the user.
         ctx.log.warn(

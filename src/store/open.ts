@@ -5,6 +5,7 @@ import KeyvRedis from "@keyv/redis";
 import Keyv, { type KeyvStoreAdapter } from "keyv";
 import { deserialize, serialize } from "./codec.js";
 import { SqliteStore } from "./sqlite-store.js";
+import { failingAsUnavailable } from "./unavailable.js";
 
 export class StorageError extends Error {
   override name = "StorageError";
@@ -78,9 +79,18 @@ export async function openStorage(url: string, namespace = DEFAULT_NAMESPACE): P
   return storage;
 }
 
-/** The one Keyv every backend is used through: errors thrown, values in the shared codec. */
+/**
+ * The one Keyv every backend is used through: values in the shared codec, and errors thrown as
+ * StorageUnavailableError whatever the backend, so callers can tell an outage from a bug.
+ */
 function keyvOver(store: KeyvStoreAdapter, namespace: string): Keyv {
-  return new Keyv({ store, namespace, throwOnErrors: true, serialize, deserialize });
+  return new Keyv({
+    store: failingAsUnavailable(store),
+    namespace,
+    throwOnErrors: true,
+    serialize,
+    deserialize,
+  });
 }
 
 async function connect(url: string, NAMESPACE: string): Promise<Storage> {

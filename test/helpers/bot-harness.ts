@@ -245,3 +245,7 @@ export function textOf(outcome: InteractionOutcome): string {
 }
 
 export const EPHEMERAL_FLAG = 64;
+
+/** What a server admin must never read: setting names, parser positions, library and range words. */
+export const INTERNALS =
+  /ALLOW_|FEEDS_FILE|STORAGE_URL|Line: \d|Column: \d|Char:|loopback|linkLocal|resolves to|throwOnConnectError|Redis|SQLITE|Keyv|rss-parser|xml2js|\bsax\b/i;
