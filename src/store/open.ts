@@ -113,11 +113,16 @@ async function connect(url: string, NAMESPACE: string): Promise<Storage> {
     };
   }
   if (scheme === "redis" || scheme === "rediss") {
-    const store = new KeyvRedis(url, {
-      throwOnConnectError: true,
-      throwOnErrors: true,
-      connectionTimeout: 5000,
-    });
+    // Commands fail at once while the server is unreachable instead of queueing until it is back:
+    // a slash command gets its "storage is unavailable" answer, a poll is retried next cycle.
+    const store = new KeyvRedis(
+      { url, disableOfflineQueue: true },
+      {
+        throwOnConnectError: true,
+        throwOnErrors: true,
+        connectionTimeout: 5000,
+      },
+    );
     const kv = keyvOver(store, NAMESPACE);
     // Redis expires keys itself.
     return { kv, backend: "redis", sweep: async () => 0, close: () => kv.disconnect() };

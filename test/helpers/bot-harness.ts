@@ -97,6 +97,8 @@ export interface HarnessOptions {
   extraCommands?: SlashCommand[];
   /** Operator allow-list for private feed hosts (like ALLOW_PRIVATE_FEED_HOSTS). */
   allowPrivateHosts?: string;
+  /** Storage other than in-memory SQLite (e.g. Redis behind a proxy a test can cut). */
+  storage?: { url: string; namespace?: string };
 }
 
 export function makeFetcher(allow = ""): Fetcher {
@@ -117,7 +119,10 @@ export async function startBotHarness(options: HarnessOptions = {}): Promise<Bot
     { write: (line: string) => void logs.push(JSON.parse(line) as LogRecord) },
   );
   const now = () => Date.now();
-  const storage = await openStorage("sqlite://:memory:");
+  const storage = await openStorage(
+    options.storage?.url ?? "sqlite://:memory:",
+    options.storage?.namespace,
+  );
   const taxonomy = loadTaxonomy();
   const classifier = createClassifier(taxonomy);
   const subscriptions = new SubscriptionStore(storage.kv);
