@@ -54,19 +54,23 @@ export const FEED_TEXT = {
 export type FeedText = keyof typeof FEED_TEXT;
 
 /** The codes a failed add or poll is recorded under (FeedState.lastErrorReason). */
-export type FeedProblem = Exclude<FeedText, "discovered-added" | "discovered-others" | "no-feeds">;
+const NOT_PROBLEMS = ["discovered-added", "discovered-others", "no-feeds"] as const;
+export type FeedProblem = Exclude<FeedText, (typeof NOT_PROBLEMS)[number]>;
+
+function isFeedProblem(reason: string): reason is FeedProblem {
+  return Object.hasOwn(FEED_TEXT, reason) && !(NOT_PROBLEMS as readonly string[]).includes(reason);
+}
 
 /** A sentence from FEED_TEXT with its `{placeholders}` filled. */
 export function feedText(key: FeedText, params: Record<string, string | number> = {}): string {
   return FEED_TEXT[key].replace(/\{(\w+)\}/g, (whole, name: string) =>
-    name in params ? String(params[name]) : whole,
+    Object.hasOwn(params, name) ? String(params[name]) : whole,
   );
 }
 
 /** A stored reason (possibly from an older version, or absent) in words. */
 export function problemText(reason: string | undefined): string {
-  const known = reason !== undefined && Object.hasOwn(FEED_TEXT, reason);
-  return feedText(known ? (reason as FeedText) : "unknown");
+  return feedText(reason !== undefined && isFeedProblem(reason) ? reason : "unknown");
 }
 
 function fetchProblem(error: FetchError): FeedProblem {
