@@ -9,13 +9,22 @@ import type { BotContext } from "../src/discord/context.js";
 import {
   EPHEMERAL,
   joinLines,
+  LIMITS,
   NO_MENTIONS,
   relativeTime,
   safeText,
+  truncate,
 } from "../src/discord/format.js";
 import { requireGuild, requireManageGuild } from "../src/discord/permissions.js";
-import { GuildFeedError, validateFeed } from "../src/feeds/guild-feeds.js";
+import { feedProblemOf, feedText, problemText, userTextOf } from "../src/feeds/errors.js";
+import {
+  type GuildFeed,
+  GuildFeedError,
+  type ValidatedFeed,
+  validateFeed,
+} from "../src/feeds/guild-feeds.js";
 import { feedIdFor } from "../src/feeds/id.js";
+import type { Translator } from "../src/i18n/messages.js";
 import { foldText } from "../src/search/topics.js";
 import { truncateText } from "../src/text/truncate.js";
 
@@ -24,38 +33,100 @@ function codeUrl(url: string): string {
   return `\`${url.replace(/`/g, "%60").slice(0, 300)}\``;
 }
 
+/** Refuses a URL this server or the operator already reads (typed, or found on a page). */
+function refuseKnown(ctx: BotContext, guildId: string, url: string): void {
+  const id = feedIdFor(url);
+  if (ctx.operatorFeeds.some((f) => f.id === id || f.url === url)) {
+    throw UserError.of("feeds.operatorFeed");
+  }
+  if (ctx.guildFeeds.forGuild(guildId).some((f) => f.id === id)) {
+    throw UserError.of("feeds.duplicate");
+  }
+}
+
+/** Fetches and parses the address now; a refusal is logged in full and answered in plain words. */
+async function validate(
+  interaction: ChatInputCommandInteraction,
+  ctx: BotContext,
+  url: string,
+): Promise<ValidatedFeed> {
+  try {
+    return await validateFeed(ctx.fetcher, url);
+  } catch (error) {
+    const reason = feedProblemOf(error);
+    if (!reason || reason === "storage-unavailable") throw error;
+    ctx.log.info(
+      {
+        guildId: interaction.guildId,
+        userId: interaction.user.id,
+        feedId: feedIdFor(url),
+        url,
+        reason,
+        err: error instanceof Error ? error.message : String(error),
+      },
+      "guild feed refused",
+    );
+    throw new UserError(userTextOf(error));
+  }
+}
+
+function addedText(feed: GuildFeed, checked: ValidatedFeed, tr: Translator): string {
+  if (!checked.discovery) {
+    return tr.t("feeds.added", {
+      name: safeText(feed.name, 100, true),
+      items: tr.t("feeds.items", { count: checked.items }),
+    });
+  }
+  const lines = [
+    feedText("discovered-added", {
+      name: safeText(feed.name, 100, true),
+      url: codeUrl(feed.url),
+      items: checked.items,
+    }),
+  ];
+  const others = checked.discovery.others.slice(0, 5);
+  if (others.length > 0) {
+    const list = others.map((o) =>
+      o.title ? `${safeText(o.title, 60, true)} ${codeUrl(o.url)}` : codeUrl(o.url),
+    );
+    lines.push(feedText("discovered-others", { list: list.join(", ") }));
+  }
+  return truncate(lines.join("\n"), LIMITS.content);
+}
+
 async function add(interaction: ChatInputCommandInteraction, ctx: BotContext): Promise<void> {
   const tr = ctx.i18n.for(interaction.locale);
   const guild = requireGuild(interaction);
   const url = interaction.options.getString("url", true).trim();
   const name = interaction.options.getString("name")?.trim();
-  const id = feedIdFor(url);
-  if (ctx.operatorFeeds.some((f) => f.id === id || f.url === url)) {
-    throw UserError.of("feeds.operatorFeed");
-  }
-  const own = ctx.guildFeeds.forGuild(guild.id);
-  if (own.some((f) => f.id === id)) throw UserError.of("feeds.duplicate");
-  if (own.length >= ctx.guildFeeds.maxPerGuild) {
+  refuseKnown(ctx, guild.id, url);
+  if (ctx.guildFeeds.forGuild(guild.id).length >= ctx.guildFeeds.maxPerGuild) {
     throw UserError.of("feeds.limit", { max: ctx.guildFeeds.maxPerGuild });
   }
   // Fetching can take up to the fetch timeout; Discord wants an answer within 3 s.
   await interaction.deferReply({ flags: EPHEMERAL });
+  const checked = await validate(interaction, ctx, url);
+  if (checked.url !== url) refuseKnown(ctx, guild.id, checked.url);
   try {
-    const checked = await validateFeed(ctx.fetcher, url);
     const { feed } = await ctx.guildFeeds.add(guild.id, {
       url: checked.url,
       name: name || checked.title || new URL(checked.url).hostname,
       addedBy: interaction.user.id,
     });
     ctx.log.info(
-      { guildId: guild.id, feedId: feed.id, url: feed.url, userId: interaction.user.id },
+      {
+        guildId: guild.id,
+        feedId: feed.id,
+        url: feed.url,
+        userId: interaction.user.id,
+        ...(checked.discovery
+          ? { discoveredOn: checked.discovery.page, skipped: checked.discovery.failed }
+          : {}),
+      },
       "guild feed added",
     );
     await interaction.editReply({
-      content: tr.t("feeds.added", {
-        name: safeText(feed.name, 100, true),
-        items: tr.t("feeds.items", { count: checked.items }),
-      }),
+      content: addedText(feed, checked, tr),
       allowedMentions: NO_MENTIONS,
     });
   } catch (error) {
@@ -104,9 +175,7 @@ async function list(interaction: ChatInputCommandInteraction, ctx: BotContext): 
     const health = !state?.lastPollAt
       ? tr.t("feeds.notPolled")
       : state.consecutiveFailures > 0
-        ? tr.t("feeds.failing", {
-            error: safeText(state.lastError ?? tr.t("status.unknownError"), 120, true),
-          })
+        ? tr.t("feeds.failing", { error: problemText(state.lastErrorReason) })
         : tr.t("feeds.ok", { when: relativeTime(state.lastPollAt) });
     const added = tr.t("feeds.addedAt", { when: relativeTime(f.addedAt) });
     return `**${safeText(f.name, 80, true)}** ${codeUrl(f.url)} · ${added} · ${health}`;

@@ -16,6 +16,7 @@ import {
 } from "../src/discord/format.js";
 import { answerInTime } from "../src/discord/interactions.js";
 import { requireGuild } from "../src/discord/permissions.js";
+import { feedText, problemText } from "../src/feeds/errors.js";
 import { mergeFeeds } from "../src/feeds/guild-feeds.js";
 
 async function execute(interaction: ChatInputCommandInteraction, ctx: BotContext): Promise<void> {
@@ -38,13 +39,16 @@ async function execute(interaction: ChatInputCommandInteraction, ctx: BotContext
     const fields: APIEmbedField[] = [
       {
         name: tr.t("status.feeds"),
-        value: tr.t("status.feedsValue", {
-          count: feeds.length,
-          operator: ctx.operatorFeeds.length,
-          servers: feeds.length - ctx.operatorFeeds.length,
-          mine,
-          failing: failing.length,
-        }),
+        value:
+          feeds.length === 0
+            ? feedText("no-feeds")
+            : tr.t("status.feedsValue", {
+                count: feeds.length,
+                operator: ctx.operatorFeeds.length,
+                servers: feeds.length - ctx.operatorFeeds.length,
+                mine,
+                failing: failing.length,
+              }),
       },
       {
         name: tr.t("status.lastPoll"),
@@ -74,9 +78,8 @@ async function execute(interaction: ChatInputCommandInteraction, ctx: BotContext
         value: joinLines(
           failing.map((s) => {
             const name = safeText(names.get(s.feedId) ?? s.url, 80, true);
-            const error = s.lastError
-              ? safeText(s.lastError, 160, true)
-              : tr.t("status.unknownError");
+            // The plain reason only: the technical detail is in the log, for the operator.
+            const error = problemText(s.lastErrorReason);
             const line = tr.t("status.failingLine", {
               name,
               failures: tr.t("status.failures", { count: s.consecutiveFailures }),

@@ -47,6 +47,11 @@ export interface AppOptions {
   makeSink: (parts: SinkParts) => AlertSink;
   onStored?: (stories: TaggedStory[]) => void;
   backlogAlerts?: number;
+  /**
+   * The logger for poll events (each cycle, each failed feed); `log` by default. Terminal mode
+   * prints each of those events as one line itself and passes a quieter one.
+   */
+  pollLog?: Logger;
   now?: () => number;
 }
 
@@ -60,6 +65,7 @@ export function createDefaultEnricher(taxonomy: Taxonomy = loadTaxonomy()): Enri
 
 export async function createApp(options: AppOptions): Promise<App> {
   const { config, log } = options;
+  const pollLog = options.pollLog ?? log;
   const now = options.now ?? Date.now;
   const taxonomy = loadTaxonomy();
   const enricher = createDefaultEnricher(taxonomy);
@@ -81,7 +87,7 @@ export async function createApp(options: AppOptions): Promise<App> {
       states,
       enricher,
       sink: options.makeSink({ storage, stories, taxonomy }),
-      log,
+      log: pollLog,
       now,
       onStored: options.onStored,
     },
@@ -109,7 +115,7 @@ export async function createApp(options: AppOptions): Promise<App> {
       const failed = report.outcomes.filter((o) => o.status === "failed").length;
       const errors = report.outcomes.filter((o) => o.status === "error").length;
       const stored = report.outcomes.reduce((n, o) => n + o.stored, 0);
-      log.info(
+      pollLog.info(
         {
           feeds: report.feeds,
           due: report.due,

@@ -2,7 +2,7 @@ import { config as loadDotenv } from "dotenv";
 import { createApp } from "./app.js";
 import { ConfigError, type EnvConfig, loadEnvConfig } from "./config/env.js";
 import { loadFeedsFile } from "./config/feeds.js";
-import { TerminalSink } from "./deliver/terminal.js";
+import { formatPollReport, TerminalSink } from "./deliver/terminal.js";
 import { startDiscordBot } from "./discord/run.js";
 import { createLogger } from "./log.js";
 import { startSchedule } from "./schedule/cron.js";
@@ -90,16 +90,27 @@ async function runTerminal(
   const explicitFeeds = Boolean(process.env.FEEDS_FILE?.trim());
   const feedsFile = explicitFeeds ? config.FEEDS_FILE : SAMPLE_FEEDS;
   const feeds = await loadFeedsFile(feedsFile);
+  if (feeds.length === 0) {
+    // Without Discord no server can add a feed: an empty file leaves nothing to do.
+    throw new ConfigError(`FEEDS_FILE: ${feedsFile} lists no feeds, so there is nothing to poll`);
+  }
   const backlog = process.env.BACKLOG_ALERTS?.trim()
     ? config.BACKLOG_ALERTS
     : explicitFeeds
       ? config.BACKLOG_ALERTS
       : 1000;
   const sink = new TerminalSink();
-  const app = await createApp({ config, log, makeSink: () => sink, backlogAlerts: backlog });
+  const app = await createApp({
+    config,
+    log,
+    makeSink: () => sink,
+    backlogAlerts: backlog,
+    // Each poll event is printed below as one line; at info the log would say it all again.
+    pollLog: log.isLevelEnabled("debug") ? log : log.child({}, { level: "error" }),
+  });
   process.stdout.write(
     [
-      "ForeignDesk — terminal mode: no DISCORD_TOKEN is set, so alerts are printed here.",
+      "ForeignDesk — terminal mode: no DISCORD_TOKEN is set, so stories with a topic are printed here as alerts.",
       `Reading ${feeds.length} feeds from ${feedsFile} on the schedule "${config.POLL_SCHEDULE}"; stories are stored in ${maskStorageUrl(config.STORAGE_URL)}.`,
       "To post to Discord instead, put DISCORD_TOKEN=<your bot token> in .env (see README: Running against Discord).",
       "",
@@ -108,17 +119,13 @@ async function runTerminal(
   const schedule = startSchedule(
     config.POLL_SCHEDULE,
     async () => {
-      const before = sink.printed;
+      const before = { printed: sink.printed, untagged: sink.untagged };
       const report = await app.cycle(feeds);
-      const printed = sink.printed - before;
-      const failed = report.outcomes.filter((o) => o.status === "failed" || o.status === "error");
-      if (printed === 0) {
-        const at = new Date(report.finishedAt).toISOString().slice(11, 19);
-        process.stdout.write(
-          `(${at} UTC: ${report.due} of ${report.feeds} feeds were due; nothing new)\n`,
-        );
-      }
-      for (const f of failed) process.stdout.write(`(feed ${f.feedId} failed: ${f.error})\n`);
+      const counts = {
+        printed: sink.printed - before.printed,
+        untagged: sink.untagged - before.untagged,
+      };
+      for (const line of formatPollReport(report, counts)) process.stdout.write(`${line}\n`);
     },
     log,
   );

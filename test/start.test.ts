@@ -1,5 +1,5 @@
 import { type ChildProcess, spawn } from "node:child_process";
-import { mkdtempSync, rmSync } from "node:fs";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
@@ -17,15 +17,15 @@ interface Running {
 
 /** Starts the bot the way `npm start` does, with no Discord token and a private store. */
 function start(extra: NodeJS.ProcessEnv = {}): Running {
-  const env: NodeJS.ProcessEnv = {
-    ...process.env,
-    STORAGE_URL: `sqlite://${join(dir, "bot.sqlite")}`,
-    LOG_LEVEL: "warn",
-    ...extra,
-  };
+  const env: NodeJS.ProcessEnv = { ...process.env };
   delete env.DISCORD_TOKEN;
   delete env.FEEDS_FILE;
   delete env.BACKLOG_ALERTS;
+  Object.assign(env, {
+    STORAGE_URL: `sqlite://${join(dir, "bot.sqlite")}`,
+    LOG_LEVEL: "warn",
+    ...extra,
+  });
   const child = spawn(process.execPath, ["--import", "tsx", "src/main.ts"], {
     env,
     stdio: ["ignore", "pipe", "pipe"],
@@ -70,6 +70,16 @@ describe("npm start without a Discord token", () => {
     expect(baerbock).toMatch(/Topics: .*climate/);
     expect(baerbock).toMatch(/Countries: .*CN/);
     expect(out).not.toMatch(/\n\s+at .*\(.*:\d+:\d+\)/); // no stack traces
+    // Only stories with a topic are alerts; the untagged ones are counted in the poll's line.
+    expect(out).not.toContain("Topics: none");
+    const summary = out.split("\n").filter((l) => /feeds were due/.test(l));
+    expect(summary).toHaveLength(1);
+    expect(summary[0]).toMatch(
+      /\d+ new stories: (\d+) printed, (\d+) untagged stored without printing/,
+    );
+    const [, printed, untagged] = /(\d+) printed, (\d+) untagged/.exec(summary[0] ?? "") ?? [];
+    expect(Number(printed)).toBe(alerts(out));
+    expect(Number(untagged)).toBeGreaterThan(0);
   }, 60_000);
 
   it("does not repeat those alerts after a restart", async () => {
@@ -82,6 +92,50 @@ describe("npm start without a Discord token", () => {
     expect(await bot.exited).toBe(0);
     expect(alerts(bot.output())).toBe(0);
   }, 60_000);
+
+  it("says each poll event once, in one line, naming a failed feed by its name", async () => {
+    const feedsFile = join(dir, "feeds-one-missing.json");
+    writeFileSync(
+      feedsFile,
+      JSON.stringify([
+        { name: "World Wire (sample)", url: "file:config/samples/world-wire.rss.xml" },
+        { name: "Missing Desk", url: "file:config/samples/no-such-feed.xml" },
+      ]),
+    );
+    const bot = start({
+      FEEDS_FILE: feedsFile,
+      LOG_LEVEL: "info",
+      STORAGE_URL: `sqlite://${join(dir, "events.sqlite")}`,
+    });
+    try {
+      await waitFor(() => /feeds were due/.test(bot.output()), 30_000);
+      await new Promise((r) => setTimeout(r, 300)); // anything printed right after the cycle
+    } finally {
+      bot.child.kill("SIGTERM");
+    }
+    expect(await bot.exited).toBe(0);
+    const lines = bot.output().split("\n");
+    const failure = lines.filter((l) => /Missing Desk|no-such-feed/.test(l));
+    expect(failure).toHaveLength(1);
+    expect(failure[0]).toMatch(/^\(\d\d:\d\d:\d\d UTC: feed "Missing Desk" failed: /);
+    expect(lines.filter((l) => /feeds were due/.test(l))).toHaveLength(1);
+    expect(bot.output()).not.toMatch(/poll cycle done|feed poll failed/);
+  }, 60_000);
+
+  it("refuses to start with one line when the feeds file lists no feeds", async () => {
+    const empty = join(dir, "empty-feeds.json");
+    writeFileSync(empty, "[]\n");
+    const bot = start({ FEEDS_FILE: empty });
+    const exited = await Promise.race([
+      bot.exited,
+      new Promise<"running">((r) => setTimeout(() => r("running"), 20_000)),
+    ]);
+    if (exited === "running") bot.child.kill("SIGKILL");
+    expect(exited).toBe(1);
+    expect(bot.output().trim()).toBe(
+      `error: FEEDS_FILE: ${empty} lists no feeds, so there is nothing to poll`,
+    );
+  }, 30_000);
 
   it("stops at once with one clear line when storage cannot be reached", async () => {
     const bot = start({ STORAGE_URL: "redis://127.0.0.1:1" });

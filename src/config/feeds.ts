@@ -38,6 +38,8 @@ export async function loadFeedsFile(path: string): Promise<FeedSource[]> {
       `FEEDS_FILE: cannot read ${path} (${(error as NodeJS.ErrnoException).code ?? error})`,
     );
   }
+  // A blank file is read as an empty list; the callers decide how loudly to say "no feeds".
+  if (text.trim() === "") return [];
   let data: unknown;
   try {
     data = JSON.parse(text);

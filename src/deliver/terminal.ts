@@ -1,6 +1,7 @@
 import type { TaggedStory } from "../enrich/types.js";
+import { problemText } from "../feeds/errors.js";
 import type { FeedSource } from "../feeds/types.js";
-import type { AlertSink } from "../ingest/poll.js";
+import type { AlertSink, CycleReport } from "../ingest/poll.js";
 
 const RULE = "─".repeat(72);
 
@@ -31,9 +32,14 @@ export function formatAlert(story: TaggedStory): string {
   return lines.join("\n");
 }
 
-/** The sink for running without Discord: alerts go to the terminal, oldest first. */
+/**
+ * The sink for running without Discord: a terminal has no subscriptions, so every story with at
+ * least one topic is its alert, printed oldest first. Untagged stories are stored for /search and
+ * digests but not printed; they are counted so that the poll's summary line can say so.
+ */
 export class TerminalSink implements AlertSink {
   printed = 0;
+  untagged = 0;
 
   constructor(private readonly write: (text: string) => void = (t) => process.stdout.write(t)) {}
 
@@ -42,8 +48,43 @@ export class TerminalSink implements AlertSink {
       (a, b) => Date.parse(a.publishedAt) - Date.parse(b.publishedAt),
     );
     for (const story of ordered) {
+      if (story.topics.length === 0) {
+        this.untagged++;
+        continue;
+      }
       this.write(`${formatAlert(story)}\n`);
       this.printed++;
     }
   }
+}
+
+/** What one poll cycle printed, counted by the sink. */
+export interface PrintedCounts {
+  printed: number;
+  untagged: number;
+}
+
+function clock(ms: number): string {
+  return `${new Date(ms).toISOString().slice(11, 19)} UTC`;
+}
+
+/**
+ * One line per poll event for the terminal: the cycle, and each feed that failed (by name, with
+ * the plain reason and the technical detail: the reader is the operator).
+ */
+export function formatPollReport(report: CycleReport, counts: PrintedCounts): string[] {
+  const at = clock(report.finishedAt);
+  const stored = report.outcomes.reduce((n, o) => n + o.stored, 0);
+  const silent = Math.max(0, stored - counts.printed - counts.untagged);
+  const parts = [`${counts.printed} printed`];
+  if (counts.untagged > 0) parts.push(`${counts.untagged} untagged stored without printing`);
+  if (silent > 0) parts.push(`${silent} from new feeds' backlogs stored without printing`);
+  const what = stored === 0 ? "nothing new" : `${stored} new stories: ${parts.join(", ")}`;
+  const lines = [`(${at}: ${report.due} of ${report.feeds} feeds were due; ${what})`];
+  for (const o of report.outcomes) {
+    if (o.status !== "failed" && o.status !== "error") continue;
+    const plain = problemText(o.reason);
+    lines.push(`(${at}: feed "${o.feedName}" failed: ${plain} [${o.error ?? "no detail"}])`);
+  }
+  return lines;
 }

@@ -5,7 +5,9 @@ import type {
   InteractionEditReplyOptions,
   InteractionReplyOptions,
 } from "discord.js";
+import { feedText } from "../feeds/errors.js";
 import type { Translator } from "../i18n/messages.js";
+import { isStorageUnavailable } from "../store/unavailable.js";
 import { type SlashCommand, UserError } from "./command.js";
 import type { CommandJson } from "./commands.js";
 import type { BotContext } from "./context.js";
@@ -169,10 +171,22 @@ export function createInteractionHandler(
       await command.execute(interaction, ctx);
     } catch (error) {
       const isUserError = error instanceof UserError;
+      // Storage being down is not a bug: the user is told to retry, the log keeps the backend's words.
+      const storageDown = !isUserError && isStorageUnavailable(error);
       if (!isUserError)
-        ctx.log.error({ err: error, ...idsOf(interaction, name) }, "command failed");
+        ctx.log.error(
+          {
+            err: error,
+            ...idsOf(interaction, name),
+            ...(storageDown ? { reason: "storage-unavailable" } : {}),
+          },
+          "command failed",
+        );
+      const notice = storageDown
+        ? feedText("storage-unavailable")
+        : noticeFor(error, ctx.i18n.for(interaction.locale));
       try {
-        await sendNotice(interaction, noticeFor(error, ctx.i18n.for(interaction.locale)));
+        await sendNotice(interaction, notice);
       } catch (sendError) {
         // Typically 10062: the 3 s window passed. Nothing more can be said to the user.
         ctx.log.warn(

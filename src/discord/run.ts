@@ -33,6 +33,13 @@ export async function startDiscordBot(config: EnvConfig, log: Logger): Promise<R
   const token = config.DISCORD_TOKEN;
   if (!token) throw new Error("DISCORD_TOKEN is not set");
   const operatorFeeds = await loadFeedsFile(config.FEEDS_FILE);
+  if (operatorFeeds.length === 0) {
+    // Servers may still add feeds, so this is not fatal; but an empty file is usually a mistake.
+    log.warn(
+      { feedsFile: config.FEEDS_FILE },
+      `FEEDS_FILE ${config.FEEDS_FILE} lists no feeds; only feeds servers add with /feeds add will be polled`,
+    );
+  }
   const commands = await loadCommands();
   const i18n = loadMessages();
   // Localised definitions are checked now, before connecting, so a bad translation stops start-up.

@@ -7,6 +7,7 @@ import zlib from "node:zlib";
 import { Agent, type Dispatcher, request } from "undici";
 import { decodeBody } from "./charset.js";
 import {
+  type BlockedReason,
   BlockedUrlError,
   checkUrl,
   guardedLookup,
@@ -31,8 +32,14 @@ export class FetchError extends Error {
     readonly status?: number,
     /** Seconds the server asked us to wait (Retry-After), when it said. */
     readonly retryAfterSec?: number,
+    /** For kind "blocked": which rule refused the URL. */
+    readonly blockedReason?: BlockedReason,
   ) {
     super(message);
+  }
+
+  static blocked(error: BlockedUrlError): FetchError {
+    return new FetchError(error.message, "blocked", undefined, undefined, error.reason);
   }
 }
 
@@ -215,12 +222,12 @@ export class Fetcher {
       return await this.#follow(req, signal);
     } catch (error) {
       if (error instanceof FetchError) throw error;
-      if (error instanceof BlockedUrlError) throw new FetchError(error.message, "blocked");
+      if (error instanceof BlockedUrlError) throw FetchError.blocked(error);
       if (timeout.aborted) {
         throw new FetchError(`no complete answer within ${this.options.timeoutMs} ms`, "timeout");
       }
       const cause = (error as { cause?: unknown }).cause;
-      if (cause instanceof BlockedUrlError) throw new FetchError(cause.message, "blocked");
+      if (cause instanceof BlockedUrlError) throw FetchError.blocked(cause);
       const err = error as NodeJS.ErrnoException;
       if (err.name === "ConnectTimeoutError" || err.code === "UND_ERR_CONNECT_TIMEOUT") {
         throw new FetchError(

@@ -4,9 +4,22 @@ import ipaddr from "ipaddr.js";
 import { type HostAllowList, isAllowedAddress } from "./allow-list.js";
 import { embeddedIPv4 } from "./embedded-ipv4.js";
 
-/** A URL the bot will not fetch; the message is one sentence a user can read. */
+/** Why a URL is refused: a stable code that src/feeds/errors.ts turns into words for a user. */
+export type BlockedReason =
+  | "private-address"
+  | "port-not-allowed"
+  | "unsupported-scheme"
+  | "credentials-in-url";
+
+/** A URL the bot will not fetch; the message is for the log, the reason for the user. */
 export class BlockedUrlError extends Error {
   override name = "BlockedUrlError";
+  constructor(
+    message: string,
+    readonly reason: BlockedReason,
+  ) {
+    super(message);
+  }
 }
 
 export interface UrlPolicy {
@@ -46,6 +59,7 @@ export function checkAddress(policy: UrlPolicy, host: string, address: string): 
   if (!PUBLIC_RANGES.has(kind)) {
     throw new BlockedUrlError(
       `${host} resolves to ${address}, a ${kind} address that feeds may not use (an operator can allow it with ALLOW_PRIVATE_FEED_HOSTS).`,
+      "private-address",
     );
   }
 }
@@ -53,16 +67,21 @@ export function checkAddress(policy: UrlPolicy, host: string, address: string): 
 /** Checks what can be checked without DNS: scheme, credentials, and literal IP hosts. */
 export function checkUrl(policy: UrlPolicy, url: URL): void {
   if (url.protocol === "file:") {
-    if (!policy.allowFile) throw new BlockedUrlError("Only http and https feed URLs are allowed.");
+    if (!policy.allowFile)
+      throw new BlockedUrlError("Only http and https feed URLs are allowed.", "unsupported-scheme");
     return;
   }
   if (url.protocol !== "http:" && url.protocol !== "https:") {
     throw new BlockedUrlError(
       `Only http and https feed URLs are allowed, not ${url.protocol.replace(":", "")}.`,
+      "unsupported-scheme",
     );
   }
   if (url.username || url.password) {
-    throw new BlockedUrlError("Feed URLs may not carry a user name or password.");
+    throw new BlockedUrlError(
+      "Feed URLs may not carry a user name or password.",
+      "credentials-in-url",
+    );
   }
   const host = url.hostname.replace(/^\[|\]$/g, "");
   if (ipaddr.isValid(host)) checkAddress(policy, host, host);
@@ -73,6 +92,7 @@ export function checkUrl(policy: UrlPolicy, url: URL): void {
   if (policy.ports && url.port && !policy.ports.has(Number(url.port))) {
     throw new BlockedUrlError(
       `Feeds on port ${url.port} are not allowed, only the standard web ports (an operator can allow more with ALLOW_FEED_PORTS).`,
+      "port-not-allowed",
     );
   }
 }

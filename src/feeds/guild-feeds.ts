@@ -7,7 +7,9 @@
 import type Keyv from "keyv";
 import { GuildLists } from "../store/guild-lists.js";
 import { truncateText } from "../text/truncate.js";
-import { FetchError, type Fetcher } from "./fetch.js";
+import { type FeedLink, findFeedLinks } from "./discover.js";
+import { type FeedProblem, FeedProblemError, feedProblemOf, feedText } from "./errors.js";
+import type { Fetcher } from "./fetch.js";
 import { feedIdFor } from "./id.js";
 import { FeedParseError, parseFeed } from "./parse.js";
 import type { FeedSource } from "./types.js";
@@ -137,58 +139,96 @@ export interface ValidatedFeed {
   title?: string;
   language?: string;
   items: number;
+  /** Set when the address given was a web page and `url` is a feed the page names. */
+  discovery?: {
+    page: string;
+    /** The page's other feeds, in page order. */
+    others: FeedLink[];
+    /** Feeds the page named that were tried first and could not be read, for the log. */
+    failed: Array<{ url: string; reason: FeedProblem; detail: string }>;
+  };
 }
+
+/** At most this many of a page's feeds are fetched before giving up (each may take the timeout). */
+const MAX_DISCOVERED_TRIES = 3;
 
 /** Checks what can be checked without a request: an http(s) URL of sane length. */
 export function checkFeedUrl(raw: string): string {
   const url = raw.trim();
   if (url.length > MAX_URL_LENGTH)
-    throw new GuildFeedError("That URL is too long for a feed address.");
+    throw new FeedProblemError("url-too-long", `URL of ${url.length} characters`);
   if (!/^https?:\/\//i.test(url) || !URL.canParse(url)) {
-    throw new GuildFeedError("A feed address must be a full http:// or https:// URL.");
+    throw new FeedProblemError("invalid-url", "not an absolute http(s) URL");
   }
   return url;
 }
 
-/**
- * Proves a URL is a readable feed by fetching and parsing it now, through the same fetcher (and
- * so the same private-address policy) the poller uses. Every refusal is one sentence.
- */
-export async function validateFeed(fetcher: Fetcher, raw: string): Promise<ValidatedFeed> {
-  const url = checkFeedUrl(raw);
-  let text: string;
+interface Fetched {
+  text: string;
+  finalUrl: string;
+  contentType?: string;
+}
+
+async function fetchText(fetcher: Fetcher, url: string): Promise<Fetched> {
+  const result = await fetcher.fetch({ url, userGiven: true });
+  // A 304 to a request without validators: nothing to read.
+  if (result.status !== "ok")
+    throw new FeedProblemError("empty", "304 Not Modified without validators");
+  return { text: result.text, finalUrl: result.finalUrl, contentType: result.contentType };
+}
+
+async function readFeed(
+  fetcher: Fetcher,
+  url: string,
+): Promise<ValidatedFeed & { page?: Fetched }> {
+  const fetched = await fetchText(fetcher, url);
   try {
-    const result = await fetcher.fetch({ url, userGiven: true });
-    if (result.status !== "ok") throw new GuildFeedError("The server sent no feed content.");
-    text = result.text;
-  } catch (error) {
-    if (error instanceof GuildFeedError) throw error;
-    if (error instanceof FetchError) throw new GuildFeedError(describeFetchError(error));
-    throw error;
-  }
-  try {
-    const parsed = await parseFeed(text, 50);
+    const parsed = await parseFeed(fetched.text, 50);
     return { url, title: parsed.title, language: parsed.language, items: parsed.items.length };
   } catch (error) {
-    if (error instanceof FeedParseError) {
-      throw new GuildFeedError(`That address answered, but not with a feed: ${error.message}.`);
+    const html = /html/i.test(fetched.contentType ?? "");
+    if (error instanceof FeedParseError && (error.reason === "html-page" || html)) {
+      return { url, items: 0, page: fetched };
     }
     throw error;
   }
 }
 
-function describeFetchError(error: FetchError): string {
-  const reason = error.message.replace(/\.$/, "");
-  switch (error.kind) {
-    case "blocked":
-      return `That address is refused: ${reason}.`;
-    case "not-found":
-      return `There is no feed at that address (${reason}).`;
-    case "timeout":
-      return `The feed did not answer in time (${reason}).`;
-    case "too-large":
-      return `The feed is too large (${reason}).`;
-    default:
-      return `The feed could not be fetched (${reason}).`;
+/**
+ * Proves a URL is a readable feed by fetching and parsing it now, through the same fetcher (and
+ * so the same private-address policy and port rule) the poller uses. A web page is searched for
+ * the feeds it names, and the first of them that reads is the answer. Refusals are thrown as
+ * errors src/feeds/errors.ts knows (FetchError, FeedParseError, FeedProblemError).
+ */
+export async function validateFeed(fetcher: Fetcher, raw: string): Promise<ValidatedFeed> {
+  const url = checkFeedUrl(raw);
+  const { page, ...feed } = await readFeed(fetcher, url);
+  return page ? fromPage(fetcher, url, page) : feed;
+}
+
+async function fromPage(fetcher: Fetcher, url: string, page: Fetched): Promise<ValidatedFeed> {
+  const links = findFeedLinks(page.text, page.finalUrl);
+  if (links.length === 0)
+    throw new FeedProblemError("page-without-feeds", "an HTML page that names no feed");
+  const failed: Array<{ url: string; reason: FeedProblem; detail: string }> = [];
+  for (const link of links.slice(0, MAX_DISCOVERED_TRIES)) {
+    try {
+      const { page: another, ...feed } = await readFeed(fetcher, checkFeedUrl(link.url));
+      // A page naming another page is not followed further.
+      if (another)
+        throw new FeedProblemError("html-page", "the page's feed link leads to another page");
+      const others = links.filter((l) => l !== link);
+      return { ...feed, discovery: { page: url, others, failed } };
+    } catch (error) {
+      const reason = feedProblemOf(error);
+      if (!reason || reason === "storage-unavailable") throw error;
+      failed.push({ url: link.url, reason, detail: (error as Error).message });
+    }
   }
+  const first = failed[0];
+  throw new FeedProblemError(
+    "page-feeds-unreadable",
+    failed.map((f) => `${f.url}: ${f.detail}`).join("; "),
+    feedText("page-feeds-unreadable", { reason: feedText(first?.reason ?? "unknown") }),
+  );
 }

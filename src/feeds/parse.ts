@@ -4,8 +4,17 @@ import Parser from "rss-parser";
 import { mediaOf } from "./media.js";
 import type { ParsedFeed, RawItem } from "./types.js";
 
+/** Why a document is not a feed we can read: a stable code that src/feeds/errors.ts puts into words. */
+export type ParseReason = "empty" | "html-page" | "not-xml" | "not-a-feed" | "unusable-items";
+
 export class FeedParseError extends Error {
   override name = "FeedParseError";
+  constructor(
+    message: string,
+    readonly reason: ParseReason = "not-a-feed",
+  ) {
+    super(message);
+  }
 }
 
 type Loose = Record<string, unknown>;
@@ -226,9 +235,11 @@ function describe(error: unknown): string {
  */
 export async function parseFeed(text: string, maxItems = 200): Promise<ParsedFeed> {
   const xml = text.replace(/^\uFEFF/, "").trimStart();
-  if (xml.length === 0) throw new FeedParseError("empty response, not a feed");
-  if (HTML_PAGE.test(xml.slice(0, 4096))) throw new FeedParseError("an HTML page, not a feed");
-  if (!xml.startsWith("<")) throw new FeedParseError("not XML (does not start with a tag)");
+  if (xml.length === 0) throw new FeedParseError("empty response, not a feed", "empty");
+  if (HTML_PAGE.test(xml.slice(0, 4096)))
+    throw new FeedParseError("an HTML page, not a feed", "html-page");
+  if (!xml.startsWith("<"))
+    throw new FeedParseError("not XML (does not start with a tag)", "not-xml");
   let output: Parser.Output<Loose>;
   try {
     output = await parseXml(xml);

@@ -1,5 +1,6 @@
 import type { Logger } from "pino";
 import type { Enricher, TaggedStory } from "../enrich/types.js";
+import { type FeedProblem, feedProblemOf } from "../feeds/errors.js";
 import { FetchError, type Fetcher } from "../feeds/fetch.js";
 import { KeyedLimiter } from "../feeds/limiter.js";
 import { normalizeFeed } from "../feeds/normalize.js";
@@ -51,10 +52,15 @@ export type PollStatus = "new" | "unchanged" | "not-modified" | "failed" | "erro
 
 export interface PollOutcome {
   feedId: string;
+  /** The feed's name, for anything a person reads (its id means nothing to them). */
+  feedName: string;
   status: PollStatus;
   stored: number;
   alerted: number;
+  /** The technical detail of a failure. */
   error?: string;
+  /** Its stable code (src/feeds/errors.ts). */
+  reason?: FeedProblem;
 }
 
 export interface CycleReport {
@@ -126,10 +132,18 @@ export class Poller {
   #crashed(feed: FeedSource, error: unknown): PollOutcome {
     const message = error instanceof Error ? error.message : String(error);
     this.deps.log.error(
-      { err: error, feedId: feed.id, url: feed.url },
+      { err: error, feedId: feed.id, feedName: feed.name, url: feed.url },
       "feed poll aborted; will retry",
     );
-    return { feedId: feed.id, status: "error", stored: 0, alerted: 0, error: message };
+    return {
+      feedId: feed.id,
+      feedName: feed.name,
+      status: "error",
+      stored: 0,
+      alerted: 0,
+      error: message,
+      reason: feedProblemOf(error),
+    };
   }
 
   async pollFeed(feed: FeedSource, known?: FeedState): Promise<PollOutcome> {
@@ -156,15 +170,21 @@ export class Poller {
           lastModified: lastModified ?? state.validators.lastModified,
         };
         await this.#succeeded(state, kept, startedAt);
-        return { feedId: feed.id, status: "not-modified", stored: 0, alerted: 0 };
+        return {
+          feedId: feed.id,
+          feedName: feed.name,
+          status: "not-modified",
+          stored: 0,
+          alerted: 0,
+        };
       }
       const parsed = await (this.deps.parse ?? parseFeed)(result.text, this.options.maxItems);
       state.ttlMinutes = parsed.ttlMinutes;
       stories = normalizeFeed(parsed, feed, startedAt);
-      if (stories.length === 0) {
-        throw new FeedParseError(
-          parsed.items.length === 0 ? "the feed has no items" : "no item has a title or text",
-        );
+      // A valid feed with no items is healthy (a new blog, a quiet desk); items that all lack
+      // a title and text are not.
+      if (stories.length === 0 && parsed.items.length > 0) {
+        throw new FeedParseError("no item has a title or text", "unusable-items");
       }
       state.validators = result.validators;
     } catch (error) {
@@ -200,6 +220,7 @@ export class Poller {
     );
     return {
       feedId: feed.id,
+      feedName: feed.name,
       status: tagged.length ? "new" : "unchanged",
       stored: tagged.length,
       alerted: alerts.length,
@@ -215,6 +236,7 @@ export class Poller {
     state.lastSuccessAt = now;
     state.consecutiveFailures = 0;
     state.lastError = undefined;
+    state.lastErrorReason = undefined;
     state.nextDueAt = nextDueAfterSuccess(now, state, this.options.due);
     await this.deps.states.put(state);
   }
@@ -228,6 +250,8 @@ export class Poller {
     state.consecutiveFailures += 1;
     state.lastErrorAt = now;
     state.lastError = error.message;
+    const reason = feedProblemOf(error);
+    state.lastErrorReason = reason;
     const retryAfter = error instanceof FetchError ? error.retryAfterSec : undefined;
     state.nextDueAt = nextDueAfterFailure(
       now,
@@ -240,14 +264,24 @@ export class Poller {
     this.deps.log.warn(
       {
         feedId: feed.id,
+        feedName: feed.name,
         url: feed.url,
         failures: state.consecutiveFailures,
         nextDueAt: new Date(state.nextDueAt).toISOString(),
+        reason,
         err: error.message,
       },
       "feed poll failed",
     );
-    return { feedId: feed.id, status: "failed", stored: 0, alerted: 0, error: error.message };
+    return {
+      feedId: feed.id,
+      feedName: feed.name,
+      status: "failed",
+      stored: 0,
+      alerted: 0,
+      error: error.message,
+      reason,
+    };
   }
 }
 

@@ -12,7 +12,10 @@ export interface FeedState {
   lastPollAt?: number;
   lastSuccessAt?: number;
   lastErrorAt?: number;
+  /** The technical detail of the last failure, for logs and the operator. */
   lastError?: string;
+  /** Its stable code (src/feeds/errors.ts), which /status and /feeds list put into words. */
+  lastErrorReason?: string;
   consecutiveFailures: number;
   ttlMinutes?: number;
   maxAgeSec?: number;

@@ -5,6 +5,7 @@ import type { Logger } from "pino";
 import { deserialize, serialize } from "./codec.js";
 import { prepareSqliteFile } from "./sqlite-file.js";
 import { SqliteStore } from "./sqlite-store.js";
+import { failingAsUnavailable } from "./unavailable.js";
 import { maskStorageUrl, scrubStorageSecrets } from "./url-secrets.js";
 
 export class StorageError extends Error {
@@ -88,9 +89,18 @@ export async function openStorage(url: string, options: OpenOptions = {}): Promi
   return storage;
 }
 
-/** The one Keyv every backend is used through: errors thrown, values in the shared codec. */
+/**
+ * The one Keyv every backend is used through: values in the shared codec, and errors thrown as
+ * StorageUnavailableError whatever the backend, so callers can tell an outage from a bug.
+ */
 function keyvOver(store: KeyvStoreAdapter, namespace: string): Keyv {
-  return new Keyv({ store, namespace, throwOnErrors: true, serialize, deserialize });
+  return new Keyv({
+    store: failingAsUnavailable(store),
+    namespace,
+    throwOnErrors: true,
+    serialize,
+    deserialize,
+  });
 }
 
 async function connect(url: string, NAMESPACE: string, log: OpenOptions["log"]): Promise<Storage> {
@@ -113,11 +123,16 @@ async function connect(url: string, NAMESPACE: string, log: OpenOptions["log"]):
     };
   }
   if (scheme === "redis" || scheme === "rediss") {
-    const store = new KeyvRedis(url, {
-      throwOnConnectError: true,
-      throwOnErrors: true,
-      connectionTimeout: 5000,
-    });
+    // Commands fail at once while the server is unreachable instead of queueing until it is back:
+    // a slash command gets its "storage is unavailable" answer, a poll is retried next cycle.
+    const store = new KeyvRedis(
+      { url, disableOfflineQueue: true },
+      {
+        throwOnConnectError: true,
+        throwOnErrors: true,
+        connectionTimeout: 5000,
+      },
+    );
     const kv = keyvOver(store, NAMESPACE);
     // Redis expires keys itself.
     return { kv, backend: "redis", sweep: async () => 0, close: () => kv.disconnect() };

@@ -9,10 +9,13 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { SlashCommand } from "../../src/discord/command.js";
 import { APOLOGY, answerInTime, DEFER_AFTER_MS } from "../../src/discord/interactions.js";
 import { MANAGE_GUILD_REFUSAL } from "../../src/discord/permissions.js";
+import { feedIdFor } from "../../src/feeds/id.js";
 import { freshState } from "../../src/store/feed-state.js";
 import {
+  ADMIN,
   type BotHarness,
   EPHEMERAL_FLAG,
+  INTERNALS,
   makeFetcher,
   startBotHarness,
   textOf,
@@ -64,6 +67,9 @@ describe("/feeds, /status and the error boundary", () => {
       if (req.url === "/feed.xml") {
         res.writeHead(200, { "content-type": "application/rss+xml" });
         res.end(RSS);
+      } else if (req.url === "/broken.xml") {
+        res.writeHead(200, { "content-type": "application/rss+xml" });
+        res.end('<?xml version="1.0"?><rss version="2.0"><channel><title>Half</title><item>');
       } else if (req.url === "/page") {
         res.writeHead(200, { "content-type": "text/html" });
         res.end("<!doctype html><html><body>hello</body></html>");
@@ -79,7 +85,7 @@ describe("/feeds, /status and the error boundary", () => {
     await new Promise((resolve) => server?.close(resolve));
   });
 
-  it("/feeds add refuses a loopback URL with the fetcher's reason", async () => {
+  it("/feeds add refuses a private address in plain words; the log has the detail", async () => {
     const { outcome } = await h.run({
       name: "feeds",
       subcommand: "add",
@@ -87,12 +93,19 @@ describe("/feeds, /status and the error boundary", () => {
     });
     expect(outcome.callbackType).toBe(5);
     expect((outcome.message?.flags ?? 0) & EPHEMERAL_FLAG).toBe(EPHEMERAL_FLAG);
-    expect(outcome.message?.content).toMatch(
-      /^That address is refused: 127\.0\.0\.1 resolves to 127\.0\.0\.1, a loopback address that feeds may not use/,
-    );
+    const reply = outcome.message?.content ?? "";
+    expect(reply).toBe("That address is on a private network, which feeds may not use.");
+    expect(reply).not.toMatch(INTERNALS);
     expect(h.ctx.guildFeeds.forGuild(h.guildId)).toHaveLength(0);
+    const line = h.logs.find((l) => l.msg === "guild feed refused" && l.url === feedUrl);
+    expect(line).toMatchObject({
+      guildId: h.guildId,
+      userId: ADMIN.id,
+      reason: "private-address",
+      feedId: feedIdFor(feedUrl),
+    });
+    expect(String(line?.err)).toMatch(/loopback address .*ALLOW_PRIVATE_FEED_HOSTS/);
   });
-
   it("/feeds by a member without Manage Server is refused", async () => {
     const { outcome } = await h.run({
       name: "feeds",
@@ -121,15 +134,32 @@ describe("/feeds, /status and the error boundary", () => {
       expect(h.ctx.guildFeeds.allFeeds().map((f) => f.url)).toEqual([feedUrl]);
     });
 
-    it("refuses a page that is not a feed, in one sentence", async () => {
+    it("refuses a page that names no feed, in plain words", async () => {
       const { outcome } = await h.run({
         name: "feeds",
         subcommand: "add",
         options: [{ name: "url", type: 3, value: feedUrl.replace("feed.xml", "page") }],
       });
       expect(outcome.message?.content).toBe(
-        "That address answered, but not with a feed: an HTML page, not a feed.",
+        "That address is a web page, not a feed, and the page does not name a feed of its own. Look on the page for an RSS or Atom link.",
       );
+    });
+
+    it("refuses broken XML without the parser's line and column; the log has them", async () => {
+      const url = feedUrl.replace("feed.xml", "broken.xml");
+      const { outcome } = await h.run({
+        name: "feeds",
+        subcommand: "add",
+        options: [{ name: "url", type: 3, value: url }],
+      });
+      const reply = outcome.message?.content ?? "";
+      expect(reply).toBe(
+        "The server answered with something that is not a valid RSS or Atom feed.",
+      );
+      expect(reply).not.toMatch(INTERNALS);
+      const line = h.logs.find((l) => l.msg === "guild feed refused" && l.url === url);
+      expect(line).toMatchObject({ guildId: h.guildId, reason: "not-a-feed" });
+      expect(String(line?.err)).toMatch(/Unclosed root tag Line: \d+ Column: \d+/);
     });
 
     it("/feeds list and remove (autocomplete by name)", async () => {
@@ -158,7 +188,8 @@ describe("/feeds, /status and the error boundary", () => {
       ...freshState("wire", "https://wire.example/feed"),
       lastPollAt: now - 60_000,
       lastErrorAt: now - 60_000,
-      lastError: "HTTP 503",
+      lastError: "not a readable feed: Unclosed root tag Line: 0 Column: 76 Char:",
+      lastErrorReason: "not-a-feed",
       consecutiveFailures: 3,
     });
     await h.seed([
@@ -189,7 +220,10 @@ describe("/feeds, /status and the error boundary", () => {
     expect(field("Last poll")).toBe(`<t:${Math.floor((now - 60_000) / 1000)}:R>`);
     expect(field("Stories stored")).toContain("≈ 1");
     expect(field("Alerts sent here")).toContain("4 by 1 subscription");
-    expect(field("Failing feeds")).toContain("**Wire**: 3 failures in a row, last error: HTTP 503");
+    expect(field("Failing feeds")).toContain(
+      "**Wire**: 3 failures in a row, last error: The server answered with something that is not a valid RSS or Atom feed.",
+    );
+    expect(field("Failing feeds")).not.toMatch(INTERNALS);
     expect(field("Paused or disabled subscriptions")).toContain(
       "disabled (the channel was deleted)",
     );

@@ -1,10 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import {
-  checkFeedUrl,
-  GuildFeedError,
-  GuildFeedStore,
-  mergeFeeds,
-} from "../../src/feeds/guild-feeds.js";
+import { FeedProblemError } from "../../src/feeds/errors.js";
+import { checkFeedUrl, GuildFeedStore, mergeFeeds } from "../../src/feeds/guild-feeds.js";
 import { feedIdFor } from "../../src/feeds/id.js";
 import { openStorage, type Storage } from "../../src/store/open.js";
 
@@ -60,8 +56,13 @@ describe("GuildFeedStore", () => {
   });
 
   it("checks URLs before any request", () => {
-    expect(() => checkFeedUrl("ftp://x.example/feed")).toThrow(GuildFeedError);
-    expect(() => checkFeedUrl("not a url")).toThrow(/full http:\/\/ or https:\/\/ URL/);
+    expect(() => checkFeedUrl("ftp://x.example/feed")).toThrow(FeedProblemError);
+    expect(() => checkFeedUrl("not a url")).toThrow(
+      expect.objectContaining({
+        reason: "invalid-url",
+        userText: "A feed address must be a full http:// or https:// URL.",
+      }),
+    );
     expect(checkFeedUrl(" https://x.example/feed ")).toBe("https://x.example/feed");
   });
 });

@@ -104,6 +104,8 @@ export interface HarnessOptions {
   allowPrivateHosts?: string;
   /** Ports besides 80 and 443 that servers' feeds may use (like ALLOW_FEED_PORTS). */
   allowFeedPorts?: number[];
+  /** Storage other than in-memory SQLite (e.g. Redis behind a proxy a test can cut). */
+  storage?: { url: string; namespace?: string };
 }
 
 export function makeFetcher(allow = "", ports: number[] = []): Fetcher {
@@ -124,7 +126,11 @@ export async function startBotHarness(options: HarnessOptions = {}): Promise<Bot
     { write: (line: string) => void logs.push(JSON.parse(line) as LogRecord) },
   );
   const now = () => Date.now();
-  const storage = await openStorage("sqlite://:memory:");
+  const namespace = options.storage?.namespace;
+  const storage = await openStorage(
+    options.storage?.url ?? "sqlite://:memory:",
+    namespace ? { namespace } : {},
+  );
   const taxonomy = loadTaxonomy();
   const classifier = createClassifier(taxonomy);
   const subscriptions = new SubscriptionStore(storage.kv);
@@ -261,3 +267,7 @@ export function textOf(outcome: InteractionOutcome): string {
 }
 
 export const EPHEMERAL_FLAG = 64;
+
+/** What a server admin must never read: setting names, parser positions, library and range words. */
+export const INTERNALS =
+  /ALLOW_|FEEDS_FILE|STORAGE_URL|Line: \d|Column: \d|Char:|loopback|linkLocal|resolves to|throwOnConnectError|Redis|SQLITE|Keyv|rss-parser|xml2js|\bsax\b/i;

@@ -26,8 +26,10 @@ export async function serviceAvailable(name: string, port: number): Promise<bool
   if (process.env.REQUIRE_SERVICES === "1")
     throw new Error(`${message}, and REQUIRE_SERVICES=1 forbids skipping`);
   const pkg = name === "Redis" ? "redis-server" : "postgresql";
-  console.warn(
-    `\n!!! SKIPPING ${name} tests: ${message}. Install and start it (apt-get install -y ${pkg}) to run them.\n`,
+  // Written past the test runner's console capture, which hides the output of passing tests:
+  // a skip must be seen.
+  process.stderr.write(
+    `\n!!! SKIPPING ${name} tests: ${message}. Install and start it (apt-get install -y ${pkg}) to run them.\n\n`,
   );
   return false;
 }

@@ -1,5 +1,5 @@
 import Keyv from "keyv";
-import pino from "pino";
+import pino, { type Logger } from "pino";
 import type { Enricher, TaggedStory } from "../../src/enrich/types.js";
 import { parseHostAllowList } from "../../src/feeds/allow-list.js";
 import { Fetcher, type FetcherOptions } from "../../src/feeds/fetch.js";
@@ -81,6 +81,8 @@ export function pollerHarness(
     fetcher?: Partial<FetcherOptions>;
     /** Builds the story store, e.g. a subclass that is slow to write. */
     storyStore?: (kv: Keyv, now: () => number) => StoryStore;
+    /** For a test that asserts on log lines; silent otherwise. */
+    log?: Logger;
   } = {},
 ): Harness {
   const kv = new Keyv();
@@ -98,7 +100,7 @@ export function pollerHarness(
       states,
       enricher: testEnricher,
       sink,
-      log: pino({ level: "silent" }),
+      log: options.log ?? pino({ level: "silent" }),
       now,
       random: options.random ?? (() => 0.5),
       parse: (text, maxItems) => {
