@@ -1,3 +1,5 @@
+import { splitSentences } from "./sentences.js";
+
 /**
  * Sentences feeds append that say nothing about the story. Each pattern is anchored and bounded:
  * a news sentence that merely starts with "More", "Related" or "Share" must survive
@@ -12,21 +14,138 @@ const BOILERPLATE: readonly RegExp[] = [
   /^(?:this|the) (?:article|story|post) (?:was |first )?(?:originally )?(?:published|appeared)\b/i,
   /^(?:subscribe|sign up|jetzt abonnieren|abonnieren sie|abonnez-vous|inscrivez-vous)\b/i,
   /^(?:get|sign up for) (?:our|the) newsletter\b/i,
+  /^want to receive .{1,80} in your inbox\b/i,
   /^(?:follow us|folgen sie uns|suivez-nous)\b/i,
   /^(?:©|\(c\)\s|copyright\b|all rights reserved|alle rechte vorbehalten|tous droits réservés)/i,
   /(?:all rights reserved|alle rechte vorbehalten|tous droits réservés)\.?$/i,
   /\b(?:we use cookies|(?:this|our) (?:site|website) uses cookies|cookie (?:policy|settings|preferences)|accept (?:all )?cookies|wir verwenden cookies|cookies akzeptieren|nous utilisons des cookies)\b/i,
   /^(?:share|share this(?: article| story)?|teilen|partager)(?: (?:on|via|auf|sur) .{1,30})?[\s\p{P}]*$/iu,
   /^(?:photo|foto|image|bild|credit|crédit)s?\s*:/i,
-  /^(?:related|see also|mehr zum thema|siehe auch|à lire aussi|lire aussi)\s*(?::|$)/i,
-  /^(?:advertisement|anzeige|werbung|publicité)$/i,
+  /^\(?(?:advertisement|anzeige|werbung|publicité)\)?$/i,
+  // Links to other stories: "Read more: <headline>", "Related: …", "Lesen Sie auch: …",
+  // "Lire aussi | …". With a colon (or bar) only in English, so "Related talks resumed" stays;
+  // "Lesen Sie auch"/"Lire aussi" never open a news sentence.
+  /^(?:read more|read also|also read|related(?: coverage| stories| story| articles?)?|see also|more on this(?: story)?|more coverage|watch|listen|mehr zum thema|mehr dazu|siehe auch|auch interessant|voir aussi|sur le même sujet)\s*(?:[:|]|$)/i,
+  /^(?:lesen sie (?:auch|mehr|hier)|(?:à |a )?lire (?:aussi|également))\b/i,
+  // Photo captions: "FILE - …", "FILE PHOTO: …", dpa's "ARCHIV - …", and any sentence carrying a
+  // credit such as "(AP Photo/Evan Vucci)", "(Photo: …/Reuters)", "(Foto: dpa)".
+  /^(?:file(?: photo)?|archiv(?:bild|foto)?|archive|photo d'archives?)\s*[-–—:]\s/i,
+  /\((?:AP|AFP|Reuters|EPA|dpa|Xinhua|Pool|Sputnik|Kremlin Pool|UN) Photo\b[^)]{0,80}\)/i,
+  /\((?:photos?|fotos?|bild(?:er)?|images?|credits?|crédits?(?: photo)?|picture)\s*(?::|by\b)[^)]{0,80}\)/i,
+  // A credit that ends a caption: "REUTERS/Kim Hong-Ji", "Photo : Ludovic Marin/AFP",
+  // "Foto: Kay Nietfeld/dpa", "Jane Doe/AFP via Getty Images".
+  /(?:^|\s)(?:REUTERS|AFP|AP|dpa|EPA-EFE|EPA|Xinhua|ANADOLU|Anadolu)\/[^\s/][^/]{0,50}$/,
+  /\/(?:AFP|AP|Reuters|EPA|Anadolu|Bloomberg|NurPhoto|SOPA Images|LightRocket|Pool)? ?via Getty Images\)?\.?$/i,
+  /\bGetty Images\)?\.?$/,
+  // Le Monde's and others' "LUDOVIC MARIN / AFP" after a caption.
+  /(?:^|\s)\p{Lu}{2,}(?:[ -]\p{Lu}{2,})* ?\/ ?(?:AFP|AP|REUTERS|EPA|EPA-EFE|DPA|XINHUA|ANADOLU|SIPA|HANS LUCAS|MAXPPP)$/u,
+  // Credit lines: "AP writers … contributed to this report.", "Mitarbeit: …", "(avec AFP)",
+  // Reuters' "(Reporting by …; Editing by …)" and its "((bureau; email))" footer.
+  /\bcontributed (?:to (?:this|the) (?:report|story|article)|(?:additional )?reporting)(?: (?:from|in) [^.]{1,80})?\.?\)?$/i,
+  /^(?:contributing to this (?:report|story)|also contributing)\b/i,
+  /^\(*(?:(?:additional|further|photography and|writing and) )?(?:reporting|writing|editing|compiled) by\b/i,
+  /^(?:mitarbeit|quellen?|material|mit material (?:von|der|aus)|mit informationen (?:von|der|aus))\s*:/i,
+  /^(?:mit material|mit informationen) (?:von|der|aus)\b/i,
+  /^\(?(?:mit|mit material von|avec|par [^.]{1,60} avec) (?:l'|l’)?(?:dpa|afp|ap|reuters|kna|epd|agenturen|agences?)(?:(?:\s*(?:,|\/|und|et)\s*)(?:l'|l’)?(?:dpa|afp|ap|reuters|kna|epd|agenturen|agences?))*\)?\.?$/i,
+  // "Le Monde avec AFP", "Libération avec AFP et Reuters": an outlet's name (capitalised words
+  // only, so "Il s'est entretenu avec l'AFP" stays) and the agencies.
+  /^(?:Par )?(?:(?:Le|La|Les|L['’]) ?)?\p{Lu}[\p{L}\p{N}.-]*(?: \p{Lu}[\p{L}\p{N}.-]*){0,2} avec (?:l['’])?(?:AFP|AP|Reuters|agences?)(?:(?:, | et )(?:l['’])?(?:AFP|AP|Reuters|agences?))*\.?$/u,
+  /^[\p{Ll}]{2,4}(?:\/(?:dpa|afp|ap|rtr|reuters|kna|epd|sid|AFP|AP|Reuters))+\.?$/u,
+  /^\((?:dpa|afp|ap|reuters|kna|epd|sid)(?:\/(?:dpa|afp|ap|reuters|kna|epd|sid))*\)\.?$/i,
+  /^\(\(.{0,200}\)\)$/,
 ];
 
-// One alternation instead of a dozen separate tests: this runs on every sentence of every story.
-const ANY_BOILERPLATE = new RegExp(BOILERPLATE.map((p) => `(?:${p.source})`).join("|"), "iu");
+// Case matters for a few: "REUTERS/" and a lowercase author code ("kev/dpa"). The rest are
+// case-insensitive; one alternation each instead of a dozen separate tests, as this runs on every
+// sentence of every story.
+const CASED = BOILERPLATE.filter((p) => !p.flags.includes("i"));
+const ANY_BOILERPLATE = new RegExp(
+  BOILERPLATE.filter((p) => p.flags.includes("i"))
+    .map((p) => `(?:${p.source})`)
+    .join("|"),
+  "iu",
+);
+const ANY_CASED = new RegExp(CASED.map((p) => `(?:${p.source})`).join("|"), "u");
+// A sentence without a letter or digit ("___", "* * *") is a separator, not text.
+const HAS_TEXT = /[\p{L}\p{N}]/u;
 
 export function isBoilerplate(sentence: string): boolean {
-  return ANY_BOILERPLATE.test(sentence.trim());
+  const s = sentence.trim();
+  return (
+    !HAS_TEXT.test(s) || ANY_BOILERPLATE.test(s) || ANY_CASED.test(s) || BARE_NAME_CREDIT.test(s)
+  );
+}
+
+/**
+ * A credit standing alone ("(AP Photo/Evan Vucci)", "REUTERS/Kim Hong-Ji", "Foto: dpa",
+ * "Jane Doe/AFP via Getty Images", "LUDOVIC MARIN / AFP"): the sentence before it in the same
+ * paragraph is the caption it credits.
+ */
+const BARE_CREDIT =
+  /^(?:\((?:AP|AFP|Reuters|EPA|dpa|Xinhua|Pool|UN) Photo\b[^)]{0,80}\)|\((?:photos?|fotos?|bild|credits?|crédits?(?: photo)?)\s*:[^)]{0,80}\)|(?:REUTERS|AFP|AP|dpa|EPA-EFE|EPA)\/[^\s/][^/]{0,50}|(?:photo|foto|bild|crédit photo)\s*:\s*[^.]{0,60})\.?$/iu;
+// The agency after a name is case-sensitive: "Jane Doe/AFP via Getty Images", "LUDOVIC MARIN / AFP".
+const BARE_NAME_CREDIT =
+  /^[^.()]{1,60}\/ ?(?:AFP|AP|Reuters|REUTERS|EPA|EPA-EFE|dpa|DPA|Anadolu|ANADOLU|Xinhua|XINHUA|Sipa|SIPA|Getty Images)(?: via Getty Images)?\.?$/u;
+
+function isBareCredit(sentence: string): boolean {
+  const s = sentence.trim();
+  return BARE_CREDIT.test(s) || BARE_NAME_CREDIT.test(s);
+}
+
+/**
+ * Sentences without boilerplate, and without the caption a bare photo credit follows.
+ * `paragraphStarts` (sorted indices of each paragraph's first sentence) keeps a credit on a line
+ * of its own from taking the last sentence of the paragraph before.
+ */
+export function dropBoilerplate(
+  sentences: readonly string[],
+  paragraphStarts: readonly number[] = [0],
+): string[] {
+  const out: string[] = [];
+  let previousKept = false;
+  let nextParagraph = 0;
+  sentences.forEach((sentence, i) => {
+    let startsParagraph = false;
+    while (nextParagraph < paragraphStarts.length && (paragraphStarts[nextParagraph] ?? 0) <= i) {
+      startsParagraph ||= paragraphStarts[nextParagraph] === i;
+      nextParagraph++;
+    }
+    if (!isBoilerplate(sentence)) {
+      out.push(sentence);
+      previousKept = true;
+      return;
+    }
+    // Only the sentence right before the credit is its caption ("FILE - …" was dropped already).
+    if (previousKept && !startsParagraph && isBareCredit(sentence)) out.pop();
+    previousKept = false;
+  });
+  return out;
+}
+
+// Words one of the patterns above needs; a line with none of them is kept without splitting it.
+const NON_STORY_HINT =
+  /photo|\bfotos?\b|\bbild(?:er)?\b|credits?\s*:|crédit|contribut|(?:reporting|editing|writing|compiled) by|mitarbeit|mit (?:material|informationen)|(?:quellen?|material)\s*:|avec (?:l['’])?(?:afp|ap\b|reuters|agences?)|mit (?:dpa|afp|ap\b|reuters|kna|epd|agenturen)|\/(?:dpa|afp|ap|rtr|reuters|kna|epd|sid)\b|\((?:dpa|afp|ap|reuters|kna|epd|sid)\)|\bread\b|related|see also|more on|more coverage|mehr zum|mehr dazu|siehe auch|auch interessant|lesen sie|lire|voir aussi|même sujet|\bfile\b|\barchiv|getty|\(\(|\b(?:watch|listen)\s*:/i;
+
+/**
+ * The text without captions, credit lines and links to other stories, paragraph by paragraph:
+ * what the classifier reads, so that "AP writers in Dubai, United Arab Emirates contributed to
+ * this report" tags no country. Only paragraphs that contain a hint word are split into
+ * sentences, so the common case costs one regex scan.
+ */
+export function stripNonStory(text: string, language?: string): string {
+  if (!NON_STORY_HINT.test(text)) return text;
+  const lines = text.split(/\r?\n|[\r\u2028\u2029]/);
+  let changed = false;
+  for (let i = 0; i < lines.length; i++) {
+    const line = lines[i] ?? "";
+    if (!NON_STORY_HINT.test(line)) continue;
+    const sentences = splitSentences(line, language);
+    const kept = dropBoilerplate(sentences, [0]);
+    if (kept.length === sentences.length) continue;
+    lines[i] = kept.join(" ");
+    changed = true;
+  }
+  return changed ? lines.join("\n") : text;
 }
 
 /**
