@@ -493,7 +493,6 @@ const OUTLETS: Record<Lang, readonly string[]> = {
     "quotidien",
     "hebdomadaire",
     "magazine",
-    "média*",
     "site d'information",
     "BBC",
     "CNN",

@@ -3,77 +3,86 @@ import { splitSentences } from "./sentences.js";
 /**
  * Sentences feeds append that say nothing about the story. Each pattern is anchored and bounded:
  * a news sentence that merely starts with "More", "Related" or "Share" must survive
- * ("More than 40 people died…", "Share prices fell…").
+ * ("More than 40 people died…", "Share prices fell…"). They are grouped by where they match (the
+ * start, a parenthesis, the end), because this runs on every sentence of every story: each group
+ * is one anchored alternation, and the unanchored ones run only on sentences with their literal.
  */
-const BOILERPLATE: readonly RegExp[] = [
+const AT_START: readonly RegExp[] = [
   // "Read more", "Continue reading →", "Read more on example.com", "Weiterlesen »".
-  /^(?:read more|read on|continue reading|read the full (?:story|article)|full story|more|weiterlesen|mehr lesen|lire la suite|lire plus|en savoir plus)\b[\s\p{P}\p{S}]*(?:(?:on|at|here|auf|hier|sur|ici)\b.{0,60})?$/iu,
-  /^(?:click|tap) here\b/i,
-  /^(?:hier klicken|klicken sie hier|cliquez ici)\b/i,
-  /^the post .{1,300} appeared first on .{1,200}$/i,
-  /^(?:this|the) (?:article|story|post) (?:was |first )?(?:originally )?(?:published|appeared)\b/i,
-  /^(?:subscribe|sign up|jetzt abonnieren|abonnieren sie|abonnez-vous|inscrivez-vous)\b/i,
-  /^(?:get|sign up for) (?:our|the) newsletter\b/i,
-  /^want to receive .{1,80} in your inbox\b/i,
-  /^(?:follow us|folgen sie uns|suivez-nous)\b/i,
-  /^(?:©|\(c\)\s|copyright\b|all rights reserved|alle rechte vorbehalten|tous droits réservés)/i,
-  /(?:all rights reserved|alle rechte vorbehalten|tous droits réservés)\.?$/i,
-  /\b(?:we use cookies|(?:this|our) (?:site|website) uses cookies|cookie (?:policy|settings|preferences)|accept (?:all )?cookies|wir verwenden cookies|cookies akzeptieren|nous utilisons des cookies)\b/i,
-  /^(?:share|share this(?: article| story)?|teilen|partager)(?: (?:on|via|auf|sur) .{1,30})?[\s\p{P}]*$/iu,
-  /^(?:photo|foto|image|bild|credit|crédit)s?\s*:/i,
-  /^\(?(?:advertisement|anzeige|werbung|publicité)\)?$/i,
+  /(?:read more|read on|continue reading|read the full (?:story|article)|full story|more|weiterlesen|mehr lesen|lire la suite|lire plus|en savoir plus)\b[\s\p{P}\p{S}]*(?:(?:on|at|here|auf|hier|sur|ici)\b.{0,60})?$/u,
+  /(?:click|tap) here\b/u,
+  /(?:hier klicken|klicken sie hier|cliquez ici)\b/u,
+  /the post .{1,300} appeared first on .{1,200}$/u,
+  /(?:this|the) (?:article|story|post) (?:was |first )?(?:originally )?(?:published|appeared)\b/u,
+  /(?:subscribe|sign up|jetzt abonnieren|abonnieren sie|abonnez-vous|inscrivez-vous)\b/u,
+  /(?:get|sign up for) (?:our|the) newsletter\b/u,
+  /want to receive .{1,80} in your inbox\b/u,
+  /(?:follow us|folgen sie uns|suivez-nous)\b/u,
+  /(?:©|\(c\)\s|copyright\b|all rights reserved|alle rechte vorbehalten|tous droits réservés)/u,
+  /(?:share|share this(?: article| story)?|teilen|partager)(?: (?:on|via|auf|sur) .{1,30})?[\s\p{P}]*$/u,
+  /(?:photo|foto|image|bild|credit|crédit)s?\s*:/u,
+  /\(?(?:advertisement|anzeige|werbung|publicité)\)?$/u,
   // Links to other stories: "Read more: <headline>", "Related: …", "Lesen Sie auch: …",
   // "Lire aussi | …". With a colon (or bar) only in English, so "Related talks resumed" stays;
   // "Lesen Sie auch"/"Lire aussi" never open a news sentence.
-  /^(?:read more|read also|also read|related(?: coverage| stories| story| articles?)?|see also|more on this(?: story)?|more coverage|watch|listen|mehr zum thema|mehr dazu|siehe auch|auch interessant|voir aussi|sur le même sujet)\s*(?:[:|]|$)/i,
-  /^(?:lesen sie (?:auch|mehr|hier)|(?:à |a )?lire (?:aussi|également))\b/i,
-  // Photo captions: "FILE - …", "FILE PHOTO: …", dpa's "ARCHIV - …", and any sentence carrying a
-  // credit such as "(AP Photo/Evan Vucci)", "(Photo: …/Reuters)", "(Foto: dpa)".
-  /^(?:file(?: photo)?|archiv(?:bild|foto)?|archive|photo d'archives?)\s*[-–—:]\s/i,
-  /\((?:AP|AFP|Reuters|EPA|dpa|Xinhua|Pool|Sputnik|Kremlin Pool|UN) Photo\b[^)]{0,80}\)/i,
-  /\((?:photos?|fotos?|bild(?:er)?|images?|credits?|crédits?(?: photo)?|picture)\s*(?::|by\b)[^)]{0,80}\)/i,
-  // A credit that ends a caption: "REUTERS/Kim Hong-Ji", "Photo : Ludovic Marin/AFP",
-  // "Foto: Kay Nietfeld/dpa", "Jane Doe/AFP via Getty Images".
-  /(?:^|\s)(?:REUTERS|AFP|AP|dpa|EPA-EFE|EPA|Xinhua|ANADOLU|Anadolu)\/[^\s/][^/]{0,50}$/,
-  /\/(?:AFP|AP|Reuters|EPA|Anadolu|Bloomberg|NurPhoto|SOPA Images|LightRocket|Pool)? ?via Getty Images\)?\.?$/i,
-  /\bGetty Images\)?\.?$/,
-  // Le Monde's and others' "LUDOVIC MARIN / AFP" after a caption.
-  /(?:^|\s)\p{Lu}{2,}(?:[ -]\p{Lu}{2,})* ?\/ ?(?:AFP|AP|REUTERS|EPA|EPA-EFE|DPA|XINHUA|ANADOLU|SIPA|HANS LUCAS|MAXPPP)$/u,
-  // Credit lines: "AP writers … contributed to this report.", "Mitarbeit: …", "(avec AFP)",
-  // Reuters' "(Reporting by …; Editing by …)" and its "((bureau; email))" footer.
-  /\bcontributed (?:to (?:this|the) (?:report|story|article)|(?:additional )?reporting)(?: (?:from|in) [^.]{1,80})?\.?\)?$/i,
-  /^(?:contributing to this (?:report|story)|also contributing)\b/i,
-  /^\(*(?:(?:additional|further|photography and|writing and) )?(?:reporting|writing|editing|compiled) by\b/i,
-  /^(?:mitarbeit|quellen?|material|mit material (?:von|der|aus)|mit informationen (?:von|der|aus))\s*:/i,
-  /^(?:mit material|mit informationen) (?:von|der|aus)\b/i,
-  /^\(?(?:mit|mit material von|avec|par [^.]{1,60} avec) (?:l'|l’)?(?:dpa|afp|ap|reuters|kna|epd|agenturen|agences?)(?:(?:\s*(?:,|\/|und|et)\s*)(?:l'|l’)?(?:dpa|afp|ap|reuters|kna|epd|agenturen|agences?))*\)?\.?$/i,
-  // "Le Monde avec AFP", "Libération avec AFP et Reuters": an outlet's name (capitalised words
-  // only, so "Il s'est entretenu avec l'AFP" stays) and the agencies.
-  /^(?:Par )?(?:(?:Le|La|Les|L['’]) ?)?\p{Lu}[\p{L}\p{N}.-]*(?: \p{Lu}[\p{L}\p{N}.-]*){0,2} avec (?:l['’])?(?:AFP|AP|Reuters|agences?)(?:(?:, | et )(?:l['’])?(?:AFP|AP|Reuters|agences?))*\.?$/u,
-  /^[\p{Ll}]{2,4}(?:\/(?:dpa|afp|ap|rtr|reuters|kna|epd|sid|AFP|AP|Reuters))+\.?$/u,
-  /^\((?:dpa|afp|ap|reuters|kna|epd|sid)(?:\/(?:dpa|afp|ap|reuters|kna|epd|sid))*\)\.?$/i,
-  /^\(\(.{0,200}\)\)$/,
+  /(?:read more|read also|also read|related(?: coverage| stories| story| articles?)?|see also|more on this(?: story)?|more coverage|watch|listen|mehr zum thema|mehr dazu|siehe auch|auch interessant|voir aussi|sur le même sujet)\s*(?:[:|]|$)/u,
+  /(?:lesen sie (?:auch|mehr|hier)|(?:à |a )?lire (?:aussi|également))\b/u,
+  // Photo captions: "FILE - …", "FILE PHOTO: …", dpa's "ARCHIV - …".
+  /(?:file(?: photo)?|archiv(?:bild|foto)?|archive|photo d'archives?)\s*[-–—:]\s/u,
+  // Credit lines: "Contributing to this report were…", Reuters' "(Reporting by …; Editing by …)"
+  // and "((bureau; email))" footer, "Mitarbeit: …", "Mit Material von dpa", "(avec AFP)".
+  /(?:contributing to this (?:report|story)|also contributing)\b/u,
+  /\(*(?:(?:additional|further|photography and|writing and) )?(?:reporting|writing|editing|compiled) by\b/u,
+  /(?:mitarbeit|quellen?|material|mit material (?:von|der|aus)|mit informationen (?:von|der|aus))\s*:/u,
+  /(?:mit material|mit informationen) (?:von|der|aus)\b/u,
+  /\(?(?:mit|mit material von|avec|par [^.]{1,60} avec) (?:l'|l’)?(?:dpa|afp|ap|reuters|kna|epd|agenturen|agences?)(?:(?:\s*(?:,|\/|und|et)\s*)(?:l'|l’)?(?:dpa|afp|ap|reuters|kna|epd|agenturen|agences?))*\)?\.?$/u,
+  /\((?:dpa|afp|ap|reuters|kna|epd|sid)(?:\/(?:dpa|afp|ap|reuters|kna|epd|sid))*\)\.?$/u,
+  /\(\(.{0,200}\)\)$/u,
 ];
 
-// Case matters for a few: "REUTERS/" and a lowercase author code ("kev/dpa"). The rest are
-// case-insensitive; one alternation each instead of a dozen separate tests, as this runs on every
-// sentence of every story.
-const CASED = BOILERPLATE.filter((p) => !p.flags.includes("i"));
-const ANY_BOILERPLATE = new RegExp(
-  BOILERPLATE.filter((p) => p.flags.includes("i"))
-    .map((p) => `(?:${p.source})`)
-    .join("|"),
-  "iu",
-);
-const ANY_CASED = new RegExp(CASED.map((p) => `(?:${p.source})`).join("|"), "u");
+// Case matters for these: an outlet's capitalised name, a lowercase author code.
+const AT_START_CASED: readonly RegExp[] = [
+  // "Le Monde avec AFP", "Libération avec AFP et Reuters": an outlet's name (capitalised words
+  // only, so "Il s'est entretenu avec l'AFP" stays) and the agencies.
+  /(?:Par )?(?:(?:Le|La|Les|L['’]) ?)?\p{Lu}[\p{L}\p{N}.-]*(?: \p{Lu}[\p{L}\p{N}.-]*){0,2} avec (?:l['’])?(?:AFP|AP|Reuters|agences?)(?:(?:, | et )(?:l['’])?(?:AFP|AP|Reuters|agences?))*\.?$/u,
+  // Spiegel's "kev/dpa/AFP".
+  /\p{Ll}{2,4}(?:\/(?:dpa|afp|ap|rtr|reuters|kna|epd|sid|AFP|AP|Reuters))+\.?$/u,
+];
+
+// A sentence carrying a photo credit is a caption: "(AP Photo/Evan Vucci)", "(Photo: …/Reuters)",
+// "(Foto: dpa)".
+const PAREN_CREDIT =
+  /\((?:(?:AP|AFP|Reuters|EPA|dpa|Xinhua|Pool|Sputnik|Kremlin Pool|UN) Photo\b|(?:photos?|fotos?|bild(?:er)?|images?|credits?|crédits?(?: photo)?|picture)\s*(?::|by\b))[^)]{0,80}\)/i;
+
+// Endings, tested on a sentence's last characters only.
+const AT_END =
+  /(?:all rights reserved|alle rechte vorbehalten|tous droits réservés)\.?$|\bcontributed (?:to (?:this|the) (?:report|story|article)|(?:additional )?reporting)(?: (?:from|in) [^.]{1,80})?\.?\)?$/i;
+const END_WINDOW = 160;
+
+// Credits that end a caption, all with a slash: "REUTERS/Kim Hong-Ji", "Jane Doe/AFP via Getty
+// Images", Le Monde's "LUDOVIC MARIN / AFP". Agencies are case-sensitive here.
+const SLASH_CREDIT_END =
+  /(?:(?:^|\s)(?:REUTERS|AFP|AP|dpa|EPA-EFE|EPA|Xinhua|ANADOLU|Anadolu)\/[^\s/][^/]{0,50}|\/(?:AFP|AP|Reuters|EPA|Anadolu|Bloomberg|NurPhoto|SOPA Images|LightRocket|Pool)? ?via Getty Images\)?\.?|(?:^|\s)\p{Lu}{2,}(?:[ -]\p{Lu}{2,})* ?\/ ?(?:AFP|AP|REUTERS|EPA|EPA-EFE|DPA|XINHUA|ANADOLU|SIPA|HANS LUCAS|MAXPPP))$/u;
+const GETTY_END = /\bGetty Images\)?\.?$/;
+
+const COOKIES =
+  /\b(?:we use cookies|(?:this|our) (?:site|website) uses cookies|cookie (?:policy|settings|preferences)|accept (?:all )?cookies|wir verwenden cookies|cookies akzeptieren|nous utilisons des cookies)\b/i;
+
+const join = (patterns: readonly RegExp[], flags: string) =>
+  new RegExp(`^(?:${patterns.map((p) => p.source).join("|")})`, flags);
+const START = join(AT_START, "iu");
+const START_CASED = join(AT_START_CASED, "u");
 // A sentence without a letter or digit ("___", "* * *") is a separator, not text.
 const HAS_TEXT = /[\p{L}\p{N}]/u;
 
 export function isBoilerplate(sentence: string): boolean {
   const s = sentence.trim();
-  return (
-    !HAS_TEXT.test(s) || ANY_BOILERPLATE.test(s) || ANY_CASED.test(s) || BARE_NAME_CREDIT.test(s)
-  );
+  if (!HAS_TEXT.test(s) || START.test(s) || START_CASED.test(s)) return true;
+  const tail = s.length > END_WINDOW ? s.slice(-END_WINDOW) : s;
+  if (AT_END.test(tail) || GETTY_END.test(tail)) return true;
+  if (s.includes("(") && PAREN_CREDIT.test(s)) return true;
+  if (s.includes("/") && (SLASH_CREDIT_END.test(tail) || BARE_NAME_CREDIT.test(s))) return true;
+  return s.includes("ookie") && COOKIES.test(s);
 }
 
 /**
@@ -124,7 +133,7 @@ export function dropBoilerplate(
 
 // Words one of the patterns above needs; a line with none of them is kept without splitting it.
 const NON_STORY_HINT =
-  /photo|\bfotos?\b|\bbild(?:er)?\b|credits?\s*:|crédit|contribut|(?:reporting|editing|writing|compiled) by|mitarbeit|mit (?:material|informationen)|(?:quellen?|material)\s*:|avec (?:l['’])?(?:afp|ap\b|reuters|agences?)|mit (?:dpa|afp|ap\b|reuters|kna|epd|agenturen)|\/(?:dpa|afp|ap|rtr|reuters|kna|epd|sid)\b|\((?:dpa|afp|ap|reuters|kna|epd|sid)\)|\bread\b|related|see also|more on|more coverage|mehr zum|mehr dazu|siehe auch|auch interessant|lesen sie|lire|voir aussi|même sujet|\bfile\b|\barchiv|getty|\(\(|\b(?:watch|listen)\s*:/i;
+  /photo|\bfotos?\b|\bbild(?:er)?\b|credits?\s*:|crédit|contribut|(?:reporting|editing|writing|compiled) by|mitarbeit|mit (?:material|informationen)|(?:quellen?|material)\s*:|avec (?:l['’])?(?:afp|ap\b|reuters|agences?)|mit (?:dpa|afp|ap\b|reuters|kna|epd|agenturen)|\/(?:dpa|afp|ap|rtr|reuters|kna|epd|sid)\b|\bread\b|related|see also|more on|more coverage|mehr zum|mehr dazu|siehe auch|auch interessant|lesen sie|lire|voir aussi|même sujet|\bfile\b|\barchiv|getty|\(\(|\b(?:watch|listen)\s*:/i;
 
 /**
  * The text without captions, credit lines and links to other stories, paragraph by paragraph:

@@ -77,7 +77,7 @@ function selectByScore(c: Candidates): Selection {
 
 /**
  * Per sentence, a bit set of the topics whose evidence it carries (at most 31 topics; the
- * taxonomy has 12). Empty when no topics are given.
+ * taxonomy has 12). Empty with fewer than two topics: there is no second thread to cover.
  */
 function topicsPerSentence(
   sentences: readonly string[],
@@ -87,8 +87,8 @@ function topicsPerSentence(
     .slice(0, 31)
     .map((terms) => compileTerms(Array.isArray(terms) ? terms : []))
     .filter((g) => g.length > 0);
-  const out = new Uint32Array(groups.length > 0 ? sentences.length : 0);
-  if (groups.length === 0) return out;
+  const out = new Uint32Array(groups.length > 1 ? sentences.length : 0);
+  if (groups.length < 2) return out;
   sentences.forEach((sentence, i) => {
     const lower = sentence.toLowerCase();
     let mask = 0;
