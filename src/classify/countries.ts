@@ -35,6 +35,8 @@ type Kind = "name" | "demonym" | "seat" | "ambiguous" | "confirm" | "exclude" | 
 interface CountryPayload {
   code: string;
   kind: Kind;
+  /** An outlet word the nationality follows ("la chaîne britannique"): French nouns only. */
+  nationalityAfter?: boolean;
 }
 
 const require = createRequire(import.meta.url);
@@ -582,7 +584,12 @@ function buildEntries(lang: Lang): CompiledEntry<CountryPayload>[] {
   add(CONFIRM, "confirm", false);
   for (const term of [...EXCLUDE[lang], ...MEDIA_NAMES])
     out.push(entry(term, { code: "", kind: "exclude" }, false));
-  for (const term of OUTLETS[lang]) out.push(entry(term, { code: "", kind: "outlet" }, false));
+  for (const term of OUTLETS[lang]) {
+    // French puts the nationality after the noun; after a name ("to Le Monde: 'Russian army
+    // losses…'") or in English and German, a demonym is the story's own.
+    const nationalityAfter = lang === "fr" && term === term.toLowerCase();
+    out.push(entry(term, { code: "", kind: "outlet", nationalityAfter }, false));
+  }
   return out;
 }
 
@@ -600,8 +607,8 @@ const rankOf = (p: CountryPayload) => RANK[p.kind];
 
 /**
  * Hits without the demonyms that only give an outlet's nationality: right before an outlet
- * ("the British BBC", "die russische Nachrichtenagentur") or right after one ("la chaîne
- * britannique"). A name before an outlet ("Russia's TASS") still counts.
+ * ("the British BBC", "die russische Nachrichtenagentur") or right after a French outlet noun
+ * ("la chaîne britannique"). A name before an outlet ("Russia's TASS") still counts.
  */
 function withoutOutletNationality(
   hits: Hit<CountryPayload>[],
@@ -609,7 +616,7 @@ function withoutOutletNationality(
 ): Hit<CountryPayload>[] {
   if (outlets.length === 0) return hits;
   const starts = new Set(outlets.map((o) => o.start));
-  const ends = new Set(outlets.map((o) => o.end));
+  const ends = new Set(outlets.filter((o) => o.entry.payload.nationalityAfter).map((o) => o.end));
   return hits.filter(
     (h) => h.entry.payload.kind !== "demonym" || !(starts.has(h.end) || ends.has(h.start)),
   );

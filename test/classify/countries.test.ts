@@ -228,6 +228,14 @@ describe("country tagging: what a story is not about", () => {
         "fr",
       ),
     ).toEqual([]);
+    // A demonym after an outlet's name is the story's own, as in "to Le Monde: 'Russian army…'".
+    expect(
+      countries(
+        "Interview",
+        "Oleksandr Syrsky told Le Monde: 'Russian army losses are growing.'",
+        "en",
+      ),
+    ).toEqual(["RU"]);
     // The country itself still counts where the story is about it.
     expect(
       countries("Sanctions", "The British government imposed sanctions, the BBC reported.", "en"),
