@@ -54,9 +54,9 @@ const AT_START_CASED: readonly RegExp[] = [
 const PAREN_CREDIT =
   /\((?:(?:AP|AFP|Reuters|EPA|dpa|Xinhua|Pool|Sputnik|Kremlin Pool|UN) Photo\b|(?:photos?|fotos?|bild(?:er)?|images?|credits?|crédits?(?: photo)?|picture)\s*(?::|by\b))[^)]{0,80}\)/i;
 
-// Endings, tested on a sentence's last characters only.
+// Endings, tested on a sentence's last characters only; France 24 ends a caption in "© Name, AP".
 const AT_END =
-  /(?:all rights reserved|alle rechte vorbehalten|tous droits réservés)\.?$|\bcontributed (?:to (?:this|the) (?:report|story|article)|(?:additional )?reporting)(?: (?:from|in) [^.]{1,80})?\.?\)?$/i;
+  /(?:all rights reserved|alle rechte vorbehalten|tous droits réservés)\.?$|\s©\s?[^.©]{1,60}\.?$|\bcontributed (?:to (?:this|the) (?:report|story|article)|(?:additional )?reporting)(?: (?:from|in) [^.]{1,80})?\.?\)?$/i;
 const END_WINDOW = 160;
 
 // Credits that end a caption, all with a slash: "REUTERS/Kim Hong-Ji", "Jane Doe/AFP via Getty
@@ -86,12 +86,12 @@ export function isBoilerplate(sentence: string): boolean {
 }
 
 /**
- * A credit standing alone ("(AP Photo/Evan Vucci)", "REUTERS/Kim Hong-Ji", "Foto: dpa",
+ * A credit standing alone ("(AP Photo/Evan Vucci)", "REUTERS/Kim Hong-Ji", "Foto: dpa", "© Atta Kenare, AFP",
  * "Jane Doe/AFP via Getty Images", "LUDOVIC MARIN / AFP"): the sentence before it in the same
  * paragraph is the caption it credits.
  */
 const BARE_CREDIT =
-  /^(?:\((?:AP|AFP|Reuters|EPA|dpa|Xinhua|Pool|UN) Photo\b[^)]{0,80}\)|\((?:photos?|fotos?|bild|credits?|crédits?(?: photo)?)\s*:[^)]{0,80}\)|(?:REUTERS|AFP|AP|dpa|EPA-EFE|EPA)\/[^\s/][^/]{0,50}|(?:photo|foto|bild|crédit photo)\s*:\s*[^.]{0,60})\.?$/iu;
+  /^(?:\((?:AP|AFP|Reuters|EPA|dpa|Xinhua|Pool|UN) Photo\b[^)]{0,80}\)|\((?:photos?|fotos?|bild|credits?|crédits?(?: photo)?)\s*:[^)]{0,80}\)|(?:REUTERS|AFP|AP|dpa|EPA-EFE|EPA)\/[^\s/][^/]{0,50}|(?:photo|foto|bild|crédit photo)\s*:\s*[^.]{0,60}|©\s?[^.©]{1,60})\.?$/iu;
 // The agency after a name is case-sensitive: "Jane Doe/AFP via Getty Images", "LUDOVIC MARIN / AFP".
 const BARE_NAME_CREDIT =
   /^[^.()]{1,60}\/ ?(?:AFP|AP|Reuters|REUTERS|EPA|EPA-EFE|dpa|DPA|Anadolu|ANADOLU|Xinhua|XINHUA|Sipa|SIPA|Getty Images)(?: via Getty Images)?\.?$/u;

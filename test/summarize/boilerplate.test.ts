@@ -48,6 +48,18 @@ describe("photo captions", () => {
     );
   });
 
+  it("are dropped in France 24's style, the credit after a copyright sign", () => {
+    const text = [
+      "A missile struck a helipad inside the US Embassy compound in Baghdad.",
+      "Smoke rises from the US embassy building in Baghdad, Iraq © Ali Jabar, AP",
+      "Loud explosions struck the Iranian capital on March 7, state TV reported. © Atta Kenare, AFP",
+      "Explosions were heard in Jerusalem.",
+    ].join("\n");
+    expect(keep(text, "en")).toBe(
+      "A missile struck a helipad inside the US Embassy compound in Baghdad. Explosions were heard in Jerusalem.",
+    );
+  });
+
   it("take the caption a bare credit follows with them, and nothing else", () => {
     const text =
       "Talks resumed in Doha on Monday.\nA Qatari official greets delegates in Doha. (AP Photo/Hussein Sayed)\nMediators expect a deal by Friday.";
