@@ -32,7 +32,7 @@ const AT_START: readonly RegExp[] = [
   // Credit lines: "Contributing to this report were…", Reuters' "(Reporting by …; Editing by …)"
   // and "((bureau; email))" footer, "Mitarbeit: …", "Mit Material von dpa", "(avec AFP)".
   /(?:contributing to this (?:report|story)|also contributing)\b/u,
-  /\(*(?:(?:additional|further|photography and|writing and) )?(?:reporting|writing|editing|compiled) by\b/u,
+  /\(*(?:(?:additional|further) )?(?:(?:photography|reporting|writing|editing|graphics) and )?(?:photography|reporting|writing|editing|compiled) by\b/u,
   /(?:mitarbeit|quellen?|material|mit material (?:von|der|aus)|mit informationen (?:von|der|aus))\s*:/u,
   /(?:mit material|mit informationen) (?:von|der|aus)\b/u,
   /\(?(?:mit|mit material von|avec|par [^.]{1,60} avec) (?:l'|l’)?(?:dpa|afp|ap|reuters|kna|epd|agenturen|agences?)(?:(?:\s*(?:,|\/|und|et)\s*)(?:l'|l’)?(?:dpa|afp|ap|reuters|kna|epd|agenturen|agences?))*\)?\.?$/u,
@@ -133,7 +133,7 @@ export function dropBoilerplate(
 
 // Words one of the patterns above needs; a line with none of them is kept without splitting it.
 const NON_STORY_HINT =
-  /photo|\bfotos?\b|\bbild(?:er)?\b|credits?\s*:|crédit|contribut|(?:reporting|editing|writing|compiled) by|mitarbeit|mit (?:material|informationen)|(?:quellen?|material)\s*:|avec (?:l['’])?(?:afp|ap\b|reuters|agences?)|mit (?:dpa|afp|ap\b|reuters|kna|epd|agenturen)|\/(?:dpa|afp|ap|rtr|reuters|kna|epd|sid)\b|\bread\b|related|see also|more on|more coverage|mehr zum|mehr dazu|siehe auch|auch interessant|lesen sie|lire|voir aussi|même sujet|\bfile\b|\barchiv|getty|\(\(|\b(?:watch|listen)\s*:/i;
+  /photo|\bfotos?\b|\bbild(?:er)?\b|credits?\s*:|crédit|contribut|(?:reporting|editing|writing|compiled|photography) by|mitarbeit|mit (?:material|informationen)|(?:quellen?|material)\s*:|avec (?:l['’])?(?:afp|ap\b|reuters|agences?)|mit (?:dpa|afp|ap\b|reuters|kna|epd|agenturen)|\/(?:dpa|afp|ap|rtr|reuters|kna|epd|sid)\b|\bread\b|related|see also|more on|more coverage|mehr zum|mehr dazu|siehe auch|auch interessant|lesen sie|lire|voir aussi|même sujet|\bfile\b|\barchiv|getty|\(\(|\b(?:watch|listen)\s*:/i;
 
 /**
  * The text without captions, credit lines and links to other stories, paragraph by paragraph:

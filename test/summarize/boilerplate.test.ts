@@ -113,6 +113,7 @@ describe("credit lines", () => {
       ["en", "Reuters' Jane Doe in Tehran contributed reporting."],
       ["en", "(Reporting by Alasdair Pal in Sydney; Editing by Jamie Freed)"],
       ["en", "Additional reporting by Mark Trevelyan in London"],
+      ["en", "Photography by Marko Djurica Reporting and writing by Ivana Sekularac"],
       ["de", "Mitarbeit: Anna Meier in Kairo"],
       ["de", "Mit Material von dpa und AFP"],
       ["de", "kev/dpa/AFP"],
