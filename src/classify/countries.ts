@@ -31,10 +31,12 @@ import type { Tokens } from "./tokenize.js";
 type Lang = "en" | "de" | "fr";
 const LANGS: readonly Lang[] = ["en", "de", "fr"];
 
-type Kind = "name" | "demonym" | "seat" | "ambiguous" | "confirm" | "exclude";
+type Kind = "name" | "demonym" | "seat" | "ambiguous" | "confirm" | "exclude" | "outlet";
 interface CountryPayload {
   code: string;
   kind: Kind;
+  /** An outlet word the nationality follows ("la chaîne britannique"): French nouns only. */
+  nationalityAfter?: boolean;
 }
 
 const require = createRequire(import.meta.url);
@@ -49,7 +51,7 @@ const SKIP_NAMES: Record<Lang, readonly string[]> = {
   fr: ["Géorgie", "Réunion", "Maurice", "Jersey", "Corée", "Congo"],
 };
 /** Dropped when the language is unknown and all tables are merged (German "Island" = Iceland). */
-const SKIP_WHEN_MERGED = new Set(["island", "maurice", "georgien"]);
+const SKIP_WHEN_MERGED = new Set(["island", "islands", "maurice", "georgien", "georgiens"]);
 
 const EXTRA_NAMES: Record<Lang, Record<string, readonly string[]>> = {
   en: {
@@ -352,10 +354,172 @@ const EXCLUDE: Record<Lang, readonly string[]> = {
   ],
 };
 
+/**
+ * Media whose names contain a country, seat or demonym: "USA Today", "France 24", "China Daily",
+ * "Deutsche Welle". A story quoting them is not about that country. Written in every language's
+ * table, as the names are the same in all three.
+ */
+const MEDIA_NAMES: readonly string[] = [
+  "usa today",
+  "russia today",
+  "deutsche welle",
+  "deutsche presse agentur",
+  "deutschlandfunk*",
+  "deutschlandradio",
+  "agence france*",
+  "france 24",
+  "france 2",
+  "france 3",
+  "france 5",
+  "france inter",
+  "france info",
+  "franceinfo",
+  "france culture",
+  "france televisions",
+  "radio france*",
+  "voice of america",
+  "radio free europe",
+  "kyiv independent",
+  "kyiv post",
+  "kiev independent",
+  "kiev post",
+  "china daily",
+  "china global television*",
+  "china central television",
+  "china radio international",
+  "times of india",
+  "india today",
+  "jerusalem post",
+  "times of israel",
+  "israel hayom",
+  "japan times",
+  "korea herald",
+  "korea times",
+  "moscow times",
+  "tehran times",
+  "taipei times",
+  "irish times",
+  "irish independent",
+  "arab news",
+  "saudi gazette",
+  "pakistan today",
+  "radio canada",
+  "australian broadcasting corporation",
+  "canadian broadcasting corporation",
+  "british broadcasting corporation",
+];
+
+/**
+ * Words for a news outlet. A demonym next to one gives the outlet's nationality, not a country
+ * the story is about: "the British BBC", "Russian news agency TASS", "der britische Sender BBC",
+ * "la chaîne britannique BBC", "le quotidien américain".
+ */
+const OUTLETS: Record<Lang, readonly string[]> = {
+  en: [
+    "broadcaster",
+    "public broadcaster",
+    "state broadcaster",
+    "news agency",
+    "state news agency",
+    "newspaper",
+    "tabloid",
+    "news outlet",
+    "media outlet",
+    "news website",
+    "TV channel",
+    "television channel",
+    "BBC",
+    "CNN",
+    "NPR",
+    "ITV",
+    "Sky News",
+    "Fox News",
+    "Al Jazeera",
+    "Al Arabiya",
+    "TASS",
+    "RIA",
+    "RIA Novosti",
+    "Interfax",
+    "Sputnik",
+    "Xinhua",
+    "CGTN",
+    "NHK",
+    "Kyodo",
+    "Yonhap",
+    "KCNA",
+    "IRNA",
+    "Anadolu",
+    "Haaretz",
+    "Kommersant",
+    "Izvestia",
+    "Der Spiegel",
+    "Le Monde",
+    "Le Figaro",
+  ],
+  de: [
+    "Sender",
+    "Fernsehsender",
+    "Staatssender",
+    "Rundfunk*",
+    "Nachrichtenagentur",
+    "Staatsagentur",
+    "Zeitung",
+    "Tageszeitung",
+    "Boulevardzeitung",
+    "Boulevardblatt",
+    "Wochenzeitung",
+    "Nachrichtenportal",
+    "Nachrichtenseite",
+    "Nachrichtenmagazin",
+    "Magazin",
+    "Medium",
+    "BBC",
+    "CNN",
+    "Al Jazeera",
+    "Tass",
+    "RIA",
+    "Ria Nowosti",
+    "Interfax",
+    "Xinhua",
+    "Haaretz",
+  ],
+  fr: [
+    "chaîne*",
+    "chaîne de télévision",
+    "télévision publique",
+    "radio publique",
+    "agence de presse",
+    "agence",
+    "journal",
+    "journaux",
+    "quotidien",
+    "hebdomadaire",
+    "magazine",
+    "site d'information",
+    "BBC",
+    "CNN",
+    "Al Jazeera",
+    "Tass",
+    "RIA Novosti",
+    "Interfax",
+    "Xinhua",
+    "Haaretz",
+  ],
+};
+
 function cleanName(name: string): string | undefined {
   // "Holy See (Vatican City State)" → "Holy See"; "Moldova, Republic of" → "Moldova".
   const base = (name.split("(")[0] ?? "").split(",")[0]?.trim() ?? "";
   return base.length >= 2 ? base : undefined;
+}
+
+/**
+ * The German genitive of a one-word name: "Russlands", "Frankreichs", "Chinas", "Irans". Names
+ * ending in s, x, z or ß take "des … " or an apostrophe instead, and are left alone.
+ */
+function germanGenitive(name: string): string | undefined {
+  if (!/^\p{L}+$/u.test(name) || /[sxzß]$/iu.test(name)) return undefined;
+  return `${name}s`;
 }
 
 function entry(
@@ -389,7 +553,10 @@ function buildEntries(lang: Lang): CompiledEntry<CountryPayload>[] {
   for (const [name, codes] of byName) {
     if (codes.size !== 1) continue;
     const [code] = codes;
-    if (code) out.push(entry(name, { code, kind: "name" }, true));
+    if (!code) continue;
+    out.push(entry(name, { code, kind: "name" }, true));
+    const genitive = lang === "de" ? germanGenitive(name) : undefined;
+    if (genitive && !byName.has(genitive)) out.push(entry(genitive, { code, kind: "name" }, true));
   }
   const add = (
     table: ReadonlyArray<readonly [string, ...ReadonlyArray<readonly string[]>]>,
@@ -404,13 +571,30 @@ function buildEntries(lang: Lang): CompiledEntry<CountryPayload>[] {
   // English demonyms are capitalised; German and French adjectives are not.
   add(DEMONYMS, "demonym", lang === "en");
   add(SEATS, "seat", true);
+  if (lang === "de") {
+    // "Washingtons", "Berlins", "Teherans": the seats without a wildcard need their genitive too.
+    for (const row of SEATS) {
+      for (const term of row[2]) {
+        const genitive = term.includes("*") ? undefined : germanGenitive(term);
+        if (genitive) out.push(entry(genitive, { code: row[0], kind: "seat" }, true));
+      }
+    }
+  }
   add(AMBIGUOUS, "ambiguous", true);
   add(CONFIRM, "confirm", false);
-  for (const term of EXCLUDE[lang]) out.push(entry(term, { code: "", kind: "exclude" }, false));
+  for (const term of [...EXCLUDE[lang], ...MEDIA_NAMES])
+    out.push(entry(term, { code: "", kind: "exclude" }, false));
+  for (const term of OUTLETS[lang]) {
+    // French puts the nationality after the noun; after a name ("to Le Monde: 'Russian army
+    // losses…'") or in English and German, a demonym is the story's own.
+    const nationalityAfter = lang === "fr" && term === term.toLowerCase();
+    out.push(entry(term, { code: "", kind: "outlet", nationalityAfter }, false));
+  }
   return out;
 }
 
 const RANK: Record<Kind, number> = {
+  outlet: 6,
   exclude: 5,
   name: 4,
   seat: 3,
@@ -420,6 +604,23 @@ const RANK: Record<Kind, number> = {
 };
 const oneGroup = () => 0;
 const rankOf = (p: CountryPayload) => RANK[p.kind];
+
+/**
+ * Hits without the demonyms that only give an outlet's nationality: right before an outlet
+ * ("the British BBC", "die russische Nachrichtenagentur") or right after a French outlet noun
+ * ("la chaîne britannique"). A name before an outlet ("Russia's TASS") still counts.
+ */
+function withoutOutletNationality(
+  hits: Hit<CountryPayload>[],
+  outlets: Hit<CountryPayload>[],
+): Hit<CountryPayload>[] {
+  if (outlets.length === 0) return hits;
+  const starts = new Set(outlets.map((o) => o.start));
+  const ends = new Set(outlets.filter((o) => o.entry.payload.nationalityAfter).map((o) => o.end));
+  return hits.filter(
+    (h) => h.entry.payload.kind !== "demonym" || !(starts.has(h.end) || ends.has(h.start)),
+  );
+}
 
 export class CountryTagger {
   private readonly matchers = new Map<string, Matcher<CountryPayload>>();
@@ -446,14 +647,20 @@ export class CountryTagger {
     matcher.match(tokens, raw);
     if (raw.length === 0) return [];
     const exclusions = raw.filter((h) => h.entry.payload.kind === "exclude");
-    const hits = resolveOverlaps(
-      applyExclusions(
-        raw.filter((h) => h.entry.payload.kind !== "exclude"),
-        exclusions,
+    const outlets = raw.filter((h) => h.entry.payload.kind === "outlet");
+    const hits = withoutOutletNationality(
+      resolveOverlaps(
+        applyExclusions(
+          raw.filter(
+            (h) => h.entry.payload.kind !== "exclude" && h.entry.payload.kind !== "outlet",
+          ),
+          exclusions,
+          oneGroup,
+        ),
         oneGroup,
+        rankOf,
       ),
-      oneGroup,
-      rankOf,
+      outlets,
     );
     const counts = new Map<string, { n: number; first: number }>();
     const confirmed = new Set<string>();

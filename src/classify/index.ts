@@ -1,3 +1,4 @@
+import { stripNonStory } from "../summarize/boilerplate.js";
 import { htmlToText } from "../text/html.js";
 import { CountryTagger } from "./countries.js";
 import { detectLanguage, normalizeLanguageHint, quickDetect } from "./language.js";
@@ -112,12 +113,13 @@ export function createClassifier(taxonomy: Taxonomy): Classifier {
 
   function prepare(input: ClassifyInput): Prepared {
     const title = clean(input?.title, MAX_TITLE_CHARS);
-    const text = clean(input?.text, MAX_TEXT_CHARS);
+    const hint = normalizeLanguageHint(input?.language);
+    // Captions, credit lines ("AP writers in Dubai … contributed") and links to other stories
+    // are not what the story is about: they tag no topic and no country.
+    const text = stripNonStory(clean(input?.text, MAX_TEXT_CHARS), hint);
     const tokens = tokenize(title, text);
     const language =
-      normalizeLanguageHint(input?.language) ??
-      quickDetect(tokens.words) ??
-      detectLanguage(title ? `${title}\n${text}` : text);
+      hint ?? quickDetect(tokens.words) ?? detectLanguage(title ? `${title}\n${text}` : text);
     const matcher = matchers.get(language) ?? mergedMatcher;
     const raw: Hit<TermPayload>[] = [];
     matcher.match(tokens, raw);

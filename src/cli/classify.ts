@@ -36,12 +36,14 @@ export function classifyLine(line: string, deps: ClassifyCommandDeps): string {
   const title = htmlToText(parsed.data.title).replace(/\s*\n\s*/g, " ");
   const text = htmlToText(parsed.data.text);
   const result = deps.classifier.classify({ title, text, language: parsed.data.language });
+  const topicTerms = result.topics.map((t) => t.evidence.map((e) => e.term));
   const summary = deps.summarize({
     title,
     text,
     language: result.language,
     budget: parsed.data.budget ?? deps.budget,
-    boostTerms: result.topics.flatMap((t) => t.evidence.map((e) => e.term)),
+    boostTerms: topicTerms.flat(),
+    topicTerms,
   });
   return JSON.stringify({
     topics: result.topics,

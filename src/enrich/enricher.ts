@@ -19,13 +19,14 @@ export function createEnricher(deps: EnricherDeps): Enricher {
         text: story.text,
         language: story.language,
       });
-      const boostTerms = result.topics.flatMap((t) => t.evidence.map((e) => e.term));
+      const topicTerms = result.topics.map((t) => t.evidence.map((e) => e.term));
       const summary = deps.summarize({
         title: story.title,
         text: story.text,
         language: result.language,
         budget: deps.summaryBudget,
-        boostTerms,
+        boostTerms: topicTerms.flat(),
+        topicTerms,
       });
       const language = result.language !== "und" ? result.language : (story.language ?? "und");
       return { ...story, topics: result.topics, countries: result.countries, language, summary };

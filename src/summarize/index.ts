@@ -1,5 +1,6 @@
 import { prepareSentences } from "./prepare.js";
-import { compileTerms, contentWords, overlap, scoreSentences } from "./rank.js";
+import { compileTerms, contentWords, scoreSentences } from "./rank.js";
+import { type Candidates, selectByScore, selectForCoverage, topicsPerSentence } from "./select.js";
 import { truncateAtWord } from "./truncate.js";
 
 export { splitSentences } from "./sentences.js";
@@ -16,17 +17,17 @@ export interface SummaryInput {
   boostTerms?: string[];
   /** Terms of the one topic a reader subscribed to: sentences with them are strongly preferred. */
   focusTerms?: string[];
+  /**
+   * The evidence terms of each topic found, one list per topic. Without a focus, the summary
+   * covers as many of these threads as the budget allows instead of the most central one only.
+   */
+  topicTerms?: string[][];
 }
 
 // Roughly one sentence per 160 characters of budget, but at least three: an alert (~500) gets
 // its 2–3 sentences, a full embed (4,096) a couple of dozen.
 const CHARS_PER_SENTENCE = 160;
 const MIN_SENTENCES = 3;
-// Two sentences sharing this much of their vocabulary say the same thing; show one.
-const REDUNDANT = 0.8;
-// A sentence worth less than this share of the best one is a side note: leaving budget unused
-// beats padding a focused alert with "Both sides agreed to remain in contact."
-const MIN_RELATIVE_SCORE = 0.3;
 
 function normaliseBudget(budget: number): number {
   // NaN and negative budgets from a misconfiguration must not turn into "no limit".
@@ -36,8 +37,9 @@ function normaliseBudget(budget: number): number {
 
 /**
  * An extractive summary: the sentences that best carry the story (centrality, lead position,
- * headline words, topic evidence, and the reader's topic when given), in their original order,
- * joined by a space. Never longer than the budget, never ending in half a word or grapheme.
+ * headline words, topic evidence, and the reader's topic when given; without a reader's topic,
+ * also coverage of the story's several topics), in their original order, joined by a space.
+ * Never longer than the budget, never ending in half a word or grapheme.
  * Deterministic: same input, same output.
  */
 export function summarize(input: SummaryInput): string {
@@ -60,20 +62,13 @@ export function summarize(input: SummaryInput): string {
   const order = sentences.map((_, i) => i).sort((a, b) => score(b) - score(a) || a - b);
 
   const limit = Math.max(MIN_SENTENCES, Math.floor(budget / CHARS_PER_SENTENCE));
-  const floor = score(order[0] ?? 0) * MIN_RELATIVE_SCORE;
-  const chosen: number[] = [];
-  let used = 0;
-  let chosenScore = 0;
-  for (const i of order) {
-    if (chosen.length >= limit || score(i) < floor) break;
-    const length = (sentences[i] ?? "").length + (chosen.length > 0 ? 1 : 0);
-    if (used + length > budget) continue;
-    const own = words[i] ?? [];
-    if (chosen.some((j) => overlap(own, words[j] ?? []) >= REDUNDANT)) continue;
-    chosen.push(i);
-    used += length;
-    chosenScore += score(i);
-  }
+  const candidates: Candidates = { sentences, words, scores, order, budget, limit };
+  const hasFocus = (input.focusTerms?.length ?? 0) > 0;
+  // A reader's topic keeps its priority: their alert is ranked by score alone. The general
+  // summary is chosen for coverage of the story's threads as well.
+  const { chosen, chosenScore } = hasFocus
+    ? selectByScore(candidates)
+    : selectForCoverage(candidates, topicsPerSentence(sentences, input.topicTerms));
 
   // When the best sentence does not fit and what does fit is worth less, the reader gets the
   // best sentence cut at a word rather than the side notes.

@@ -1,4 +1,4 @@
-import { isBoilerplate, stripDateline, stripGluedBoilerplate } from "./boilerplate.js";
+import { dropBoilerplate, stripDateline, stripGluedBoilerplate } from "./boilerplate.js";
 import { contentWords } from "./rank.js";
 import { splitSentencesUpTo } from "./sentences.js";
 
@@ -46,7 +46,8 @@ function repeatsTitle(words: readonly string[], titleWords: ReadonlySet<string>)
 
 /**
  * The text's sentences as a summary may show them: datelines stripped, whitespace folded,
- * boilerplate, exact repeats and a first line that only repeats the title dropped.
+ * boilerplate (links to other stories, photo captions, credit lines), exact repeats and a first
+ * line that only repeats the title dropped.
  */
 export function prepareSentences(
   title: string,
@@ -54,7 +55,13 @@ export function prepareSentences(
   language: string | undefined,
 ): Prepared {
   const { text: head, capped } = capText(text);
-  const raw = splitSentencesUpTo(stripGluedBoilerplate(head), language, MAX_SENTENCES + 1);
+  const paragraphStarts: number[] = [];
+  const raw = splitSentencesUpTo(
+    stripGluedBoilerplate(head),
+    language,
+    MAX_SENTENCES + 1,
+    paragraphStarts,
+  );
   // The last sentence of a capped text is cut off mid-way; it is not the story's to show.
   if ((capped || raw.length > MAX_SENTENCES) && raw.length > 1) raw.pop();
   const titleWords = new Set(contentWords(title));
@@ -62,9 +69,12 @@ export function prepareSentences(
   const words: string[][] = [];
   const seen = new Set<string>();
   let titleRepeat: { sentence: string; words: string[] } | undefined;
-  for (const s of raw) {
-    const sentence = stripDateline(s.replace(/\s+/g, " ").trim()).trim();
-    if (!sentence || isBoilerplate(sentence) || seen.has(sentence)) continue;
+  const cleaned = dropBoilerplate(
+    raw.map((s) => stripDateline(s.replace(/\s+/g, " ").trim()).trim()),
+    paragraphStarts,
+  ).filter(Boolean);
+  for (const sentence of cleaned) {
+    if (seen.has(sentence)) continue;
     seen.add(sentence);
     const w = contentWords(sentence);
     if (!titleRepeat && sentences.length === 0 && repeatsTitle(w, titleWords)) {

@@ -96,12 +96,14 @@ function continues(before: string, after: string, table: AbbreviationTable): boo
 /**
  * Sentences of a text, at most `max` of them. Intl.Segmenter does the hard part (quotes, "?!",
  * decimals, CJK full stops) and this repairs its splits after abbreviations. Line breaks always
- * end a sentence: callers turn paragraphs and <br> into them.
+ * end a sentence: callers turn paragraphs and <br> into them. `paragraphStarts`, when given,
+ * receives the index of each paragraph's first sentence.
  */
 export function splitSentencesUpTo(
   text: string,
   language: string | undefined,
   max: number,
+  paragraphStarts?: number[],
 ): string[] {
   const segmenter = sentenceSegmenter(segmenterLocale(language));
   const table = abbreviationsFor(language);
@@ -109,6 +111,7 @@ export function splitSentencesUpTo(
   for (const paragraph of text.split(/[\r\n\u2028\u2029]+/)) {
     if (sentences.length >= max) break;
     if (!paragraph.trim()) continue;
+    paragraphStarts?.push(sentences.length);
     let current = "";
     for (const { segment } of segmenter.segment(paragraph)) {
       if (current && !continues(current, segment, table)) {

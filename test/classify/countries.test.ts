@@ -111,3 +111,134 @@ describe("country tagging", () => {
     });
   });
 });
+
+describe("country tagging: inflections", () => {
+  it("finds German genitives of names and seats", () => {
+    expect(countries("Russlands Krieg und Frankreichs Rolle", "", "de")).toEqual(["RU", "FR"]);
+    expect(countries("Chinas Haltung", "Irans Drohnen und Israels Antwort.", "de")).toEqual([
+      "CN",
+      "IR",
+      "IL",
+    ]);
+    expect(countries("Die Rolle der Ukraine", "Deutschlands Hilfe wächst.", "de")).toEqual([
+      "UA",
+      "DE",
+    ]);
+    expect(countries("Washingtons Kurs", "Teherans Antwort blieb aus.", "de")).toEqual([
+      "US",
+      "IR",
+    ]);
+  });
+
+  it("finds French names after an elided article or preposition", () => {
+    expect(countries("Les drones d'Iran", "Le soutien à l'Ukraine d’Israël.", "fr")).toEqual([
+      "IR",
+      "UA",
+      "IL",
+    ]);
+    expect(countries("L'Iran et l'Irak", "", "fr")).toEqual(["IR", "IQ"]);
+  });
+});
+
+describe("country tagging: what a story is not about", () => {
+  it("credit lines tag nothing, in English, German and French", () => {
+    expect(
+      countries(
+        "Talks resume",
+        "Talks resumed on Monday.\nAssociated Press writers Jon Gambrell in Dubai, United Arab Emirates, and Samy Magdy in Cairo contributed to this report.",
+        "en",
+      ),
+    ).toEqual([]);
+    expect(
+      countries(
+        "Talks resume",
+        "Talks resumed on Monday. Reuters' Jane Doe in Tehran contributed reporting.",
+        "en",
+      ),
+    ).toEqual([]);
+    expect(
+      countries(
+        "Talks resume",
+        "Talks resumed on Monday.\n(Reporting by Parisa Hafezi in Dubai, Editing by Mark Heinrich)",
+        "en",
+      ),
+    ).toEqual([]);
+    expect(
+      countries("Gespräche", "Die Gespräche dauerten an.\nMitarbeit: Anna Meier in Kiew", "de"),
+    ).toEqual([]);
+    expect(
+      countries("Les pourparlers", "Les pourparlers ont repris.\nLe Monde avec AFP", "fr"),
+    ).toEqual([]);
+  });
+
+  it("captions and links to other stories tag nothing", () => {
+    expect(
+      countries(
+        "Talks resume",
+        "Talks resumed on Monday.\nRead more: Why Iran's economy is shrinking\nFILE - Delegates in Oman, May 2, 2025. (AP Photo/Kamran Jebreili, File)",
+        "en",
+      ),
+    ).toEqual([]);
+    expect(
+      countries("Gespräche", "Die Gespräche dauerten an.\nLesen Sie auch: Irans Wirtschaft", "de"),
+    ).toEqual([]);
+    expect(
+      countries("Les pourparlers", "Les pourparlers ont repris.\nLire aussi : L'Iran isolé", "fr"),
+    ).toEqual([]);
+  });
+
+  it("a country inside a media name does not tag", () => {
+    const text =
+      "USA Today, Al Jazeera, Russia Today, Deutsche Welle, France 24, Voice of America, Radio Free Europe, the Kyiv Independent, China Daily, the Times of India, the Jerusalem Post and The Washington Post all covered the summit.";
+    expect(countries("Summit coverage", text, "en")).toEqual([]);
+    expect(
+      countries("Gipfel", "Die Deutsche Welle und der Deutschlandfunk berichteten.", "de"),
+    ).toEqual([]);
+    expect(
+      countries("Sommet", "France 24 et l'Agence France-Presse ont couvert le sommet.", "fr"),
+    ).toEqual([]);
+  });
+
+  it("an outlet's nationality does not tag, in English, German and French", () => {
+    expect(
+      countries(
+        "Interview",
+        "The minister told the British BBC and USA Today that talks go on.",
+        "en",
+      ),
+    ).toEqual([]);
+    expect(
+      countries(
+        "Interview",
+        "The Qatari broadcaster said talks go on, Russian news agency TASS reported.",
+        "en",
+      ),
+    ).toEqual([]);
+    expect(
+      countries(
+        "Interview",
+        "Der Minister sagte dem britischen Sender BBC, die Gespräche gingen weiter.",
+        "de",
+      ),
+    ).toEqual([]);
+    expect(
+      countries(
+        "Entretien",
+        "Le ministre a déclaré à la chaîne britannique BBC que les discussions continuent.",
+        "fr",
+      ),
+    ).toEqual([]);
+    // A demonym after an outlet's name is the story's own, as in "to Le Monde: 'Russian army…'".
+    expect(
+      countries(
+        "Interview",
+        "Oleksandr Syrsky told Le Monde: 'Russian army losses are growing.'",
+        "en",
+      ),
+    ).toEqual(["RU"]);
+    // The country itself still counts where the story is about it.
+    expect(
+      countries("Sanctions", "The British government imposed sanctions, the BBC reported.", "en"),
+    ).toEqual(["GB"]);
+  });
+});

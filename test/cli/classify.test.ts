@@ -79,4 +79,45 @@ describe("cli classify", () => {
     }
     expect(en?.summary).not.toContain("<p>");
   });
+
+  it("summarises every thread of the headline story when Xinjiang gets three sentences, without the credit line's countries", async () => {
+    const en = {
+      title: EN.title,
+      text: [
+        "<p>German Foreign Minister Annalena Baerbock, in a phone call with Chinese Foreign Minister Wang Yi, raised the mass detention of Uyghurs in Xinjiang and urged Beijing to respect human rights.</p>",
+        "<p>Rights groups say more than a million Uyghurs and other mostly Muslim minorities have been held in camps in Xinjiang, where Beijing is accused of forced labour.</p>",
+        "<p>Baerbock said the reports of human rights abuses in Xinjiang were deeply worrying and that China must let independent observers into the region.</p>",
+        "<p>She asked China to condemn Russia&#8217;s war of aggression against Ukraine, which violates the UN Charter. Baerbock also called for more ambitious climate targets so that the world stays on the 1.5-degree path agreed in Paris.</p>",
+        "<p>FILE - Wang Yi speaks at a news conference in Beijing, March 7, 2025. (AP Photo/Andy Wong, File)</p>",
+        "<p>Associated Press writers Jon Gambrell in Dubai, United Arab Emirates, and Samy Magdy in Cairo contributed to this report.</p>",
+      ].join(""),
+    };
+    const de = {
+      title: DE.title,
+      text: [
+        "Bundesaußenministerin Annalena Baerbock hat in einem Telefonat mit dem chinesischen Außenminister Wang Yi die Masseninternierung von Uiguren in Xinjiang angesprochen und Peking aufgefordert, die Menschenrechte zu achten.",
+        "Menschenrechtsorganisationen zufolge sind in Xinjiang mehr als eine Million Uiguren in Lagern festgehalten worden, Peking wird Zwangsarbeit vorgeworfen.",
+        "Baerbock nannte die Berichte über Menschenrechtsverletzungen in Xinjiang zutiefst beunruhigend und forderte China auf, unabhängige Beobachter in die Region zu lassen.",
+        "Sie forderte China auf, den russischen Angriffskrieg gegen die Ukraine zu verurteilen, der die Charta der Vereinten Nationen verletzt. Zudem rief Baerbock zu ehrgeizigeren Klimazielen auf, damit die Welt auf dem in Paris vereinbarten 1,5-Grad-Pfad bleibt.",
+        "Lesen Sie auch: Warum Frankreichs Präsident nach Peking reist",
+        "Mitarbeit: Anna Meier in Kairo",
+      ].join("\n"),
+    };
+    const [enOut, deOut] = (await classify([JSON.stringify(en), JSON.stringify(de)])).map(
+      (l) => JSON.parse(l) as Answer,
+    );
+    for (const [answer, war, climate] of [
+      [enOut, /Russia’s war of aggression against Ukraine/, /1\.5-degree path/],
+      [deOut, /russischen Angriffskrieg gegen die Ukraine/, /1,5-Grad-Pfad/],
+    ] as const) {
+      expect(answer?.summary.length).toBeLessThanOrEqual(500);
+      expect(answer?.summary).toContain("Xinjiang");
+      expect(answer?.summary).toMatch(war);
+      expect(answer?.summary).toMatch(climate);
+      expect(answer?.summary).not.toMatch(/AP Photo|contributed|Lesen Sie|Mitarbeit/);
+      expect(answer?.countries).not.toEqual(expect.arrayContaining(["AE"]));
+      expect(answer?.countries).not.toContain("EG");
+      expect(answer?.countries).not.toContain("FR");
+    }
+  });
 });
