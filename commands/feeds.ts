@@ -16,7 +16,7 @@ import {
   truncate,
 } from "../src/discord/format.js";
 import { requireGuild, requireManageGuild } from "../src/discord/permissions.js";
-import { feedProblemOf, feedText, problemText, userTextOf } from "../src/feeds/errors.js";
+import { feedProblemOf, problemText, userTextOf } from "../src/feeds/errors.js";
 import {
   type GuildFeed,
   GuildFeedError,
@@ -66,7 +66,7 @@ async function validate(
       },
       "guild feed refused",
     );
-    throw new UserError(userTextOf(error));
+    throw new UserError(userTextOf(error, ctx.i18n.for(interaction.locale)));
   }
 }
 
@@ -78,7 +78,7 @@ function addedText(feed: GuildFeed, checked: ValidatedFeed, tr: Translator): str
     });
   }
   const lines = [
-    feedText("discovered-added", {
+    tr.t("feeds.discovered", {
       name: safeText(feed.name, 100, true),
       url: codeUrl(feed.url),
       items: checked.items,
@@ -89,7 +89,7 @@ function addedText(feed: GuildFeed, checked: ValidatedFeed, tr: Translator): str
     const list = others.map((o) =>
       o.title ? `${safeText(o.title, 60, true)} ${codeUrl(o.url)}` : codeUrl(o.url),
     );
-    lines.push(feedText("discovered-others", { list: list.join(", ") }));
+    lines.push(tr.t("feeds.discoveredOthers", { list: list.join(", ") }));
   }
   return truncate(lines.join("\n"), LIMITS.content);
 }
@@ -130,7 +130,7 @@ async function add(interaction: ChatInputCommandInteraction, ctx: BotContext): P
       allowedMentions: NO_MENTIONS,
     });
   } catch (error) {
-    if (error instanceof GuildFeedError) throw new UserError(error.message);
+    if (error instanceof GuildFeedError) throw UserError.of(error.key, error.vars);
     throw error;
   }
 }
@@ -175,7 +175,7 @@ async function list(interaction: ChatInputCommandInteraction, ctx: BotContext): 
     const health = !state?.lastPollAt
       ? tr.t("feeds.notPolled")
       : state.consecutiveFailures > 0
-        ? tr.t("feeds.failing", { error: problemText(state.lastErrorReason) })
+        ? tr.t("feeds.failing", { error: problemText(tr, state.lastErrorReason) })
         : tr.t("feeds.ok", { when: relativeTime(state.lastPollAt) });
     const added = tr.t("feeds.addedAt", { when: relativeTime(f.addedAt) });
     return `**${safeText(f.name, 80, true)}** ${codeUrl(f.url)} · ${added} · ${health}`;
@@ -234,7 +234,7 @@ const command: SlashCommand = {
     if (sub === "add") await add(interaction, ctx);
     else if (sub === "remove") await remove(interaction, ctx);
     else if (sub === "list") await list(interaction, ctx);
-    else throw new UserError("/feeds has no such subcommand; use one of: add, remove, list.");
+    else throw UserError.of("feeds.noSuchSubcommand");
   },
   async autocomplete(interaction, ctx) {
     const typed = foldText(interaction.options.getFocused());

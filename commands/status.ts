@@ -16,7 +16,7 @@ import {
 } from "../src/discord/format.js";
 import { answerInTime } from "../src/discord/interactions.js";
 import { requireGuild } from "../src/discord/permissions.js";
-import { feedText, problemText } from "../src/feeds/errors.js";
+import { problemText } from "../src/feeds/errors.js";
 import { mergeFeeds } from "../src/feeds/guild-feeds.js";
 
 async function execute(interaction: ChatInputCommandInteraction, ctx: BotContext): Promise<void> {
@@ -41,7 +41,7 @@ async function execute(interaction: ChatInputCommandInteraction, ctx: BotContext
         name: tr.t("status.feeds"),
         value:
           feeds.length === 0
-            ? feedText("no-feeds")
+            ? tr.t("status.noFeeds")
             : tr.t("status.feedsValue", {
                 count: feeds.length,
                 operator: ctx.operatorFeeds.length,
@@ -79,7 +79,7 @@ async function execute(interaction: ChatInputCommandInteraction, ctx: BotContext
           failing.map((s) => {
             const name = safeText(names.get(s.feedId) ?? s.url, 80, true);
             // The plain reason only: the technical detail is in the log, for the operator.
-            const error = problemText(s.lastErrorReason);
+            const error = problemText(tr, s.lastErrorReason);
             const line = tr.t("status.failingLine", {
               name,
               failures: tr.t("status.failures", { count: s.consecutiveFailures }),

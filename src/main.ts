@@ -4,6 +4,7 @@ import { ConfigError, type EnvConfig, loadEnvConfig } from "./config/env.js";
 import { loadFeedsFile } from "./config/feeds.js";
 import { formatPollReport, TerminalSink } from "./deliver/terminal.js";
 import { startDiscordBot } from "./discord/run.js";
+import { loadMessages } from "./i18n/messages.js";
 import { createLogger } from "./log.js";
 import { startSchedule } from "./schedule/cron.js";
 import { StorageError } from "./store/open.js";
@@ -90,6 +91,8 @@ async function runTerminal(
   const explicitFeeds = Boolean(process.env.FEEDS_FILE?.trim());
   const feedsFile = explicitFeeds ? config.FEEDS_FILE : SAMPLE_FEEDS;
   const feeds = await loadFeedsFile(feedsFile);
+  // Feed problems are printed in the catalogue's English words, the ones users read in Discord.
+  const english = loadMessages().for("en");
   if (feeds.length === 0) {
     // Without Discord no server can add a feed: an empty file leaves nothing to do.
     throw new ConfigError(`FEEDS_FILE: ${feedsFile} lists no feeds, so there is nothing to poll`);
@@ -125,7 +128,8 @@ async function runTerminal(
         printed: sink.printed - before.printed,
         untagged: sink.untagged - before.untagged,
       };
-      for (const line of formatPollReport(report, counts)) process.stdout.write(`${line}\n`);
+      for (const line of formatPollReport(report, counts, english))
+        process.stdout.write(`${line}\n`);
     },
     log,
   );

@@ -1,5 +1,5 @@
 import type { TaggedStory } from "../enrich/types.js";
-import { problemText } from "../feeds/errors.js";
+import { type FeedWords, problemText } from "../feeds/errors.js";
 import type { FeedSource } from "../feeds/types.js";
 import type { AlertSink, CycleReport } from "../ingest/poll.js";
 
@@ -70,9 +70,14 @@ function clock(ms: number): string {
 
 /**
  * One line per poll event for the terminal: the cycle, and each feed that failed (by name, with
- * the plain reason and the technical detail: the reader is the operator).
+ * the plain reason and the technical detail: the reader is the operator). `english` renders the
+ * reason from the catalogue (the operator reads English; one copy of the sentences).
  */
-export function formatPollReport(report: CycleReport, counts: PrintedCounts): string[] {
+export function formatPollReport(
+  report: CycleReport,
+  counts: PrintedCounts,
+  english: FeedWords,
+): string[] {
   const at = clock(report.finishedAt);
   const stored = report.outcomes.reduce((n, o) => n + o.stored, 0);
   const silent = Math.max(0, stored - counts.printed - counts.untagged);
@@ -83,7 +88,7 @@ export function formatPollReport(report: CycleReport, counts: PrintedCounts): st
   const lines = [`(${at}: ${report.due} of ${report.feeds} feeds were due; ${what})`];
   for (const o of report.outcomes) {
     if (o.status !== "failed" && o.status !== "error") continue;
-    const plain = problemText(o.reason);
+    const plain = problemText(english, o.reason);
     lines.push(`(${at}: feed "${o.feedName}" failed: ${plain} [${o.error ?? "no detail"}])`);
   }
   return lines;

@@ -5,7 +5,6 @@ import type {
   InteractionEditReplyOptions,
   InteractionReplyOptions,
 } from "discord.js";
-import { feedText } from "../feeds/errors.js";
 import type { Translator } from "../i18n/messages.js";
 import { isStorageUnavailable } from "../store/unavailable.js";
 import { type SlashCommand, UserError } from "./command.js";
@@ -13,7 +12,7 @@ import type { CommandJson } from "./commands.js";
 import type { BotContext } from "./context.js";
 import { Cooldowns } from "./cooldown.js";
 import { EPHEMERAL, NO_MENTIONS } from "./format.js";
-import { checkCommandOptions, compileCommandRule } from "./option-check.js";
+import { checkCommandOptions, compileCommandRule, describeOptionProblem } from "./option-check.js";
 
 /** The apology in English (the catalogue's `error.apology`; a test keeps the two equal). */
 export const APOLOGY = "Something went wrong on our side; it has been logged.";
@@ -150,10 +149,14 @@ export function createInteractionHandler(
       const problem = checkCommandOptions(rule, interaction.options.data);
       if (problem) {
         ctx.log.warn(
-          { ...idsOf(interaction, name), option: problem.option, problem: problem.message },
+          {
+            ...idsOf(interaction, name),
+            option: problem.option,
+            problem: describeOptionProblem(problem, ctx.i18n.for("en")),
+          },
           "command options refused",
         );
-        throw new UserError(problem.message);
+        throw new UserError(describeOptionProblem(problem, ctx.i18n.for(interaction.locale)));
       }
       const sub = interaction.options.getSubcommand(false);
       const cooled =
@@ -182,9 +185,8 @@ export function createInteractionHandler(
           },
           "command failed",
         );
-      const notice = storageDown
-        ? feedText("storage-unavailable")
-        : noticeFor(error, ctx.i18n.for(interaction.locale));
+      const tr = ctx.i18n.for(interaction.locale);
+      const notice = storageDown ? tr.t("feedProblem.storage-unavailable") : noticeFor(error, tr);
       try {
         await sendNotice(interaction, notice);
       } catch (sendError) {

@@ -7,20 +7,48 @@
  */
 import { type CommandInteractionOption, ApplicationCommandOptionType as T } from "discord.js";
 import { z } from "zod";
+import type { MessageKey, Translator, Vars } from "../i18n/messages.js";
 import type { CommandJson, OptionJson } from "./commands.js";
 
-/** Why an interaction's options were refused: the option concerned and one sentence for the user. */
+/** Words a refusal is put in: a user's Translator (or the English one, for the log). */
+type Words = Pick<Translator, "t" | "either" | "names">;
+
+type ChannelKind =
+  | "text"
+  | "voice"
+  | "category"
+  | "announcement"
+  | "thread"
+  | "stage"
+  | "forum"
+  | "media";
+
+/**
+ * Why an interaction's options were refused, as a catalogue key and what fills it; names are kept
+ * as registered and put in the reader's language by describeOptionProblem.
+ */
 export interface OptionProblem {
+  /** The option concerned, by its registered name (for the log). */
   option: string;
-  message: string;
+  key: MessageKey;
+  /** The registered names of the command (and subcommands) the problem is about. */
+  at: readonly string[];
+  /** The option named in the sentence: one the command defines (localisable) or as given. */
+  named?: { name: string; defined: boolean };
+  /** Subcommands to choose from, by registered name. */
+  offered?: readonly string[];
+  channelKinds?: readonly ChannelKind[];
+  vars?: Vars;
 }
+
+/** What an option accepts, as the refusal that says so. */
+type Refusal = Pick<OptionProblem, "key" | "vars" | "channelKinds">;
 
 interface LeafRule {
   type: number;
   required: boolean;
   value: z.ZodType;
-  /** What the option accepts, in one sentence naming it. */
-  message: string;
+  refusal: Refusal;
   channelTypes?: ReadonlySet<number>;
 }
 
@@ -40,7 +68,7 @@ const NUMBER_LIMIT = 2 ** 53;
 const STRING_LIMIT = 6000;
 const SNOWFLAKE = /^\d{1,20}$/;
 
-const CHANNEL_WORDS: Readonly<Record<number, string>> = {
+const CHANNEL_KINDS: Readonly<Record<number, ChannelKind>> = {
   0: "text",
   2: "voice",
   4: "category",
@@ -56,26 +84,21 @@ const CHANNEL_WORDS: Readonly<Record<number, string>> = {
 
 const SHOWABLE_NAME = /^[-_\p{L}\p{N}]{1,32}$/u;
 
-/** A name from the interaction, quoted, when it could be a real option name (else `fallback`). */
-function quoted(name: string, fallback: string): string {
-  return SHOWABLE_NAME.test(name) ? `\`${name}\`` : fallback;
+/** Which of the number refusals fits the bounds an option has. */
+function numberKey(whole: boolean, min: number | undefined, max: number | undefined): MessageKey {
+  const kind = whole ? "integer" : "number";
+  if (min !== undefined && max !== undefined) return `optionCheck.${kind}Range`;
+  if (min !== undefined) return `optionCheck.${kind}Min`;
+  return max !== undefined ? `optionCheck.${kind}Max` : `optionCheck.${kind}`;
 }
 
-function range(min: number | undefined, max: number | undefined): string {
-  if (min !== undefined && max !== undefined) return `from ${min} to ${max}`;
-  if (min !== undefined) return `of at least ${min}`;
-  if (max !== undefined) return `of at most ${max}`;
-  return "";
-}
-
-/** What an option accepts: a schema for its value, and the sentence that says so. */
-function accepts(o: OptionJson): { value: z.ZodType; message: string } {
-  const name = `\`${o.name}\``;
+/** What an option accepts: a schema for its value, and the refusal that says so. */
+function accepts(o: OptionJson): { value: z.ZodType; refusal: Refusal } {
   const choices: unknown[] = o.choices?.map((c) => c.value) ?? [];
   if (choices.length > 0) {
     return {
       value: z.unknown().refine((v) => choices.includes(v)),
-      message: `${name} must be one of: ${choices.join(", ")}.`,
+      refusal: { key: "optionCheck.oneOf", vars: { choices: choices.join(", ") } },
     };
   }
   switch (o.type) {
@@ -85,10 +108,10 @@ function accepts(o: OptionJson): { value: z.ZodType; message: string } {
       const length = (s: string) => [...s].length; // characters as a person counts them
       return {
         value: z.string().refine((s) => length(s) >= min && length(s) <= max),
-        message:
+        refusal:
           min > 0
-            ? `${name} must be ${min} to ${max} characters long.`
-            : `${name} must be at most ${max} characters long.`,
+            ? { key: "optionCheck.lengthRange", vars: { min, max } }
+            : { key: "optionCheck.lengthMax", vars: { max } },
       };
     }
     case T.Integer:
@@ -98,18 +121,22 @@ function accepts(o: OptionJson): { value: z.ZodType; message: string } {
         .number()
         .min(o.min_value ?? -NUMBER_LIMIT)
         .max(o.max_value ?? NUMBER_LIMIT);
-      const kind = whole ? "a whole number" : "a number";
-      const bounds = range(o.min_value, o.max_value);
+      const vars: Record<string, number> = {};
+      if (o.min_value !== undefined) vars.min = o.min_value;
+      if (o.max_value !== undefined) vars.max = o.max_value;
       return {
         value: whole ? number.int() : number,
-        message: `${name} must be ${kind}${bounds ? ` ${bounds}` : ""}.`,
+        refusal: { key: numberKey(whole, o.min_value, o.max_value), vars },
       };
     }
     case T.Boolean:
-      return { value: z.boolean(), message: `${name} must be true or false.` };
+      return { value: z.boolean(), refusal: { key: "optionCheck.boolean" } };
     default:
       // user, channel, role, mentionable, attachment: an id
-      return { value: z.string().regex(SNOWFLAKE), message: `${name} is not a valid selection.` };
+      return {
+        value: z.string().regex(SNOWFLAKE),
+        refusal: { key: "optionCheck.selection" },
+      };
   }
 }
 
@@ -145,52 +172,80 @@ export function compileCommandRule(json: CommandJson): CommandRule {
 function checkBranch(
   rule: Extract<LevelRule, { kind: "branch" }>,
   given: readonly CommandInteractionOption[],
-  path: string,
+  at: readonly string[],
 ): OptionProblem | undefined {
-  const names = [...rule.children.keys()].join(", ");
+  const offered = [...rule.children.keys()];
   const [chosen, ...more] = given;
   if (!chosen || more.length > 0) {
-    return { option: path, message: `${path} needs exactly one of: ${names}.` };
+    return { option: `/${at.join(" ")}`, key: "optionCheck.exactlyOne", at, offered };
   }
   const child = rule.children.get(chosen.name);
   if (!child || child.type !== chosen.type) {
+    const showable = SHOWABLE_NAME.test(chosen.name);
     return {
       option: chosen.name,
-      message: `${path} has no ${quoted(chosen.name, "such subcommand")}; use one of: ${names}.`,
+      key: showable ? "optionCheck.unknownSubcommand" : "optionCheck.unknownSubcommandUnnamed",
+      at,
+      offered,
+      ...(showable ? { named: { name: chosen.name, defined: false } } : {}),
     };
   }
-  return checkLevel(child.rule, chosen.options ?? [], `${path} ${chosen.name}`);
+  return checkLevel(child.rule, chosen.options ?? [], [...at, chosen.name]);
+}
+
+/** A problem about an option named by the user, which may not be a real option name. */
+function aboutGiven(
+  name: string,
+  at: readonly string[],
+  known: boolean,
+  keys: { named: MessageKey; unnamed: MessageKey },
+): OptionProblem {
+  if (known) return { option: name, key: keys.named, at, named: { name, defined: true } };
+  return SHOWABLE_NAME.test(name)
+    ? { option: name, key: keys.named, at, named: { name, defined: false } }
+    : { option: name, key: keys.unnamed, at };
 }
 
 function checkLeaves(
   rules: ReadonlyMap<string, LeafRule>,
   given: readonly CommandInteractionOption[],
-  path: string,
+  at: readonly string[],
 ): OptionProblem | undefined {
   const seen = new Set<string>();
   for (const o of given) {
     const rule = rules.get(o.name);
     if (!rule) {
-      return { option: o.name, message: `${path} has no ${quoted(o.name, "such")} option.` };
+      return aboutGiven(o.name, at, false, {
+        named: "optionCheck.unknownOption",
+        unnamed: "optionCheck.unknownOptionUnnamed",
+      });
     }
     if (seen.has(o.name)) {
-      return { option: o.name, message: `${path} got the ${quoted(o.name, "same")} option twice.` };
+      return aboutGiven(o.name, at, true, {
+        named: "optionCheck.twice",
+        unnamed: "optionCheck.twiceUnnamed",
+      });
     }
     seen.add(o.name);
+    const named = { name: o.name, defined: true };
     if (o.type !== rule.type || !rule.value.safeParse(o.value).success) {
-      return { option: o.name, message: rule.message };
+      return { option: o.name, at, named, ...rule.refusal };
     }
     const channelType = o.channel?.type;
     if (rule.channelTypes && (channelType === undefined || !rule.channelTypes.has(channelType))) {
-      const words = [...new Set([...rule.channelTypes].map((t) => CHANNEL_WORDS[t] ?? String(t)))];
-      const last = words.pop();
-      const kinds = words.length > 0 ? `${words.join(", ")} or ${last}` : last;
-      return { option: o.name, message: `\`${o.name}\` must be a ${kinds} channel.` };
+      const kinds = [...rule.channelTypes].flatMap((t) => CHANNEL_KINDS[t] ?? []);
+      return {
+        option: o.name,
+        key: "optionCheck.channelKind",
+        at,
+        named,
+        channelKinds: [...new Set(kinds)],
+      };
     }
   }
   for (const [name, rule] of rules) {
     if (rule.required && !seen.has(name)) {
-      return { option: name, message: `\`${name}\` is required for ${path}.` };
+      return { option: name, key: "optionCheck.required", at, named: { name, defined: true } };
     }
   }
   return undefined;
@@ -199,11 +254,11 @@ function checkLeaves(
 function checkLevel(
   rule: LevelRule,
   given: readonly CommandInteractionOption[],
-  path: string,
+  at: readonly string[],
 ): OptionProblem | undefined {
   return rule.kind === "branch"
-    ? checkBranch(rule, given, path)
-    : checkLeaves(rule.options, given, path);
+    ? checkBranch(rule, given, at)
+    : checkLeaves(rule.options, given, at);
 }
 
 /** The first problem with an interaction's options, or undefined when they fit the definition. */
@@ -211,5 +266,24 @@ export function checkCommandOptions(
   rule: CommandRule,
   given: readonly CommandInteractionOption[],
 ): OptionProblem | undefined {
-  return checkLevel(rule.root, given, `/${rule.name}`);
+  return checkLevel(rule.root, given, [rule.name]);
+}
+
+/**
+ * A refusal in the reader's words: the command and the options it defines by the names the
+ * reader's client shows, a name the user made up as given.
+ */
+export function describeOptionProblem(problem: OptionProblem, words: Words): string {
+  const { at, named, offered, channelKinds } = problem;
+  const last = (path: readonly string[]) => words.names(path).at(-1) ?? "";
+  const vars: Record<string, string | number> = {
+    ...problem.vars,
+    command: `/${words.names(at).join(" ")}`,
+  };
+  if (named) vars.option = `\`${named.defined ? last([...at, named.name]) : named.name}\``;
+  if (offered) vars.names = offered.map((name) => last([...at, name])).join(", ");
+  if (channelKinds) {
+    vars.kinds = words.either(channelKinds.map((k) => words.t(`channelKind.${k}`)));
+  }
+  return words.t(problem.key, vars);
 }

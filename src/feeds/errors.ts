@@ -1,76 +1,67 @@
 /**
- * Why a feed could not be added or polled, as a stable code, and the plain words a server admin
- * reads for each. The technical detail (parser line and column, the address range, the library's
- * message, the setting that would open it) goes to the log and the operator's CLI, never to a
- * Discord reply: it means nothing to an admin and tells an attacker how the guard works.
- *
- * Every user-facing sentence of feed handling is in FEED_TEXT below, so that the message catalogue
- * can take them over in one move.
+ * Why a feed could not be added or polled, as a stable code; the plain words a server admin reads
+ * for each are in the message catalogue (`feedProblem.<code>` in config/locales/), so they reach
+ * the user in their language and the terminal and logs in English from the same sentences. The
+ * technical detail (parser line and column, the address range, the library's message, the setting
+ * that would open it) goes to the log and the operator's CLI, never to a Discord reply: it means
+ * nothing to an admin and tells an attacker how the guard works.
  */
+import type { MessageKey, Vars } from "../i18n/messages.js";
 import { isStorageUnavailable } from "../store/unavailable.js";
 import { FetchError } from "./fetch.js";
 import { BlockedUrlError } from "./guard.js";
 import { FeedParseError } from "./parse.js";
 
-export const FEED_TEXT = {
-  // The address itself.
-  "invalid-url": "A feed address must be a full http:// or https:// URL.",
-  "url-too-long": "That URL is too long for a feed address.",
-  "unsupported-scheme": "Only http:// and https:// feed addresses are allowed.",
-  "credentials-in-url": "A feed address may not contain a user name or password.",
-  "private-address": "That address is on a private network, which feeds may not use.",
-  "port-not-allowed":
-    "That address uses a port feeds may not use; feeds are read from the standard web ports.",
-  // Fetching it.
-  "not-found": "There is nothing at that address (the server says it does not exist).",
-  forbidden: "The server at that address refused to let the bot read it.",
-  "rate-limited": "The server at that address asked the bot to slow down; it will try again later.",
-  "server-error": "The server at that address had an error of its own; try again later.",
-  "http-error": "The server at that address refused the request.",
-  timeout: "The server at that address did not answer in time.",
-  "too-large": "That feed is too large for the bot to read.",
-  "too-many-redirects": "That address redirects too many times.",
-  unreachable: "The server at that address could not be reached.",
-  // What came back.
-  empty: "The server answered with an empty page, not a feed.",
-  "html-page": "That address is a web page, not a feed.",
-  "page-without-feeds":
-    "That address is a web page, not a feed, and the page does not name a feed of its own. Look on the page for an RSS or Atom link.",
-  "not-a-feed": "The server answered with something that is not a valid RSS or Atom feed.",
-  "unusable-items": "The feed's items have neither a title nor any text.",
-  "page-feeds-unreadable":
-    "That address is a web page; the feeds it names could not be read. The first one: {reason}",
-  // Ours.
-  "storage-unavailable": "Storage is unavailable right now; try again in a minute.",
-  unknown: "The feed could not be read.",
-  // Replies and labels.
-  "discovered-added":
-    "✅ That address is a web page; it names the feed **{name}** ({url}), which was added (items right now: {items}). Its stories reach this server's subscriptions from the next poll on.",
-  "discovered-others": "The page also names: {list}.",
-  "no-feeds":
-    "No feeds: the operator's feeds file lists none and no server has added one. Add one with /feeds add.",
-} as const;
-
-export type FeedText = keyof typeof FEED_TEXT;
-
 /** The codes a failed add or poll is recorded under (FeedState.lastErrorReason). */
-const NOT_PROBLEMS = ["discovered-added", "discovered-others", "no-feeds"] as const;
-export type FeedProblem = Exclude<FeedText, (typeof NOT_PROBLEMS)[number]>;
+export const FEED_PROBLEMS = [
+  // The address itself.
+  "invalid-url",
+  "url-too-long",
+  "unsupported-scheme",
+  "credentials-in-url",
+  "private-address",
+  "port-not-allowed",
+  // Fetching it.
+  "not-found",
+  "forbidden",
+  "rate-limited",
+  "server-error",
+  "http-error",
+  "timeout",
+  "too-large",
+  "too-many-redirects",
+  "unreachable",
+  // What came back.
+  "empty",
+  "html-page",
+  "page-without-feeds",
+  "not-a-feed",
+  "unusable-items",
+  "page-feeds-unreadable",
+  // Ours.
+  "storage-unavailable",
+  "unknown",
+] as const;
 
-function isFeedProblem(reason: string): reason is FeedProblem {
-  return Object.hasOwn(FEED_TEXT, reason) && !(NOT_PROBLEMS as readonly string[]).includes(reason);
+export type FeedProblem = (typeof FEED_PROBLEMS)[number];
+
+/** What renders a catalogue key: a user's Translator, or the English one for the terminal. */
+export interface FeedWords {
+  t(key: MessageKey, vars?: Vars): string;
 }
 
-/** A sentence from FEED_TEXT with its `{placeholders}` filled. */
-export function feedText(key: FeedText, params: Record<string, string | number> = {}): string {
-  return FEED_TEXT[key].replace(/\{(\w+)\}/g, (whole, name: string) =>
-    Object.hasOwn(params, name) ? String(params[name]) : whole,
-  );
+function isFeedProblem(reason: string): reason is FeedProblem {
+  return (FEED_PROBLEMS as readonly string[]).includes(reason);
+}
+
+/** The catalogue key of a problem's sentence (the type check proves every code has one). */
+export function problemKey(reason: FeedProblem): MessageKey {
+  return `feedProblem.${reason}`;
 }
 
 /** A stored reason (possibly from an older version, or absent) in words. */
-export function problemText(reason: string | undefined): string {
-  return feedText(reason !== undefined && isFeedProblem(reason) ? reason : "unknown");
+export function problemText(words: FeedWords, reason: string | undefined): string {
+  return words.t(problemKey(reason !== undefined && isFeedProblem(reason) ? reason : "unknown"));
 }
 
 function fetchProblem(error: FetchError): FeedProblem {
@@ -102,8 +93,8 @@ export class FeedProblemError extends Error {
   constructor(
     readonly reason: FeedProblem,
     message: string,
-    /** The user's sentence when it is not FEED_TEXT[reason] alone (it names a feed, say). */
-    readonly userText: string = feedText(reason),
+    /** The problem behind this one, named in its sentence (the first of a page's feeds, say). */
+    readonly behind?: FeedProblem,
   ) {
     super(message);
   }
@@ -124,8 +115,9 @@ export function feedProblemOf(error: unknown): FeedProblem | undefined {
   return undefined;
 }
 
-/** What the user reads for an error feedProblemOf() recognises. */
-export function userTextOf(error: unknown): string {
-  if (error instanceof FeedProblemError) return error.userText;
-  return feedText(feedProblemOf(error) ?? "unknown");
+/** What the user reads for an error feedProblemOf() recognises, in the language of `words`. */
+export function userTextOf(error: unknown, words: FeedWords): string {
+  const reason = feedProblemOf(error) ?? "unknown";
+  const behind = error instanceof FeedProblemError ? error.behind : undefined;
+  return words.t(problemKey(reason), behind ? { reason: words.t(problemKey(behind)) } : {});
 }

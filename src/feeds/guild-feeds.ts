@@ -5,10 +5,11 @@
  * the list every cycle.
  */
 import type Keyv from "keyv";
+import type { MessageKey, Vars } from "../i18n/messages.js";
 import { GuildLists } from "../store/guild-lists.js";
 import { truncateText } from "../text/truncate.js";
 import { type FeedLink, findFeedLinks } from "./discover.js";
-import { type FeedProblem, FeedProblemError, feedProblemOf, feedText } from "./errors.js";
+import { type FeedProblem, FeedProblemError, feedProblemOf } from "./errors.js";
 import type { Fetcher } from "./fetch.js";
 import { feedIdFor } from "./id.js";
 import { FeedParseError, parseFeed } from "./parse.js";
@@ -24,9 +25,15 @@ export const MAX_FEEDS_PER_GUILD = 20;
 const MAX_URL_LENGTH = 2048;
 const MAX_NAME_LENGTH = 100;
 
-/** A refusal to add a feed; its message is one sentence for the user. */
+/** A refusal to add a feed: the catalogue sentence for the user; `message` is the key, for logs. */
 export class GuildFeedError extends Error {
   override name = "GuildFeedError";
+  constructor(
+    readonly key: MessageKey,
+    readonly vars: Vars = {},
+  ) {
+    super(key);
+  }
 }
 
 export interface AddFeedInput {
@@ -93,9 +100,7 @@ export class GuildFeedStore {
       const existing = list.find((f) => f.id === id);
       if (existing) return { feed: existing, added: false };
       if (list.length >= this.maxPerGuild) {
-        throw new GuildFeedError(
-          `This server already has ${this.maxPerGuild} feeds of its own, the most it may have; remove one with /feeds remove first.`,
-        );
+        throw new GuildFeedError("feeds.limit", { max: this.maxPerGuild });
       }
       const feed: GuildFeed = {
         id,
@@ -229,6 +234,6 @@ async function fromPage(fetcher: Fetcher, url: string, page: Fetched): Promise<V
   throw new FeedProblemError(
     "page-feeds-unreadable",
     failed.map((f) => `${f.url}: ${f.detail}`).join("; "),
-    feedText("page-feeds-unreadable", { reason: feedText(first?.reason ?? "unknown") }),
+    first?.reason ?? "unknown",
   );
 }

@@ -39,10 +39,18 @@ export interface Translator {
   maybe(key: string, vars?: Vars): string | undefined;
   /** "a, b and c" in the user's language. */
   list(items: readonly string[]): string;
+  /** "a, b or c" in the user's language. */
+  either(items: readonly string[]): string;
   /** A number with the language's separators and `digits` decimals. */
   number(value: number, digits?: number): string;
   /** A command (and subcommand) as the user's client names it: "feeds add" → "flux ajouter". */
   command(name: string, subcommand?: string | null): string;
+  /**
+   * Each name along a path of registered names (command, subcommand…, option) as the user's
+   * client shows it: ["feeds", "add", "url"] → ["flux", "ajouter", "url"]; a name the catalogue
+   * does not know stays as it is.
+   */
+  names(path: readonly string[]): string[];
 }
 
 export class Messages {
@@ -71,21 +79,22 @@ export class Messages {
   for(discordLocale: string | null | undefined): Translator {
     const locale = localeOf(discordLocale);
     // British English lists without the serial comma ("a, b and c"), as the replies always did.
-    const lists = new Intl.ListFormat(locale === "en" ? "en-GB" : locale, {
-      style: "long",
-      type: "conjunction",
-    });
+    const listLocale = locale === "en" ? "en-GB" : locale;
+    const lists = new Intl.ListFormat(listLocale, { style: "long", type: "conjunction" });
+    const alternatives = new Intl.ListFormat(listLocale, { style: "long", type: "disjunction" });
     return {
       locale,
       t: (key, vars) => this.t(locale, key, vars),
       maybe: (key, vars) => this.maybe(locale, key, vars),
       list: (items) => lists.format(items),
+      either: (items) => alternatives.format(items),
       number: (value, digits = 0) =>
         new Intl.NumberFormat(locale, {
           minimumFractionDigits: digits,
           maximumFractionDigits: digits,
         }).format(value),
       command: (name, subcommand) => this.commandName(locale, name, subcommand),
+      names: (path) => this.namesAlong(locale, path),
     };
   }
 
@@ -95,6 +104,18 @@ export class Messages {
     const command = texts?.name ?? name;
     if (!subcommand) return command;
     return `${command} ${texts?.options?.[subcommand]?.name ?? subcommand}`;
+  }
+
+  /** Each registered name along `path` in `locale` (see Translator.names). */
+  namesAlong(locale: Locale, path: readonly string[]): string[] {
+    let level: Readonly<Record<string, CommandTexts>> | undefined =
+      this.#catalogue[locale].commands;
+    return path.map((name) => {
+      const node: CommandTexts | undefined =
+        level && Object.hasOwn(level, name) ? level[name] : undefined;
+      level = node?.options;
+      return node?.name ?? name;
+    });
   }
 
   /** Command names and descriptions of one language, for registering localisations. */

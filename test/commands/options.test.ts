@@ -13,7 +13,12 @@ import { UserError } from "../../src/discord/command.js";
 import type { CommandJson } from "../../src/discord/commands.js";
 import type { BotContext } from "../../src/discord/context.js";
 import { APOLOGY } from "../../src/discord/interactions.js";
-import { checkCommandOptions, compileCommandRule } from "../../src/discord/option-check.js";
+import {
+  checkCommandOptions,
+  compileCommandRule,
+  describeOptionProblem,
+} from "../../src/discord/option-check.js";
+import { loadMessages } from "../../src/i18n/messages.js";
 import type { CommandOptionInput } from "../discord-emulator/index.js";
 import { type BotHarness, EPHEMERAL_FLAG, startBotHarness } from "../helpers/bot-harness.js";
 
@@ -134,7 +139,10 @@ describe("/feeds itself", () => {
       reply: async (answer: unknown) => void listed.push(JSON.stringify(answer)),
     } as unknown as ChatInputCommandInteraction;
     await expect(feeds.execute(interaction, {} as BotContext)).rejects.toThrow(
-      new UserError("/feeds has no such subcommand; use one of: add, remove, list."),
+      UserError.of("feeds.noSuchSubcommand"),
+    );
+    expect(loadMessages().t("en", "feeds.noSuchSubcommand")).toBe(
+      "/feeds has no such subcommand; use one of: add, remove, list.",
     );
     expect(listed).toEqual([]);
   });
@@ -162,30 +170,33 @@ describe("checkCommandOptions on subcommand groups", () => {
   );
   const group = (options: unknown[]) =>
     [{ name: "feeds", type: 2, options }] as unknown as CommandInteractionOption[];
+  const english = loadMessages().for("en");
+  const said = (given: CommandInteractionOption[]) => {
+    const problem = checkCommandOptions(rule, given);
+    return problem && { option: problem.option, message: describeOptionProblem(problem, english) };
+  };
 
   it("walks group, subcommand and options", () => {
-    expect(checkCommandOptions(rule, group([{ name: "pause", type: 1 }]))).toBeUndefined();
+    expect(said(group([{ name: "pause", type: 1 }]))).toBeUndefined();
     expect(
-      checkCommandOptions(
-        rule,
+      said(
         group([{ name: "pause", type: 1, options: [{ name: "mode", type: 3, value: "soft" }] }]),
       ),
     ).toBeUndefined();
     expect(
-      checkCommandOptions(
-        rule,
+      said(
         group([{ name: "pause", type: 1, options: [{ name: "mode", type: 3, value: "hard" }] }]),
       ),
     ).toEqual({ option: "mode", message: "`mode` must be one of: soft." });
-    expect(checkCommandOptions(rule, group([]))).toEqual({
+    expect(said(group([]))).toEqual({
       option: "/admin feeds",
       message: "/admin feeds needs exactly one of: pause.",
     });
     // A subcommand where a group belongs, and a name no option could have.
-    expect(checkCommandOptions(rule, [{ name: "feeds", type: 1 }])?.message).toBe(
+    expect(said([{ name: "feeds", type: 1 }] as CommandInteractionOption[])?.message).toBe(
       "/admin has no `feeds`; use one of: feeds.",
     );
-    expect(checkCommandOptions(rule, group([{ name: "**@everyone**", type: 1 }]))?.message).toBe(
+    expect(said(group([{ name: "**@everyone**", type: 1 }]))?.message).toBe(
       "/admin feeds has no such subcommand; use one of: pause.",
     );
   });

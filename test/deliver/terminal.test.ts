@@ -1,6 +1,7 @@
 /** Terminal mode's output: only stories with a topic are printed, and one line per poll event. */
 import { describe, expect, it } from "vitest";
 import { formatPollReport, TerminalSink } from "../../src/deliver/terminal.js";
+import { loadMessages } from "../../src/i18n/messages.js";
 import type { CycleReport } from "../../src/ingest/poll.js";
 import { FEED, story, tag } from "./fixtures.js";
 
@@ -31,6 +32,7 @@ describe("TerminalSink", () => {
 });
 
 describe("formatPollReport", () => {
+  const english = loadMessages().for("en");
   const base: CycleReport = {
     feeds: 4,
     due: 3,
@@ -40,7 +42,7 @@ describe("formatPollReport", () => {
   };
 
   it("says a quiet cycle in one line", () => {
-    expect(formatPollReport(base, { printed: 0, untagged: 0 })).toEqual([
+    expect(formatPollReport(base, { printed: 0, untagged: 0 }, english)).toEqual([
       "(09:05:07 UTC: 3 of 4 feeds were due; nothing new)",
     ]);
   });
@@ -62,7 +64,7 @@ describe("formatPollReport", () => {
         },
       ],
     };
-    expect(formatPollReport(report, { printed: 5, untagged: 2 })).toEqual([
+    expect(formatPollReport(report, { printed: 5, untagged: 2 }, english)).toEqual([
       "(09:05:07 UTC: 3 of 4 feeds were due; 30 new stories: 5 printed, 2 untagged stored without printing, 23 from new feeds' backlogs stored without printing)",
       '(09:05:07 UTC: feed "Reuters World" failed: The server at that address had an error of its own; try again later. [HTTP 503])',
     ]);

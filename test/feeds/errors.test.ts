@@ -1,15 +1,21 @@
 import { describe, expect, it } from "vitest";
 import {
-  FEED_TEXT,
+  FEED_PROBLEMS,
+  FeedProblemError,
   feedProblemOf,
-  feedText,
+  problemKey,
   problemText,
   userTextOf,
 } from "../../src/feeds/errors.js";
 import { FetchError } from "../../src/feeds/fetch.js";
 import { BlockedUrlError } from "../../src/feeds/guard.js";
 import { FeedParseError } from "../../src/feeds/parse.js";
+import { loadMessages } from "../../src/i18n/messages.js";
 import { StorageUnavailableError } from "../../src/store/unavailable.js";
+
+const messages = loadMessages();
+const english = messages.for("en");
+const german = messages.for("de");
 
 describe("feed errors", () => {
   it.each([
@@ -41,7 +47,8 @@ describe("feed errors", () => {
     ],
   ] as const)("%s is %s", (error, reason) => {
     expect(feedProblemOf(error)).toBe(reason);
-    expect(userTextOf(error)).toBe(FEED_TEXT[reason]);
+    expect(userTextOf(error, english)).toBe(english.t(problemKey(reason)));
+    expect(userTextOf(error, german)).toBe(german.t(problemKey(reason)));
   });
 
   it("does not claim a bug as a feed problem", () => {
@@ -49,15 +56,38 @@ describe("feed errors", () => {
   });
 
   it("puts a stored reason into words, and an unknown or missing one (older versions) plainly", () => {
-    expect(problemText("private-address")).toBe(FEED_TEXT["private-address"]);
-    expect(problemText(undefined)).toBe("The feed could not be read.");
-    expect(problemText("HTTP 503")).toBe("The feed could not be read.");
-    expect(problemText("no-feeds")).toBe("The feed could not be read.");
+    expect(problemText(english, "private-address")).toBe(
+      "That address is on a private network, which feeds may not use.",
+    );
+    expect(problemText(german, "private-address")).toBe(
+      "Diese Adresse liegt in einem privaten Netz, und das dürfen Feeds nicht nutzen.",
+    );
+    expect(problemText(english, undefined)).toBe("The feed could not be read.");
+    expect(problemText(english, "HTTP 503")).toBe("The feed could not be read.");
+    expect(problemText(english, "no-feeds")).toBe("The feed could not be read.");
   });
 
-  it("fills placeholders once, leaving text that looks like one alone", () => {
-    expect(feedText("discovered-others", { list: "{list} {items}" })).toBe(
-      "The page also names: {list} {items}.",
+  it("has a sentence in every language for every code, none of them English in de or fr", () => {
+    for (const reason of FEED_PROBLEMS) {
+      const en = messages.maybe("en", problemKey(reason));
+      expect(en, reason).toBeTruthy();
+      for (const locale of ["de", "fr"] as const) {
+        expect(messages.maybe(locale, problemKey(reason)), `${locale} ${reason}`).not.toBe(en);
+      }
+    }
+  });
+
+  it("names the problem behind a page's unreadable feeds in the reader's language", () => {
+    const error = new FeedProblemError(
+      "page-feeds-unreadable",
+      "https://x/feed: HTTP 404",
+      "not-found",
+    );
+    expect(userTextOf(error, english)).toBe(
+      "That address is a web page; the feeds it names could not be read. The first one: There is nothing at that address (the server says it does not exist).",
+    );
+    expect(userTextOf(error, german)).toBe(
+      "Diese Adresse ist eine Webseite; die Feeds, die sie nennt, ließen sich nicht lesen. Der erste: Unter dieser Adresse gibt es nichts (laut Server existiert sie nicht).",
     );
   });
 });
