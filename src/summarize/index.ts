@@ -1,6 +1,6 @@
 import { prepareSentences } from "./prepare.js";
 import { compileTerms, contentWords, scoreSentences } from "./rank.js";
-import { type Candidates, selectByScore, selectForCoverage, topicsPerSentence } from "./select.js";
+import { type Candidates, selectFocused, selectForCoverage, topicsPerSentence } from "./select.js";
 import { truncateAtWord } from "./truncate.js";
 
 export { splitSentences } from "./sentences.js";
@@ -53,22 +53,24 @@ export function summarize(input: SummaryInput): string {
   const whole = sentences.join(" ");
   if (whole.length <= budget) return whole;
 
+  const focus = compileTerms(input.focusTerms);
   const scores = scoreSentences(sentences, words, {
     titleWords: contentWords(title),
     boost: compileTerms(input.boostTerms),
-    focus: compileTerms(input.focusTerms),
+    focus,
   });
   const score = (i: number) => scores[i] ?? 0;
   const order = sentences.map((_, i) => i).sort((a, b) => score(b) - score(a) || a - b);
 
   const limit = Math.max(MIN_SENTENCES, Math.floor(budget / CHARS_PER_SENTENCE));
   const candidates: Candidates = { sentences, words, scores, order, budget, limit };
-  const hasFocus = (input.focusTerms?.length ?? 0) > 0;
-  // A reader's topic keeps its priority: their alert is ranked by score alone. The general
-  // summary is chosen for coverage of the story's threads as well.
-  const { chosen, chosenScore } = hasFocus
-    ? selectByScore(candidates)
-    : selectForCoverage(candidates, topicsPerSentence(sentences, input.topicTerms));
+  const topics = topicsPerSentence(sentences, input.topicTerms);
+  // A reader's topic keeps its priority: their alert takes its sentences first, by score. The
+  // general summary, and what budget the reader's topic leaves, go to the story's threads.
+  const { chosen, chosenScore } =
+    focus.length > 0
+      ? selectFocused(candidates, topics, focus)
+      : selectForCoverage(candidates, topics);
 
   // When the best sentence does not fit and what does fit is worth less, the reader gets the
   // best sentence cut at a word rather than the side notes.

@@ -1,4 +1,4 @@
-import { compileTerms, overlap, termShare } from "./rank.js";
+import { compileTerms, overlap, type TermMatcher, termShare } from "./rank.js";
 
 /**
  * Which of a story's ranked sentences make its summary: by score alone (a reader's topic keeps its
@@ -107,7 +107,12 @@ function likeness(
  * so a second sentence on Xinjiang loses to the first on Russia's war, and a story with one
  * thread still gets its most central sentences. Greedy, O(limit × sentences).
  */
-export function selectForCoverage(c: Candidates, topics: Uint32Array): Selection {
+export function selectForCoverage(
+  c: Candidates,
+  topics: Uint32Array,
+  /** Sentences already chosen (a reader's topic's), in the order they were picked. */
+  seed: readonly number[] = [],
+): Selection {
   const n = c.sentences.length;
   const best = c.scores[c.order[0] ?? 0] ?? 0;
   if (best <= 0) return selectByScore(c);
@@ -121,6 +126,21 @@ export function selectForCoverage(c: Candidates, topics: Uint32Array): Selection
   let covered = 0;
   let used = 0;
   let chosenScore = 0;
+  const take = (pick: number) => {
+    taken[pick] = 1;
+    chosen.push(pick);
+    covered |= topics[pick] ?? 0;
+    used += (c.sentences[pick] ?? "").length + (chosen.length > 1 ? 1 : 0);
+    chosenScore += c.scores[pick] ?? 0;
+    const own = sets[pick] ?? new Set<string>();
+    for (let j = 0; j < n; j++) {
+      if (taken[j]) continue;
+      const { similarity, containment } = likeness(own, sets[j] ?? new Set<string>());
+      if (similarity > (closest[j] ?? 0)) closest[j] = similarity;
+      if (containment > (repeats[j] ?? 0)) repeats[j] = containment;
+    }
+  };
+  for (const i of seed) take(i);
   while (chosen.length < c.limit) {
     let pick = -1;
     let pickValue = Number.NEGATIVE_INFINITY;
@@ -142,18 +162,23 @@ export function selectForCoverage(c: Candidates, topics: Uint32Array): Selection
       }
     }
     if (pick < 0) break;
-    taken[pick] = 1;
-    chosen.push(pick);
-    covered |= topics[pick] ?? 0;
-    used += (c.sentences[pick] ?? "").length + (chosen.length > 1 ? 1 : 0);
-    chosenScore += c.scores[pick] ?? 0;
-    const own = sets[pick] ?? new Set<string>();
-    for (let j = 0; j < n; j++) {
-      if (taken[j]) continue;
-      const { similarity, containment } = likeness(own, sets[j] ?? new Set<string>());
-      if (similarity > (closest[j] ?? 0)) closest[j] = similarity;
-      if (containment > (repeats[j] ?? 0)) repeats[j] = containment;
-    }
+    take(pick);
   }
   return { chosen, chosenScore };
+}
+
+/**
+ * A reader's alert: the sentences on their topic first, by score alone (their topic keeps its
+ * priority); the budget they leave goes to the story's other threads, chosen for coverage. With
+ * fewer than two topics known there are no other threads, and the choice is by score alone.
+ */
+export function selectFocused(
+  c: Candidates,
+  topics: Uint32Array,
+  focus: readonly TermMatcher[],
+): Selection {
+  if (topics.length === 0) return selectByScore(c);
+  const onFocus = c.order.filter((i) => termShare((c.sentences[i] ?? "").toLowerCase(), focus) > 0);
+  const first = selectByScore({ ...c, order: onFocus });
+  return selectForCoverage(c, topics, first.chosen);
 }
