@@ -16,6 +16,7 @@ import {
 } from "../src/discord/format.js";
 import { answerInTime } from "../src/discord/interactions.js";
 import { requireGuild } from "../src/discord/permissions.js";
+import { statusReasonText } from "../src/discord/status-reason.js";
 import { problemText } from "../src/feeds/errors.js";
 import { mergeFeeds } from "../src/feeds/guild-feeds.js";
 
@@ -98,10 +99,11 @@ async function execute(interaction: ChatInputCommandInteraction, ctx: BotContext
       fields.push({
         name: tr.t("status.inactive"),
         value: joinLines(
-          inactive.map(
-            (s) =>
-              `${topicName(ctx.taxonomy, s.topic, tr.locale)} → ${channelMention(s.channelId)}: ${tr.t(s.status === "paused" ? "status.paused" : "status.disabled")}${s.statusReason ? ` (${escapeText(s.statusReason, true)})` : ""}`,
-          ),
+          inactive.map((s) => {
+            const state = tr.t(s.status === "paused" ? "status.paused" : "status.disabled");
+            const why = statusReasonText(s, tr);
+            return `${topicName(ctx.taxonomy, s.topic, tr.locale)} → ${channelMention(s.channelId)}: ${state}${why ? ` (${escapeText(why, true)})` : ""}`;
+          }),
           undefined,
           (count) => tr.t("list.more", { count }),
         ),

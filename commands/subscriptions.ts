@@ -14,6 +14,7 @@ import {
   topicName,
 } from "../src/discord/format.js";
 import { requireGuild } from "../src/discord/permissions.js";
+import { statusReasonText } from "../src/discord/status-reason.js";
 import type { Translator } from "../src/i18n/messages.js";
 import type { Subscription } from "../src/subscriptions/store.js";
 
@@ -21,7 +22,10 @@ import type { Subscription } from "../src/subscriptions/store.js";
 function statusOf(s: Subscription, tr: Translator): string {
   if (s.status === "active") return tr.t("subscriptions.active");
   const icon = tr.t(s.status === "paused" ? "subscriptions.paused" : "subscriptions.disabled");
-  return s.statusReason ? `${icon}: ${escapeText(s.statusReason, true)}` : icon;
+  const why = statusReasonText(s, tr);
+  return why
+    ? tr.t("subscriptions.stateWithReason", { state: icon, why: escapeText(why, true) })
+    : icon;
 }
 
 /** One line per subscription: where, what, filters, state, alerts sent. */

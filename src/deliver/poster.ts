@@ -17,7 +17,7 @@ import {
   Routes,
   SnowflakeUtil,
 } from "discord.js";
-
+import type { StatusCode } from "../subscriptions/store.js";
 import { type ForumTag, REQUIRE_TAG_FLAG } from "./forum.js";
 
 /** 2015-01-01, where Discord's snowflake clock starts. */
@@ -124,8 +124,13 @@ export class PostError extends Error {
       retryAfterMs?: number;
       /** For `forbidden`: what the bot lacks, in words for the admin. */
       missing?: string;
+      /** The same as Discord's English permission names; `missingAnyOf` when one of them would do. */
+      missingPermissions?: string[];
+      missingAnyOf?: boolean;
       /** For `blocked`: why, in words for the admin (the subscription's pause reason). */
       reason?: string;
+      /** The same as a code, for the admin's language. */
+      reasonCode?: StatusCode;
     } = {},
     options?: { cause?: unknown },
   ) {
@@ -141,11 +146,14 @@ export const THREAD_LOCKED = 160005;
 export const TAG_REQUIRED = 40067;
 
 /** Codes that mean "paused until an admin acts", with the reason shown in /subscriptions. */
-const BLOCKED: Record<number, string> = {
+const BLOCKED: Record<number, { reason: string; reasonCode: StatusCode }> = {
   // Discord reopens an archived thread for a new message, unless it is also locked.
-  [ARCHIVED_THREAD]: "the thread is closed and locked",
-  [THREAD_LOCKED]: "the thread is locked",
-  [TAG_REQUIRED]: "the forum requires a tag on every post and has none named after the topic",
+  [ARCHIVED_THREAD]: { reason: "the thread is closed and locked", reasonCode: "thread-closed" },
+  [THREAD_LOCKED]: { reason: "the thread is locked", reasonCode: "thread-locked" },
+  [TAG_REQUIRED]: {
+    reason: "the forum requires a tag on every post and has none named after the topic",
+    reasonCode: "tag-required",
+  },
 };
 
 /** Maps anything a post can throw onto what delivery should do about it. */
@@ -157,12 +165,7 @@ export function classifyPostError(error: unknown): PostError {
     if (code === UNKNOWN_CHANNEL) return new PostError("channel-gone", error.message, details);
     const blocked = typeof code === "number" ? BLOCKED[code] : undefined;
     if (blocked) {
-      return new PostError(
-        "blocked",
-        error.message,
-        { ...details, reason: blocked },
-        { cause: error },
-      );
+      return new PostError("blocked", error.message, { ...details, ...blocked }, { cause: error });
     }
     if (status === 403 || code === MISSING_ACCESS || code === MISSING_PERMISSIONS) {
       return new PostError("forbidden", error.message, details, { cause: error });
@@ -368,13 +371,19 @@ export class DiscordJsPoster implements ChannelPoster, ForumPoster {
   private failure(channelId: string, error: unknown): PostError {
     const failure = classifyPostError(error);
     if (failure.kind === "forbidden") {
-      failure.details.missing = this.missingIn(channelId, failure.details.code);
+      const { names, anyOf } = this.missingIn(channelId, failure.details.code);
+      failure.details.missing = names.join(anyOf ? " or " : ", ");
+      failure.details.missingPermissions = names;
+      failure.details.missingAnyOf = anyOf;
     }
     return failure;
   }
 
   /** Names what the bot lacks from the gateway cache, or the likely culprit from the code. */
-  private missingIn(channelId: string, code: number | string | undefined): string {
+  private missingIn(
+    channelId: string,
+    code: number | string | undefined,
+  ): { names: string[]; anyOf: boolean } {
     const channel = this.options.client?.channels.cache.get(channelId);
     const me = this.options.client?.user;
     if (
@@ -393,10 +402,10 @@ export class DiscordJsPoster implements ChannelPoster, ForumPoster {
         const named = missing.map((p) =>
           forum && p === "SendMessages" ? "Create Posts" : (READABLE[p] ?? p),
         );
-        if (named.length > 0) return named.join(", ");
+        if (named.length > 0) return { names: named, anyOf: false };
       }
     }
-    if (code === MISSING_ACCESS) return "View Channel";
-    return "Send Messages or Embed Links";
+    if (code === MISSING_ACCESS) return { names: ["View Channel"], anyOf: false };
+    return { names: ["Send Messages", "Embed Links"], anyOf: true };
   }
 }

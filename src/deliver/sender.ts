@@ -67,8 +67,14 @@ export interface DrainResult {
 
 type Gate = "send" | "hold" | "drop";
 
-const TAG_MISSING = "the forum requires a tag on every post and has none named after the topic";
-const FORUM_UNSUPPORTED = "this bot cannot post in forums";
+const TAG_MISSING = {
+  reason: "the forum requires a tag on every post and has none named after the topic",
+  reasonCode: "tag-required",
+} as const;
+const FORUM_UNSUPPORTED = {
+  reason: "this bot cannot post in forums",
+  reasonCode: "forum-unsupported",
+} as const;
 
 /** What one turn of a channel left behind. */
 type Turn = "sent" | "idle";
@@ -349,7 +355,7 @@ export class DeliverySender {
     signal: AbortSignal,
   ): Promise<{ id: string } | undefined> {
     const { forums } = this.deps;
-    if (!forums) throw new PostError("blocked", "no forum poster", { reason: FORUM_UNSUPPORTED });
+    if (!forums) throw new PostError("blocked", "no forum poster", { ...FORUM_UNSUPPORTED });
     const { channelId, guildId } = batch;
     const post = await this.#forumPost(batch, body, forums, signal);
     if (batch.resumed) {
@@ -374,7 +380,7 @@ export class DeliverySender {
     const info = await forums.forumInfo(batch.channelId, signal);
     const tag = tagForTopic(info.tags, topic);
     if (info.requireTag && !tag) {
-      throw new PostError("blocked", "no tag for the topic", { reason: TAG_MISSING });
+      throw new PostError("blocked", "no tag for the topic", { ...TAG_MISSING });
     }
     const headline = rollup ? body.embeds?.[0]?.title : batch.items[0]?.title;
     const { nonce: _nonce, enforce_nonce: _enforce, ...message } = body;
@@ -432,6 +438,7 @@ export class DeliverySender {
           channelId,
           "disabled",
           batch.target === "thread" ? "the thread was deleted" : "the channel was deleted",
+          { code: batch.target === "thread" ? "thread-deleted" : "channel-deleted" },
         );
         const dropped = await outbox.dropChannel(channelId);
         log.warn({ ...ids, dropped }, "channel deleted: its subscriptions are disabled");
@@ -444,6 +451,15 @@ export class DeliverySender {
           channelId,
           "paused",
           `ForeignDesk lacks ${missing} in this channel`,
+          {
+            code: "missing-permissions",
+            ...(failure.details.missingPermissions
+              ? {
+                  permissions: failure.details.missingPermissions,
+                  anyOf: failure.details.missingAnyOf === true,
+                }
+              : {}),
+          },
         );
         // The batch stays in flight and the queue stays: both go out when re-activated.
         this.#notBefore.set(channelId, this.#now() + this.#options.idleMs);
@@ -452,7 +468,14 @@ export class DeliverySender {
       }
       case "blocked": {
         const reason = failure.details.reason ?? "Discord refused the post";
-        await subscriptions.setChannelStatus(guildId, channelId, "paused", reason);
+        const { reasonCode } = failure.details;
+        await subscriptions.setChannelStatus(
+          guildId,
+          channelId,
+          "paused",
+          reason,
+          reasonCode ? { code: reasonCode } : undefined,
+        );
         // Like a lost permission: the batch and the queue wait for the admin.
         this.#notBefore.set(channelId, this.#now() + this.#options.idleMs);
         log.warn({ ...ids, reason }, "channel takes no posts: its subscriptions paused");

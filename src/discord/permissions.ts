@@ -91,6 +91,11 @@ export function missingChannelPermissions(
   return needed.filter(([bit]) => !perms.has(bit, true)).map(([, name]) => name);
 }
 
+/** A permission by Discord's English name ("Embed Links") in the words of the user's language. */
+export function permissionWord(name: string, tr: Translator): string {
+  return tr.maybe(`permissionName.${name.replace(/\s+/g, "")}`) ?? name;
+}
+
 /**
  * One sentence saying what is missing where, and how to fix it, in the user's language. The
  * permission names are Discord's English ones; the catalogue has them as
@@ -98,9 +103,7 @@ export function missingChannelPermissions(
  * (a name it lacks stays English).
  */
 export function describeMissing(channelId: string, missing: string[], tr: Translator): string {
-  const names = missing.map(
-    (name) => tr.maybe(`permissionName.${name.replace(/\s+/g, "")}`) ?? name,
-  );
+  const names = missing.map((name) => permissionWord(name, tr));
   return tr.t("permission.missingInChannel", {
     channel: channelMention(channelId),
     permissions: tr.list(names),

@@ -106,14 +106,18 @@ export async function startDiscordBot(config: EnvConfig, log: Logger): Promise<R
   client.on(Events.ChannelDelete, (channel) => {
     if (!("guildId" in channel) || !channel.guildId) return;
     void subscriptions
-      .setChannelStatus(channel.guildId, channel.id, "disabled", "the channel was deleted")
+      .setChannelStatus(channel.guildId, channel.id, "disabled", "the channel was deleted", {
+        code: "channel-deleted",
+      })
       .catch((err: unknown) =>
         log.error({ err, channelId: channel.id }, "could not disable subscriptions"),
       );
   });
   client.on(Events.ThreadDelete, (thread) => {
     void subscriptions
-      .setChannelStatus(thread.guildId, thread.id, "disabled", "the thread was deleted")
+      .setChannelStatus(thread.guildId, thread.id, "disabled", "the thread was deleted", {
+        code: "thread-deleted",
+      })
       .catch((err: unknown) =>
         log.error({ err, channelId: thread.id }, "could not disable subscriptions"),
       );

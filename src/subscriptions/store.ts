@@ -25,9 +25,28 @@ export interface Subscription {
   createdBy: string;
   createdAt: number;
   status: SubscriptionStatus;
-  /** Why it is paused or disabled, in words an admin understands. */
+  /** Why it is paused or disabled, in English words an admin understands (for logs, older versions). */
   statusReason?: string;
+  /** The same as a code, shown in each admin's language (absent in older subscriptions). */
+  statusWhy?: StatusWhy;
   alertsSent: number;
+}
+
+/** Why a channel's subscriptions were paused or disabled: `statusReason.<code>` in the catalogue. */
+export type StatusCode =
+  | "channel-deleted"
+  | "thread-deleted"
+  | "missing-permissions"
+  | "thread-closed"
+  | "thread-locked"
+  | "tag-required"
+  | "forum-unsupported";
+
+export interface StatusWhy {
+  code: StatusCode;
+  /** For missing-permissions: Discord's English permission names, all needed or (anyOf) one. */
+  permissions?: string[];
+  anyOf?: boolean;
 }
 
 export const MAX_SUBSCRIPTIONS_PER_GUILD = 100;
@@ -125,6 +144,7 @@ export class SubscriptionStore {
     channelId: string,
     status: SubscriptionStatus,
     reason?: string,
+    why?: StatusWhy,
   ): Promise<number> {
     return this.#lists.update(guildId, (list) => {
       let changed = 0;
@@ -132,6 +152,7 @@ export class SubscriptionStore {
         if (s.channelId === channelId && s.status !== status) {
           s.status = status;
           s.statusReason = reason;
+          s.statusWhy = why;
           changed++;
         }
       }

@@ -4,7 +4,7 @@
  * French user in their language, never in English; the log keeps its English words.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type BotHarness, INTERNALS, startBotHarness } from "../helpers/bot-harness.js";
+import { type BotHarness, INTERNALS, startBotHarness, textOf } from "../helpers/bot-harness.js";
 import { FeedServer, serve } from "../helpers/feed-server.js";
 
 const PAGE_WITHOUT_FEEDS = `<!doctype html><html lang="de"><head><title>Zeitung</title>
@@ -93,6 +93,41 @@ describe("refusals in the user's language", () => {
     expect(fr.outcome.message?.content).toBe(
       "`salon` doit être un salon de l'un de ces types : textuel, annonces, fil, forum ou média.",
     );
+  });
+
+  it("why a subscription is paused or disabled", async () => {
+    await h.run({ name: "subscribe", options: [CLIMATE] });
+    const channelId = h.ctx.subscriptions.forGuild(h.guildId)[0]?.channelId ?? "";
+    await h.ctx.subscriptions.setChannelStatus(
+      h.guildId,
+      channelId,
+      "paused",
+      "ForeignDesk lacks Send Messages, Embed Links in this channel",
+      { code: "missing-permissions", permissions: ["Send Messages", "Embed Links"] },
+    );
+    const listed = async (locale: string) =>
+      textOf((await h.run({ name: "subscriptions", locale })).outcome);
+    expect(await listed("de")).toContain(
+      "⏸️ pausiert: fehlende Berechtigungen für ForeignDesk in diesem Kanal: Nachrichten senden und Links einbetten",
+    );
+    expect(await listed("fr")).toContain(
+      "⏸️ en pause : permissions manquantes pour ForeignDesk dans ce salon : Envoyer des messages et Intégrer des liens",
+    );
+    expect(await listed("en-US")).toContain(
+      "paused: ForeignDesk lacks Send Messages and Embed Links in this channel",
+    );
+    await h.ctx.subscriptions.setChannelStatus(h.guildId, channelId, "active");
+    await h.ctx.subscriptions.setChannelStatus(
+      h.guildId,
+      channelId,
+      "disabled",
+      "the channel was deleted",
+      {
+        code: "channel-deleted",
+      },
+    );
+    const status = textOf((await h.run({ name: "status", locale: "de" })).outcome);
+    expect(status).toContain("deaktiviert (der Kanal wurde gelöscht)");
   });
 
   it("the storage-unavailable notice", async () => {

@@ -222,6 +222,7 @@ describe("delivery through the emulator", () => {
     );
     const disabled = w.subs.forGuild(w.guild.id).find((s) => s.channelId === gone);
     expect(disabled?.statusReason).toBe("the channel was deleted");
+    expect(disabled?.statusWhy).toEqual({ code: "channel-deleted" });
     await until(async () => (await outbox.state(gone))?.flight === undefined);
     expect(await outbox.backlog(gone)).toBe(0);
     // The disabled channel no longer matches: new stories only go to the live one.
@@ -242,6 +243,13 @@ describe("delivery through the emulator", () => {
     await sink.accept(stories(3), FEED);
     await until(() => w.subs.forGuild(w.guild.id)[0]?.status === "paused");
     expect(w.subs.forGuild(w.guild.id)[0]?.statusReason).toContain("Send Messages");
+    // The same as a code and Discord's permission names, for each admin's language (without a
+    // gateway cache the poster cannot tell which of the two is missing).
+    expect(w.subs.forGuild(w.guild.id)[0]?.statusWhy).toEqual({
+      code: "missing-permissions",
+      permissions: ["Send Messages", "Embed Links"],
+      anyOf: true,
+    });
     expect((await outbox.state(news))?.flight?.storyIds).toContain("s0001");
     expect(await outbox.backlog(news)).toBe(3);
     expect(embeds(w, news)).toHaveLength(0);

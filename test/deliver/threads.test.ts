@@ -164,6 +164,9 @@ describe("alerts into threads", () => {
       await sink.accept(stories(2), FEED);
       await until(() => statusOf(w, id)?.status === "paused");
       expect(statusOf(w, id)?.statusReason).toBe(reason);
+      expect(statusOf(w, id)?.statusWhy).toEqual({
+        code: archived ? "thread-closed" : "thread-locked",
+      });
       expect(await outbox.backlog(id)).toBe(2);
       expect(w.emu.messages(id)).toHaveLength(0);
 
@@ -185,6 +188,7 @@ describe("alerts into threads", () => {
     await sink.accept(stories(1), FEED);
     await until(() => statusOf(w, id)?.status === "disabled");
     expect(statusOf(w, id)?.statusReason).toBe("the thread was deleted");
+    expect(statusOf(w, id)?.statusWhy).toEqual({ code: "thread-deleted" });
   });
 
   it("without Send Messages in Threads the subscription is paused and says so", async () => {
@@ -256,6 +260,7 @@ describe("alerts into forum channels", () => {
     await sink.accept(stories(1), FEED);
     await until(() => statusOf(w, forum)?.status === "paused");
     expect(statusOf(w, forum)?.statusReason).toContain("requires a tag");
+    expect(statusOf(w, forum)?.statusWhy).toEqual({ code: "tag-required" });
     expect(w.emu.threads(forum)).toHaveLength(0);
   });
 
