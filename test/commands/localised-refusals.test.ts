@@ -12,6 +12,16 @@ const PAGE_WITHOUT_FEEDS = `<!doctype html><html lang="de"><head><title>Zeitung<
 
 const CLIMATE = { name: "topic", type: 3, value: "climate" };
 
+const PAGE_WITH_FEEDS = `<!doctype html><html><head>
+<link rel="alternate" type="application/atom+xml" title="Gazette" href="/gazette.atom">
+<link rel="alternate" type="application/rss+xml" title="Kommentare" href="/comments.xml">
+</head><body></body></html>`;
+
+const ATOM = `<?xml version="1.0" encoding="utf-8"?>
+<feed xmlns="http://www.w3.org/2005/Atom"><title>Local Gazette</title><id>urn:gazette</id>
+<entry><title>Envoys meet on ceasefire</title><id>urn:g1</id><link href="http://127.0.0.1/g1"/><updated>2026-11-30T10:00:00Z</updated></entry>
+</feed>`;
+
 describe("refusals in the user's language", () => {
   let h: BotHarness;
   let server: FeedServer;
@@ -19,7 +29,10 @@ describe("refusals in the user's language", () => {
   beforeAll(async () => {
     server = await FeedServer.start();
     h = await startBotHarness({ allowPrivateHosts: "127.0.0.1", allowFeedPorts: [server.port] });
-    server.route("/page", serve(PAGE_WITHOUT_FEEDS, { contentType: "text/html; charset=utf-8" }));
+    server
+      .route("/page", serve(PAGE_WITHOUT_FEEDS, { contentType: "text/html; charset=utf-8" }))
+      .route("/front", serve(PAGE_WITH_FEEDS, { contentType: "text/html" }))
+      .route("/gazette.atom", serve(ATOM, { contentType: "application/atom+xml" }));
   });
   afterAll(async () => {
     // The last test closes the store; closing it twice may throw.
@@ -62,6 +75,22 @@ describe("refusals in the user's language", () => {
       "Cette adresse est une page web, pas un flux, et la page n'indique aucun flux. Cherchez sur la page un lien RSS ou Atom.",
     );
     for (const reply of [de, fr]) expect(reply).not.toMatch(INTERNALS);
+  });
+
+  it("/feeds add of a web page that names a feed says so in the user's language", async () => {
+    const reply = await feedsAdd("fr", server.url("/front"));
+    expect(reply).toContain(
+      "✅ Cette adresse est une page web ; elle indique le flux **Local Gazette**",
+    );
+    expect(reply).toContain(
+      `La page indique aussi : Kommentare \`${server.url("/comments.xml")}\`.`,
+    );
+    await h.ctx.guildFeeds.remove(h.guildId, h.ctx.guildFeeds.forGuild(h.guildId)[0]?.id ?? "");
+    const de = await feedsAdd("de", server.url("/front"));
+    expect(de).toContain(
+      "✅ Diese Adresse ist eine Webseite; sie nennt den Feed **Local Gazette**",
+    );
+    await h.ctx.guildFeeds.remove(h.guildId, h.ctx.guildFeeds.forGuild(h.guildId)[0]?.id ?? "");
   });
 
   it("an option the option check refuses names the option as the user's client does", async () => {
