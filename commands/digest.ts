@@ -9,7 +9,7 @@ import type { SlashCommand } from "../src/discord/command.js";
 import type { BotContext } from "../src/discord/context.js";
 import { requireTopic } from "../src/discord/format.js";
 import { answerInTime, answersPrivately } from "../src/discord/interactions.js";
-import { topicChoices } from "../src/search/topics.js";
+import { autocompleteTopic } from "../src/discord/topic-autocomplete.js";
 
 /** Reports read per digest: enough for a busy day on every topic, bounded for the 3 s budget. */
 const MAX_REPORTS = 500;
@@ -54,12 +54,7 @@ const command: SlashCommand = {
         .setDescription("Post the answer for the whole channel (default: only you)"),
     ),
   execute,
-  async autocomplete(interaction, ctx) {
-    const language = ctx.i18n.for(interaction.locale).locale;
-    await interaction.respond(
-      topicChoices(ctx.taxonomy, interaction.options.getFocused(), undefined, language),
-    );
-  },
+  autocomplete: autocompleteTopic,
 };
 
 export default command;

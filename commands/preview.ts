@@ -10,9 +10,10 @@ import type { SlashCommand } from "../src/discord/command.js";
 import type { BotContext } from "../src/discord/context.js";
 import { requireTopic } from "../src/discord/format.js";
 import { answerInTime } from "../src/discord/interactions.js";
+import { autocompleteTopic } from "../src/discord/topic-autocomplete.js";
 import type { TaggedStory } from "../src/enrich/types.js";
 import type { Translator } from "../src/i18n/messages.js";
-import { topicChoices, topicDescription, topicLabel } from "../src/search/topics.js";
+import { topicDescription, topicLabel } from "../src/search/topics.js";
 
 /**
  * A stand-in story when none of the topic is stored yet (a fresh install): marked as a sample in
@@ -84,12 +85,7 @@ const command: SlashCommand = {
         .setMaxLength(100),
     ),
   execute,
-  async autocomplete(interaction, ctx) {
-    const language = ctx.i18n.for(interaction.locale).locale;
-    await interaction.respond(
-      topicChoices(ctx.taxonomy, interaction.options.getFocused(), undefined, language),
-    );
-  },
+  autocomplete: autocompleteTopic,
 };
 
 export default command;

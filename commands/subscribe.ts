@@ -30,8 +30,9 @@ import {
   requireGuild,
   requireManageGuild,
 } from "../src/discord/permissions.js";
+import { autocompleteTopic } from "../src/discord/topic-autocomplete.js";
 import type { Translator } from "../src/i18n/messages.js";
-import { topicChoices, topicLabel } from "../src/search/topics.js";
+import { topicLabel } from "../src/search/topics.js";
 import {
   type AlertTarget,
   MAX_SUBSCRIPTIONS_PER_GUILD,
@@ -254,12 +255,7 @@ const command: SlashCommand = {
         .setMaxLength(300),
     ),
   execute,
-  async autocomplete(interaction, ctx) {
-    const language = ctx.i18n.for(interaction.locale).locale;
-    await interaction.respond(
-      topicChoices(ctx.taxonomy, interaction.options.getFocused(), undefined, language),
-    );
-  },
+  autocomplete: autocompleteTopic,
 };
 
 export default command;

@@ -13,7 +13,7 @@ import {
   topicName,
 } from "../src/discord/format.js";
 import { answerInTime, answersPrivately } from "../src/discord/interactions.js";
-import { topicChoices } from "../src/search/topics.js";
+import { autocompleteTopic } from "../src/discord/topic-autocomplete.js";
 
 async function execute(interaction: ChatInputCommandInteraction, ctx: BotContext): Promise<void> {
   const tr = ctx.i18n.for(interaction.locale);
@@ -66,12 +66,7 @@ const command: SlashCommand = {
         .setDescription("Post the answer for the whole channel (default: only you)"),
     ),
   execute,
-  async autocomplete(interaction, ctx) {
-    const language = ctx.i18n.for(interaction.locale).locale;
-    await interaction.respond(
-      topicChoices(ctx.taxonomy, interaction.options.getFocused(), undefined, language),
-    );
-  },
+  autocomplete: autocompleteTopic,
 };
 
 export default command;
