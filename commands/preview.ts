@@ -8,7 +8,7 @@ import { buildAlertEmbed } from "../src/deliver/embed.js";
 import { focusedSummary } from "../src/deliver/focused-summary.js";
 import type { SlashCommand } from "../src/discord/command.js";
 import type { BotContext } from "../src/discord/context.js";
-import { requireTopic } from "../src/discord/format.js";
+import { requireTopic, storyLabels } from "../src/discord/format.js";
 import { answerInTime } from "../src/discord/interactions.js";
 import { autocompleteTopic } from "../src/discord/topic-autocomplete.js";
 import type { TaggedStory } from "../src/enrich/types.js";
@@ -57,9 +57,13 @@ async function execute(interaction: ChatInputCommandInteraction, ctx: BotContext
         "preview summary failed; using the stored one",
       );
     }
-    // The card a channel subscribed to this topic alone would get for this story.
+    // The card a channel subscribed to this topic alone would get for this story, in the
+    // server's language as alerts are.
+    const alertTr = ctx.i18n.for(interaction.guildLocale);
     const embed = buildAlertEmbed(story, {
       taxonomy: ctx.taxonomy,
+      labels: storyLabels(alertTr),
+      language: alertTr.locale,
       summary,
       focusTopic: topic.id,
       matchedTopics: [topic.id],

@@ -11,6 +11,8 @@ import {
   EMBED_LIMITS,
   type StoryCardOptions,
 } from "../discord/story-card.js";
+import { loadMessages, type Translator } from "../i18n/messages.js";
+import { topicLabel } from "../search/topics.js";
 
 export {
   embedLength,
@@ -27,6 +29,19 @@ export { countryLabel, EMBED_LIMITS } from "../discord/story-card.js";
 
 /** What alerts aim for: long enough to say what happened, short enough to skim in a channel. */
 export const ALERT_SUMMARY_BUDGET = 500;
+
+/**
+ * The language of a server's alerts (its Discord "Server Primary Language"): card labels, topic
+ * names and the roll-up's lines. Summaries stay in the story's own language.
+ */
+export type AlertLanguage = (guildId: string) => Translator;
+
+let english: Translator | undefined;
+/** Alerts in English whatever the server: for deliveries built without a Discord client. */
+export const englishAlerts: AlertLanguage = () => {
+  english ??= loadMessages().for("en-US");
+  return english;
+};
 
 /** An alert shows the summary the alert log holds for the channel's topic. */
 export type AlertEmbedOptions = StoryCardOptions & { summary: string };
@@ -84,15 +99,12 @@ function linkTarget(url: string): string {
  * One embed standing for many stories (the channel's hourly cap was reached): a linked list of
  * titles, as many as fit, then "and N more".
  */
-export function buildRollup(stories: RollupEntry[], topic?: TopicDef): APIEmbed {
+export function buildRollup(stories: RollupEntry[], tr: Translator, topic?: TopicDef): APIEmbed {
   const count = stories.length;
-  const noun = count === 1 ? "story" : "stories";
-  const heading = `${count} more ${noun} from the past hour`;
+  const heading = tr.t("rollup.heading", { count });
+  const label = topic ? topicLabel(topic, tr.locale) : "";
   const embed: APIEmbed = {
-    title: truncate(
-      topic ? `${topic.emoji} ${topic.label}: ${heading}` : heading,
-      EMBED_LIMITS.title,
-    ),
+    title: truncate(topic ? `${topic.emoji} ${label}: ${heading}` : heading, EMBED_LIMITS.title),
   };
   if (topic) embed.color = topic.color;
   const lines: string[] = [];
@@ -108,8 +120,8 @@ export function buildRollup(stories: RollupEntry[], topic?: TopicDef): APIEmbed 
     used += line.length + 1;
   }
   const rest = count - lines.length;
-  if (rest > 0) lines.push(`and ${rest} more`);
+  if (rest > 0) lines.push(tr.t("rollup.more", { count: rest }));
   embed.description = lines.join("\n");
-  embed.footer = { text: "Hourly alert limit reached for this channel" };
+  embed.footer = { text: tr.t("rollup.footer") };
   return embed;
 }

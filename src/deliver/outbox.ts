@@ -26,10 +26,17 @@ import { createHash, randomUUID } from "node:crypto";
 import type { APIEmbed } from "discord.js";
 import type Keyv from "keyv";
 import type { Taxonomy } from "../classify/taxonomy.js";
+import { storyLabels } from "../discord/story-card.js";
 import { KeyedMutex } from "../store/mutex.js";
 import type { AlertTarget, Subscription } from "../subscriptions/store.js";
 import { type AlertEntry, type AlertEntryInput, AlertLog } from "./alert-log.js";
-import { buildAlertEmbed, EMBED_LIMITS, packEmbeds } from "./embed.js";
+import {
+  type AlertLanguage,
+  buildAlertEmbed,
+  EMBED_LIMITS,
+  englishAlerts,
+  packEmbeds,
+} from "./embed.js";
 import { entryTopics } from "./match.js";
 
 const HOUR_MS = 3_600_000;
@@ -110,6 +117,8 @@ export interface OutboxDeps {
   kv: Keyv;
   subscriptions: ChannelDirectory;
   taxonomy: Taxonomy;
+  /** The language of each server's alerts (default: English). */
+  language?: AlertLanguage;
   now?: () => number;
 }
 
@@ -380,7 +389,7 @@ export class Outbox {
     if (kind === "alerts") {
       // As many as fit one message (≤ 10 embeds, ≤ 6,000 characters).
       const embeds = chosen.map((m) => {
-        const embed = this.#embed(m.entry, m.topics);
+        const embed = this.#embed(m.entry, m.topics, st.guildId);
         built.set(m.entry.seq, embed);
         return embed;
       });
@@ -426,7 +435,7 @@ export class Outbox {
         title: entry.story.title,
         ...(entry.story.url ? { url: entry.story.url } : {}),
         ...(flight.kind === "alerts"
-          ? { embed: built.get(seq) ?? this.#embed(entry, topics) }
+          ? { embed: built.get(seq) ?? this.#embed(entry, topics, st.guildId) }
           : {}),
       });
     });
@@ -434,11 +443,14 @@ export class Outbox {
     return { channelId, guildId: st.guildId, target, flight, items, resumed };
   }
 
-  #embed(entry: AlertEntry, topics: string[]): APIEmbed {
+  #embed(entry: AlertEntry, topics: string[], guildId: string): APIEmbed {
     const focusTopic = topics[0];
     const summary = (focusTopic && entry.summaries[focusTopic]) || entry.story.summary;
+    const tr = (this.deps.language ?? englishAlerts)(guildId);
     return buildAlertEmbed(entry.story, {
       taxonomy: this.deps.taxonomy,
+      labels: storyLabels(tr),
+      language: tr.locale,
       summary,
       ...(focusTopic ? { focusTopic } : {}),
       matchedTopics: topics,

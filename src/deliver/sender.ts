@@ -8,7 +8,7 @@ import type { RESTPostAPIChannelMessageJSONBody } from "discord.js";
 import type { Logger } from "pino";
 import type { Taxonomy } from "../classify/taxonomy.js";
 import type { SubscriptionStore } from "../subscriptions/store.js";
-import { buildRollup } from "./embed.js";
+import { type AlertLanguage, buildRollup, englishAlerts } from "./embed.js";
 import { tagForTopic, threadTitle } from "./forum.js";
 import type { Batch, Outbox } from "./outbox.js";
 import {
@@ -27,6 +27,8 @@ export interface DeliverySenderDeps {
   forums?: ForumPoster;
   taxonomy: Taxonomy;
   log: Logger;
+  /** The language of each server's alerts (default: English). */
+  language?: AlertLanguage;
   now?: () => number;
   random?: () => number;
 }
@@ -405,7 +407,13 @@ export class DeliverySender {
   #body(batch: Batch): RESTPostAPIChannelMessageJSONBody {
     const embeds =
       batch.flight.kind === "rollup"
-        ? [buildRollup(batch.items, this.#rollupTopic(batch))]
+        ? [
+            buildRollup(
+              batch.items,
+              (this.deps.language ?? englishAlerts)(batch.guildId),
+              this.#rollupTopic(batch),
+            ),
+          ]
         : batch.items.flatMap((i) => (i.embed ? [i.embed] : []));
     return {
       embeds,

@@ -89,15 +89,7 @@ export function requireTopic(taxonomy: Taxonomy, typed: string, tr: Translator):
   });
 }
 
-/** The story card's field labels in the translator's language. */
-export function storyLabels(tr: Translator): Partial<CardLabels> {
-  return {
-    topic: tr.t("card.topic"),
-    topics: tr.t("card.topics"),
-    countries: tr.t("card.countries"),
-    untitled: tr.t("card.untitled"),
-  };
-}
+export { storyLabels } from "./story-card.js";
 
 export interface StoryEmbedOptions {
   /** The topic the reader asked for: listed first, gives the colour, focuses the summary. */

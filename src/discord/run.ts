@@ -14,6 +14,7 @@ import { startSchedule } from "../schedule/cron.js";
 import { StoryIndex } from "../search/index.js";
 import { SubscriptionStore } from "../subscriptions/store.js";
 import { summarize } from "../summarize/index.js";
+import { serverLanguage } from "./alert-language.js";
 import { createDiscordClient } from "./client.js";
 import { commandDefinitions, loadCommands, syncCommands } from "./commands.js";
 import type { BotContext } from "./context.js";
@@ -59,10 +60,14 @@ export async function startDiscordBot(config: EnvConfig, log: Logger): Promise<R
     log,
     makeSink: ({ storage, taxonomy }) => {
       const subscriptions = new SubscriptionStore(storage.kv);
-      const outbox = new Outbox({ kv: storage.kv, subscriptions, taxonomy }, { retentionMs });
+      const language = serverLanguage(client, i18n);
+      const outbox = new Outbox(
+        { kv: storage.kv, subscriptions, taxonomy, language },
+        { retentionMs },
+      );
       const poster = new DiscordJsPoster(client.rest, { client });
       const sender = new DeliverySender(
-        { outbox, subscriptions, poster, forums: poster, taxonomy, log },
+        { outbox, subscriptions, poster, forums: poster, taxonomy, log, language },
         { hourlyCap: config.ALERTS_PER_CHANNEL_HOUR },
       );
       parts = { subscriptions, outbox, sender };

@@ -6,6 +6,7 @@
  */
 import type { APIEmbed, APIEmbedField } from "discord.js";
 import type { Taxonomy } from "../classify/taxonomy.js";
+import type { Translator } from "../i18n/messages.js";
 import { topicLabel } from "../search/topics.js";
 import { summarize as defaultSummarize, type SummaryInput } from "../summarize/index.js";
 import {
@@ -67,6 +68,16 @@ export const DEFAULT_CARD_LABELS: CardLabels = {
   countries: "Countries",
   untitled: "(untitled)",
 };
+
+/** The card's field labels in the translator's language. */
+export function storyLabels(tr: Translator): CardLabels {
+  return {
+    topic: tr.t("card.topic"),
+    topics: tr.t("card.topics"),
+    countries: tr.t("card.countries"),
+    untitled: tr.t("card.untitled"),
+  };
+}
 
 export interface StoryCardOptions {
   taxonomy: Taxonomy;

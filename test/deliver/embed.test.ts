@@ -7,6 +7,7 @@ import {
   countryLabel,
   EMBED_LIMITS,
   embedLength,
+  englishAlerts,
   packEmbeds,
   safeUrl,
   sanitize,
@@ -14,6 +15,7 @@ import {
 } from "../../src/deliver/embed.js";
 import { storyEmbed } from "../../src/discord/format.js";
 import { buildStoryCard } from "../../src/discord/story-card.js";
+import { loadMessages } from "../../src/i18n/messages.js";
 import { validateMessageBody } from "../discord-emulator/validate.js";
 import { story, tag, taxonomy } from "./fixtures.js";
 
@@ -312,7 +314,7 @@ describe("buildRollup", () => {
       url: `https://example.org/a_(b)/${i}`,
     }));
     const climate = taxonomy.topics.find((t) => t.id === "climate");
-    const embed = buildRollup(stories, climate);
+    const embed = buildRollup(stories, englishAlerts("g"), climate);
     assertWithinLimits(embed);
     expect(embed.title).toContain("200 more stories");
     expect(embed.color).toBe(climate?.color);
@@ -326,8 +328,23 @@ describe("buildRollup", () => {
   });
 
   it("names a single story without 'more'", () => {
-    const embed = buildRollup([{ title: "Only one" }]);
+    const embed = buildRollup([{ title: "Only one" }], englishAlerts("g"));
     expect(embed.title).toBe("1 more story from the past hour");
     expect(embed.description).toBe("• Only one");
+  });
+
+  it("speaks the server's language: German and French headings, topic, 'more' and footer", () => {
+    const messages = loadMessages();
+    const climate = taxonomy.topics.find((t) => t.id === "climate");
+    const many = Array.from({ length: 120 }, (_, i) => ({
+      title: `Headline ${i} ${"y".repeat(60)}`,
+      url: `https://example.org/${i}`,
+    }));
+    const de = buildRollup(many, messages.for("de"), climate);
+    expect(de.title).toBe("🌍 Klima: 120 weitere Meldungen aus der letzten Stunde");
+    expect(de.description).toMatch(/\nund \d+ weitere$/);
+    expect(de.footer?.text).toBe("Stündliches Meldungslimit für diesen Kanal erreicht");
+    const fr = buildRollup([{ title: "Seul" }], messages.for("fr"));
+    expect(fr.title).toBe("1 autre article de la dernière heure");
   });
 });

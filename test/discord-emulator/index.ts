@@ -119,6 +119,8 @@ export interface GuildInput {
   everyonePermissions?: Bits;
   /** The bot's managed role permissions (default: view/send/embed/attach/history, no admin). */
   botPermissions?: Bits;
+  /** The server's language (default en-US). */
+  preferredLocale?: string;
 }
 
 export interface CommandOptionInput {
@@ -218,6 +220,7 @@ export class DiscordEmulator {
       input.name,
       input.ownerId ?? snowflake(),
     );
+    if (input.preferredLocale) guild.preferredLocale = input.preferredLocale;
     guild.roles.set(guild.id, {
       id: guild.id,
       name: "@everyone",
@@ -603,7 +606,7 @@ export class DiscordEmulator {
       member: { ...memberJson(member), permissions: memberPerms.toString() },
       app_permissions: appPerms.toString(),
       locale,
-      guild_locale: "en-US",
+      guild_locale: guild.preferredLocale,
       entitlements: [],
       authorizing_integration_owners: { "0": guild.id },
       context: 0,

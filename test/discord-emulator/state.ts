@@ -162,6 +162,8 @@ export class EmulatedGuild {
   readonly members = new Map<string, EmulatedMember>();
   /** id of the bot's managed integration role. */
   botRoleId = "";
+  /** The server's language (Server Settings → Community → Server Primary Language). */
+  preferredLocale = "en-US";
 
   constructor(
     readonly id: string,
@@ -424,7 +426,7 @@ export function guildJson(guild: EmulatedGuild, applicationId: string | null = n
     description: null,
     premium_tier: 0,
     premium_subscription_count: 0,
-    preferred_locale: "en-US",
+    preferred_locale: guild.preferredLocale,
     max_video_channel_users: 25,
     nsfw_level: 0,
     premium_progress_bar_enabled: false,

@@ -100,6 +100,8 @@ export interface BotHarness {
 export interface HarnessOptions {
   /** Commands added to those in `commands/` (e.g. one that throws). */
   extraCommands?: SlashCommand[];
+  /** The server's language (Discord's preferred_locale; default en-US). */
+  guildLocale?: string;
   /** Operator allow-list for private feed hosts (like ALLOW_PRIVATE_FEED_HOSTS). */
   allowPrivateHosts?: string;
   /** Ports besides 80 and 443 that servers' feeds may use (like ALLOW_FEED_PORTS). */
@@ -164,6 +166,7 @@ export async function startBotHarness(options: HarnessOptions = {}): Promise<Bot
   const guild = emu.addGuild({
     name: "ForeignDesk test",
     channels: [{ name: "news" }, { name: "alerts" }],
+    ...(options.guildLocale ? { preferredLocale: options.guildLocale } : {}),
   });
   emu.addMember(guild.id, ADMIN, ADMIN_PERMISSIONS);
   emu.addMember(guild.id, MEMBER, MEMBER_PERMISSIONS);

@@ -1,0 +1,12 @@
+import type { Client } from "discord.js";
+import type { AlertLanguage } from "../deliver/embed.js";
+import type { Messages } from "../i18n/messages.js";
+
+/**
+ * Alerts speak the server's language: Discord's preferred locale, which Community servers set as
+ * their "Server Primary Language" (every other server reports en-US). A server the client has not
+ * cached (yet) gets English.
+ */
+export function serverLanguage(client: Client, i18n: Messages): AlertLanguage {
+  return (guildId) => i18n.for(client.guilds.cache.get(guildId)?.preferredLocale);
+}
