@@ -5,6 +5,7 @@ import {
   SlashCommandBuilder,
 } from "discord.js";
 import type { TopicScore } from "../src/classify/index.js";
+import { ALERT_SUMMARY_BUDGET } from "../src/deliver/embed.js";
 import type { SlashCommand } from "../src/discord/command.js";
 import type { BotContext } from "../src/discord/context.js";
 import {
@@ -15,6 +16,7 @@ import {
   topicName,
   truncate,
 } from "../src/discord/format.js";
+import { summaryInputFor } from "../src/summarize/input.js";
 
 function nameOf(names: Intl.DisplayNames, code: string): string {
   try {
@@ -72,13 +74,17 @@ async function execute(interaction: ChatInputCommandInteraction, ctx: BotContext
       inline: true,
     },
   );
-  const summary = ctx.summarize({
-    title: "",
-    text,
-    language: result.language === "und" ? undefined : result.language,
-    budget: 400,
-    boostTerms: result.topics.flatMap((t) => t.evidence.map((e) => e.term)),
-  });
+  const summary = ctx.summarize(
+    summaryInputFor(
+      {
+        title: "",
+        text,
+        language: result.language === "und" ? undefined : result.language,
+        topics: result.topics,
+      },
+      ALERT_SUMMARY_BUDGET,
+    ),
+  );
   await interaction.reply({
     embeds: [
       {

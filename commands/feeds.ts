@@ -28,9 +28,16 @@ import type { Translator } from "../src/i18n/messages.js";
 import { foldText } from "../src/search/topics.js";
 import { truncateText } from "../src/text/truncate.js";
 
-/** A URL shown as inline code: not a clickable preview, and no Markdown inside it. */
-function codeUrl(url: string): string {
-  return `\`${url.replace(/`/g, "%60").slice(0, 300)}\``;
+const URL_SHOWN = 300;
+
+/**
+ * A URL shown as inline code: not a clickable preview, and no Markdown inside it. A longer one
+ * ends in "…", so nobody copies a cut address for the real one.
+ */
+export function codeUrl(url: string): string {
+  const safe = url.replace(/`/g, "%60");
+  const shown = safe.length > URL_SHOWN ? `${safe.slice(0, URL_SHOWN - 1)}…` : safe;
+  return `\`${shown}\``;
 }
 
 /** Refuses a URL this server or the operator already reads (typed, or found on a page). */

@@ -1,5 +1,4 @@
 import {
-  ChannelType,
   type ChatInputCommandInteraction,
   InteractionContextType,
   PermissionFlagsBits,
@@ -8,7 +7,11 @@ import {
 import { type SlashCommand, UserError } from "../src/discord/command.js";
 import type { BotContext } from "../src/discord/context.js";
 import { channelMention, EPHEMERAL, NO_MENTIONS, requireTopic } from "../src/discord/format.js";
-import { requireGuild, requireManageGuild } from "../src/discord/permissions.js";
+import {
+  ALERT_CHANNEL_TYPES,
+  requireGuild,
+  requireManageGuild,
+} from "../src/discord/permissions.js";
 import { topicChoices, topicLabel } from "../src/search/topics.js";
 import { truncateText } from "../src/text/truncate.js";
 
@@ -16,7 +19,14 @@ async function execute(interaction: ChatInputCommandInteraction, ctx: BotContext
   const tr = ctx.i18n.for(interaction.locale);
   requireManageGuild(interaction);
   const guild = requireGuild(interaction);
-  const topic = requireTopic(ctx.taxonomy, interaction.options.getString("topic", true), tr);
+  // A word means what autocomplete offered: among this server's subscriptions first.
+  const subscribed = new Set(ctx.subscriptions.forGuild(guild.id).map((s) => s.topic));
+  const topic = requireTopic(
+    ctx.taxonomy,
+    interaction.options.getString("topic", true),
+    tr,
+    subscribed,
+  );
   const label = `${topic.emoji} ${topicLabel(topic, tr.locale)}`;
   const channelId = interaction.options.getChannel("channel")?.id;
   const removed = await ctx.subscriptions.remove(
@@ -66,7 +76,7 @@ const command: SlashCommand = {
       o
         .setName("channel")
         .setDescription("Only this channel's subscription (default: every channel)")
-        .addChannelTypes(ChannelType.GuildText, ChannelType.GuildAnnouncement),
+        .addChannelTypes(...ALERT_CHANNEL_TYPES),
     ),
   execute,
   async autocomplete(interaction, ctx) {

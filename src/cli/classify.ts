@@ -3,6 +3,7 @@ import type { Readable } from "node:stream";
 import { z } from "zod";
 import type { Classifier } from "../classify/index.js";
 import type { SummaryInput } from "../summarize/index.js";
+import { summaryInputFor } from "../summarize/input.js";
 import { htmlToText } from "../text/html.js";
 
 const inputLine = z.object({
@@ -36,15 +37,12 @@ export function classifyLine(line: string, deps: ClassifyCommandDeps): string {
   const title = htmlToText(parsed.data.title).replace(/\s*\n\s*/g, " ");
   const text = htmlToText(parsed.data.text);
   const result = deps.classifier.classify({ title, text, language: parsed.data.language });
-  const topicTerms = result.topics.map((t) => t.evidence.map((e) => e.term));
-  const summary = deps.summarize({
-    title,
-    text,
-    language: result.language,
-    budget: parsed.data.budget ?? deps.budget,
-    boostTerms: topicTerms.flat(),
-    topicTerms,
-  });
+  const summary = deps.summarize(
+    summaryInputFor(
+      { title, text, language: result.language, topics: result.topics },
+      parsed.data.budget ?? deps.budget,
+    ),
+  );
   return JSON.stringify({
     topics: result.topics,
     countries: result.countries,

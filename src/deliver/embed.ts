@@ -11,7 +11,8 @@ import {
   EMBED_LIMITS,
   type StoryCardOptions,
 } from "../discord/story-card.js";
-import { loadMessages, type Translator } from "../i18n/messages.js";
+import type { Locale } from "../i18n/catalogue.js";
+import { loadMessages, type Messages, type Translator } from "../i18n/messages.js";
 import { topicLabel } from "../search/topics.js";
 
 export {
@@ -32,15 +33,17 @@ export const ALERT_SUMMARY_BUDGET = 500;
 
 /**
  * The language of a server's alerts (its Discord "Server Primary Language"): card labels, topic
- * names and the roll-up's lines. Summaries stay in the story's own language.
+ * names and the roll-up's lines. Summaries stay in the story's own language. A batch keeps the
+ * language it was started in (`locale`), so that one resumed after a restart is rebuilt word for
+ * word: finding it among the channel's messages compares what was posted.
  */
-export type AlertLanguage = (guildId: string) => Translator;
+export type AlertLanguage = (guildId: string, locale?: Locale) => Translator;
 
-let english: Translator | undefined;
+let english: Messages | undefined;
 /** Alerts in English whatever the server: for deliveries built without a Discord client. */
-export const englishAlerts: AlertLanguage = () => {
-  english ??= loadMessages().for("en-US");
-  return english;
+export const englishAlerts: AlertLanguage = (_guildId, locale) => {
+  english ??= loadMessages();
+  return english.for(locale ?? "en");
 };
 
 /** An alert shows the summary the alert log holds for the channel's topic. */

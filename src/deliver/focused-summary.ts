@@ -1,5 +1,6 @@
 import type { TaggedStory } from "../enrich/types.js";
 import type { SummaryInput } from "../summarize/index.js";
+import { summaryInputFor } from "../summarize/input.js";
 import { ALERT_SUMMARY_BUDGET } from "./embed.js";
 
 /**
@@ -14,18 +15,7 @@ export function focusedSummary(
   summarize: (input: SummaryInput) => string,
   budget: number = ALERT_SUMMARY_BUDGET,
 ): string {
-  const focusTerms = story.topics.find((t) => t.id === focusTopic)?.evidence.map((e) => e.term);
-  // One evidence list per topic, as the enricher gives them: the budget the reader's topic
-  // leaves goes to the story's other threads.
-  const topicTerms = story.topics.map((t) => t.evidence.map((e) => e.term));
-  const text = summarize({
-    title: story.title,
-    text: story.text,
-    language: story.language,
-    budget,
-    boostTerms: topicTerms.flat(),
-    focusTerms: focusTerms ?? [],
-    topicTerms,
-  });
+  // The reader's topic first; the budget it leaves goes to the story's other threads.
+  const text = summarize(summaryInputFor(story, budget, focusTopic));
   return text.trim() ? text : story.summary;
 }

@@ -16,9 +16,6 @@ export interface ChannelMatch {
   focusTopic: string;
 }
 
-/** A keyword as subscriptions and alert-log entries compare it (case and accents folded). */
-export const keywordKey = termKey;
-
 /**
  * Whether any keyword appears in the text as a whole word or phrase, ignoring case and accents;
  * no (usable) keywords means no constraint.

@@ -27,6 +27,8 @@ import type { APIEmbed } from "discord.js";
 import type Keyv from "keyv";
 import type { Taxonomy } from "../classify/taxonomy.js";
 import { storyLabels } from "../discord/story-card.js";
+import type { Locale } from "../i18n/catalogue.js";
+import type { Translator } from "../i18n/messages.js";
 import { KeyedMutex } from "../store/mutex.js";
 import type { AlertTarget, Subscription } from "../subscriptions/store.js";
 import { type AlertEntry, type AlertEntryInput, AlertLog } from "./alert-log.js";
@@ -56,6 +58,8 @@ export interface InFlight {
   /** The cursor once the batch is done. */
   end: number;
   createdAt: number;
+  /** The language the batch was built in (absent: English, as batches were before languages). */
+  locale?: Locale;
 }
 
 export interface ChannelState {
@@ -386,10 +390,11 @@ export class Outbox {
     let chosen = scan.matched;
     let end = scan.end;
     const built = new Map<number, APIEmbed>();
+    const tr = (this.deps.language ?? englishAlerts)(st.guildId);
     if (kind === "alerts") {
       // As many as fit one message (≤ 10 embeds, ≤ 6,000 characters).
       const embeds = chosen.map((m) => {
-        const embed = this.#embed(m.entry, m.topics, st.guildId);
+        const embed = this.#embed(m.entry, m.topics, tr);
         built.set(m.entry.seq, embed);
         return embed;
       });
@@ -409,6 +414,7 @@ export class Outbox {
       topics: chosen.map((m) => (kind === "rollup" ? m.topics.slice(0, 1) : m.topics)),
       end,
       createdAt: now,
+      locale: tr.locale,
     };
     st.flight = flight;
     await this.#save(channelId, st);
@@ -423,6 +429,8 @@ export class Outbox {
     built = new Map<number, APIEmbed>(),
   ): Promise<Batch> {
     const entries = new Map((await this.log.entries(flight.seqs)).map((e) => [e.seq, e]));
+    // The words the batch was started with, whatever the server's language is now.
+    const tr = (this.deps.language ?? englishAlerts)(st.guildId, flight.locale ?? "en");
     const items: OutboxItem[] = [];
     flight.seqs.forEach((seq, i) => {
       const entry = entries.get(seq);
@@ -435,7 +443,7 @@ export class Outbox {
         title: entry.story.title,
         ...(entry.story.url ? { url: entry.story.url } : {}),
         ...(flight.kind === "alerts"
-          ? { embed: built.get(seq) ?? this.#embed(entry, topics, st.guildId) }
+          ? { embed: built.get(seq) ?? this.#embed(entry, topics, tr) }
           : {}),
       });
     });
@@ -443,10 +451,9 @@ export class Outbox {
     return { channelId, guildId: st.guildId, target, flight, items, resumed };
   }
 
-  #embed(entry: AlertEntry, topics: string[], guildId: string): APIEmbed {
+  #embed(entry: AlertEntry, topics: string[], tr: Translator): APIEmbed {
     const focusTopic = topics[0];
     const summary = (focusTopic && entry.summaries[focusTopic]) || entry.story.summary;
-    const tr = (this.deps.language ?? englishAlerts)(guildId);
     return buildAlertEmbed(entry.story, {
       taxonomy: this.deps.taxonomy,
       labels: storyLabels(tr),

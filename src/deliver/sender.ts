@@ -410,7 +410,7 @@ export class DeliverySender {
         ? [
             buildRollup(
               batch.items,
-              (this.deps.language ?? englishAlerts)(batch.guildId),
+              (this.deps.language ?? englishAlerts)(batch.guildId, batch.flight.locale ?? "en"),
               this.#rollupTopic(batch),
             ),
           ]

@@ -5,8 +5,8 @@ import type { Messages } from "../i18n/messages.js";
 /**
  * Alerts speak the server's language: Discord's preferred locale, which Community servers set as
  * their "Server Primary Language" (every other server reports en-US). A server the client has not
- * cached (yet) gets English.
+ * cached (yet) gets English. A batch's stored language wins over the server's current one.
  */
 export function serverLanguage(client: Client, i18n: Messages): AlertLanguage {
-  return (guildId) => i18n.for(client.guilds.cache.get(guildId)?.preferredLocale);
+  return (guildId, locale) => i18n.for(locale ?? client.guilds.cache.get(guildId)?.preferredLocale);
 }

@@ -68,14 +68,19 @@ export function topicName(taxonomy: Taxonomy, id: string, language = "en"): stri
   return topic ? `${topic.emoji} ${topicLabel(topic, language)}` : id;
 }
 
-/** What a story embed needs: a stored story or a search index entry both qualify. */
-export type StoryView = CardStory;
-
 /**
  * The topic an option names (its id, a label or a lexicon word in any language, resolved as
  * autocomplete ranks them); a UserError listing the topics it could mean, or all of them.
  */
-export function requireTopic(taxonomy: Taxonomy, typed: string, tr: Translator): TopicDef {
+export function requireTopic(
+  taxonomy: Taxonomy,
+  typed: string,
+  tr: Translator,
+  /** Topics autocomplete offered first (e.g. the ones a server subscribes to): tried first. */
+  among?: ReadonlySet<string>,
+): TopicDef {
+  const preferred = among ? resolveTopicInput(taxonomy, typed, among).topic : undefined;
+  if (preferred) return preferred;
   const { topic, candidates } = resolveTopicInput(taxonomy, typed);
   if (topic) return topic;
   const name = (t: TopicDef) => `${t.emoji} ${topicLabel(t, tr.locale)} (\`${t.id}\`)`;
@@ -106,7 +111,7 @@ export interface StoryEmbedOptions {
 
 /** A story in a command reply: the same card as an alert (src/discord/story-card.ts). */
 export function storyEmbed(
-  story: StoryView,
+  story: CardStory,
   taxonomy: Taxonomy,
   options: StoryEmbedOptions = {},
 ): APIEmbed {

@@ -9,6 +9,7 @@ import type { Taxonomy } from "../classify/taxonomy.js";
 import type { Translator } from "../i18n/messages.js";
 import { topicLabel } from "../search/topics.js";
 import { summarize as defaultSummarize, type SummaryInput } from "../summarize/index.js";
+import { summaryInputFor } from "../summarize/input.js";
 import {
   ELLIPSIS,
   embedLength,
@@ -151,14 +152,10 @@ function summaryFor(story: CardStory, opts: StoryCardOptions, budget: number): s
     ? story.topics.find((t) => t.id === opts.focusTopic)?.evidence?.map((e) => e.term)
     : undefined;
   if (focus && focus.length > 0 && story.text) {
-    const focused = (opts.summarize ?? defaultSummarize)({
-      title: story.title,
-      text: story.text,
-      language: story.language,
-      budget,
-      boostTerms: story.topics.flatMap((t) => t.evidence?.map((e) => e.term) ?? []),
-      focusTerms: focus,
-    });
+    // As alerts do (src/deliver/focused-summary.ts): the reader's topic first, then the others.
+    const focused = (opts.summarize ?? defaultSummarize)(
+      summaryInputFor({ ...story, text: story.text }, budget, opts.focusTopic),
+    );
     if (focused.trim()) return focused;
   }
   return story.summary?.trim() ? story.summary : (story.text ?? "");

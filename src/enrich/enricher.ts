@@ -1,6 +1,7 @@
 import type { Classifier } from "../classify/index.js";
 import type { Story } from "../feeds/types.js";
 import type { SummaryInput } from "../summarize/index.js";
+import { summaryInputFor } from "../summarize/input.js";
 import type { Enricher, TaggedStory } from "./types.js";
 
 export interface EnricherDeps {
@@ -19,15 +20,17 @@ export function createEnricher(deps: EnricherDeps): Enricher {
         text: story.text,
         language: story.language,
       });
-      const topicTerms = result.topics.map((t) => t.evidence.map((e) => e.term));
-      const summary = deps.summarize({
-        title: story.title,
-        text: story.text,
-        language: result.language,
-        budget: deps.summaryBudget,
-        boostTerms: topicTerms.flat(),
-        topicTerms,
-      });
+      const summary = deps.summarize(
+        summaryInputFor(
+          {
+            title: story.title,
+            text: story.text,
+            language: result.language,
+            topics: result.topics,
+          },
+          deps.summaryBudget,
+        ),
+      );
       const language = result.language !== "und" ? result.language : (story.language ?? "und");
       return { ...story, topics: result.topics, countries: result.countries, language, summary };
     },

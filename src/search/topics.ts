@@ -2,7 +2,8 @@
  * Finding topics by what a user typed: for autocomplete and for resolving a typed topic option.
  * Users may type the id ("russia-ukraine"), a label in any language ("Russia & Ukraine",
  * "Klima") or a word of the topic's lexicon ("réfugiés"). Autocomplete and resolution share one
- * ranking, so a word submitted without picking a choice means what autocomplete listed first.
+ * ranking, so a word submitted without picking a choice means what autocomplete listed first;
+ * a word two topics match equally well is not guessed at (the caller names both).
  */
 import type { Taxonomy, TopicDef } from "../classify/index.js";
 import { truncateText } from "../text/truncate.js";

@@ -12,11 +12,12 @@ const REDUNDANT = 0.8;
 const MIN_RELATIVE_SCORE = 0.3;
 // Maximal marginal relevance for the general summary (no reader topic): how much similarity to a
 // chosen sentence costs, and what covering a not yet covered topic is worth, both against a
-// relevance of 0…1 (the sentence's score over the best one's). A sentence adding two new topics
-// earns the full bonus, one adding one half of it.
+// relevance of 0…1 (the sentence's score over the best one's). A sentence that adds a topic no
+// chosen sentence covers earns the whole bonus: with half of it, a second, more central sentence
+// on Xinjiang beat the only one on the 1.5-degree path (relevance 0.82 against 0.39).
 const SIMILARITY_PENALTY = 0.5;
 const COVERAGE_WEIGHT = 0.5;
-const COVERAGE_FULL = 2;
+const COVERAGE_FULL = 1;
 
 export interface Candidates {
   sentences: readonly string[];

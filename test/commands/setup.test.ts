@@ -192,4 +192,45 @@ describe("set-up commands", () => {
     expect(text).toContain("paused: ForeignDesk lost the Embed Links permission");
     expect(text).toContain("7 alerts sent");
   });
+
+  it("/unsubscribe takes a typed word as autocomplete offered it, and any alert channel", async () => {
+    const subscribe = (topic: string, channelId: string, target: "channel" | "forum") =>
+      h.ctx.subscriptions.upsert({
+        guildId: h.guildId,
+        channelId,
+        topic,
+        minScore: 0,
+        keywords: [],
+        target,
+        createdBy: "1",
+        createdAt: Date.now(),
+        status: "active",
+        alertsSent: 0,
+      });
+    // Both commands offer the same kinds of channel: what can be subscribed can be unsubscribed.
+    const channelTypes = (name: string) =>
+      (
+        h.emu.commands(h.guildId).find((c) => c.name === name)?.options as
+          | Array<{ name: string; channel_types?: number[] }>
+          | undefined
+      )?.find((o) => o.name === "channel")?.channel_types;
+    expect(channelTypes("unsubscribe")).toEqual(channelTypes("subscribe"));
+
+    // "coal" is as much climate as energy; on a server that follows energy only, autocomplete
+    // offers energy, and so the typed word means energy.
+    const forum = h.emu.addChannel(h.guildId, { name: "energy-briefs", type: 15 }).id;
+    const before = h.ctx.subscriptions.forGuild(h.guildId).length;
+    await h.ctx.subscriptions.remove(h.guildId, () => true);
+    await subscribe("energy", forum, "forum");
+    const { outcome } = await h.run({
+      name: "unsubscribe",
+      options: [
+        { name: "topic", type: 3, value: "coal" },
+        { name: "channel", type: 7, value: forum },
+      ],
+    });
+    expect(before).toBeGreaterThan(0);
+    expect(outcome.message?.content).toContain("Removed 1 subscription");
+    expect(h.ctx.subscriptions.forGuild(h.guildId)).toEqual([]);
+  });
 });

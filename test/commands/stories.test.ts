@@ -265,6 +265,25 @@ describe("reading commands", () => {
     expect(embed.description).toContain("Summary:");
   });
 
+  it("/classify summarises a story with several threads across all of them, as alerts do", async () => {
+    // The headline story as a wire report tells it: Xinjiang three times, then the war and the
+    // 1.5-degree path once each; within 400 characters, each thread gets a sentence.
+    const text = [
+      "German Foreign Minister Annalena Baerbock, in a phone call with Chinese Foreign Minister Wang Yi, raised the mass detention of Uyghurs in Xinjiang and urged Beijing to respect human rights.",
+      "Rights groups say more than a million Uyghurs and other mostly Muslim minorities have been held in camps in Xinjiang, where Beijing is accused of forced labour.",
+      "Baerbock said the reports of human rights abuses in Xinjiang were deeply worrying and that China must let independent observers into the region.",
+      "She asked China to condemn Russia's war of aggression against Ukraine, which violates the UN Charter.",
+      "Baerbock also called for more ambitious climate targets so that the world stays on the 1.5-degree path agreed in Paris.",
+    ].join(" ");
+    const { outcome } = await h.run({
+      name: "classify",
+      options: [{ name: "text", type: 3, value: text }],
+    });
+    const summary = (embedsOf(outcome)[0] as { description?: string }).description ?? "";
+    expect(summary).toMatch(/Russia's war of aggression/);
+    expect(summary).toMatch(/1\.5-degree path/);
+  });
+
   it("/topics lists every topic with emoji, label and description", async () => {
     const { outcome } = await h.run({ name: "topics", as: "member" });
     const text = textOf(outcome);

@@ -2,8 +2,10 @@
 import Keyv from "keyv";
 import { describe, expect, it } from "vitest";
 import type { AlertEntryInput } from "../../src/deliver/alert-log.js";
+import type { AlertLanguage } from "../../src/deliver/embed.js";
 import { channelKey, nonceFor, Outbox } from "../../src/deliver/outbox.js";
 import type { TaggedStory } from "../../src/enrich/types.js";
+import { loadMessages } from "../../src/i18n/messages.js";
 import { SubscriptionStore } from "../../src/subscriptions/store.js";
 import { story, sub, tag, taxonomy } from "./fixtures.js";
 
@@ -21,11 +23,19 @@ function entry(s: TaggedStory, keywordHits: string[] = []): AlertEntryInput {
 }
 const entries = (...ns: number[]) => ns.map((n) => entry(story(n)));
 
-async function setup(channels = ["c1"], now: () => number = () => NOW, kv = new Keyv()) {
+async function setup(
+  channels = ["c1"],
+  now: () => number = () => NOW,
+  kv = new Keyv(),
+  language?: AlertLanguage,
+) {
   const subs = new SubscriptionStore(kv);
   await subs.load();
   for (const channelId of channels) await subs.upsert(sub({ channelId }));
-  const box = new Outbox({ kv, subscriptions: subs, taxonomy, now }, { retentionMs: 86_400_000 });
+  const box = new Outbox(
+    { kv, subscriptions: subs, taxonomy, now, ...(language ? { language } : {}) },
+    { retentionMs: 86_400_000 },
+  );
   return { kv, subs, box };
 }
 
@@ -110,6 +120,44 @@ describe("Outbox", () => {
     expect(await again.take("c1", opts)).toEqual({ type: "empty" });
     // Completed stories offered again are not logged again.
     expect(await again.enqueue(entries(1, 2))).toBe(0);
+  });
+
+  it("a resumed batch keeps the language it was started in, even if the server's changed", async () => {
+    const messages = loadMessages();
+    let serverLocale = "de";
+    const language: AlertLanguage = (_guild, locale) => messages.for(locale ?? serverLocale);
+    const { box, kv } = await setup(["c1"], () => NOW, new Keyv(), language);
+    await box.enqueue(entries(1, 2));
+    const taken = await batchOf(box);
+    expect(taken.flight.locale).toBe("de");
+    expect(taken.items[0]?.embed?.fields?.[0]?.value).toMatch(/^🌍 Klima/);
+    // The server switches to English while the bot is down; the batch is rebuilt word for word,
+    // so that looking for it among the channel's messages finds what was posted.
+    serverLocale = "en-US";
+    const { box: again } = await setup(["c1"], () => NOW, kv, language);
+    const resumed = await batchOf(again);
+    expect(resumed.resumed).toBe(true);
+    expect(resumed.items.map((i) => i.embed)).toEqual(taken.items.map((i) => i.embed));
+    await again.complete(resumed);
+    // The next batch takes the server's language as it is now.
+    await again.enqueue(entries(3));
+    const next = await batchOf(again);
+    expect(next.flight.locale).toBe("en");
+    expect(next.items[0]?.embed?.fields?.[0]?.value).toMatch(/^🌍 Climate/);
+  });
+
+  it("a batch stored before alerts had a language resumes in English", async () => {
+    const messages = loadMessages();
+    const german: AlertLanguage = (_guild, locale) => messages.for(locale ?? "de");
+    const { box, kv } = await setup();
+    await box.enqueue(entries(1));
+    const taken = await batchOf(box);
+    const state = await kv.get(channelKey("c1"));
+    delete state.flight.locale;
+    await kv.set(channelKey("c1"), state);
+    const { box: again } = await setup(["c1"], () => NOW, kv, german);
+    const resumed = await batchOf(again);
+    expect(resumed.items.map((i) => i.embed)).toEqual(taken.items.map((i) => i.embed));
   });
 
   it("a storage failure while saving a batch leaves memory as storage is", async () => {

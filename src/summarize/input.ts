@@ -1,0 +1,35 @@
+import type { SummaryInput } from "./index.js";
+
+/** What the summariser needs of a tagged story (a stored story, a card's story, a fresh result). */
+export interface SummarySource {
+  title: string;
+  text: string;
+  language?: string | undefined;
+  topics: ReadonlyArray<{ id: string; evidence?: ReadonlyArray<{ term: string }> }>;
+}
+
+/**
+ * The one way a tagged story is handed to the summariser, so that the enricher, alerts, previews,
+ * command replies and the CLI summarise alike: every topic's evidence lifts its sentences, each
+ * topic is a thread the summary tries to cover, and a reader's topic (when given) comes first.
+ */
+export function summaryInputFor(
+  story: SummarySource,
+  budget: number,
+  focusTopic?: string,
+): SummaryInput {
+  const topicTerms = story.topics.map((t) => (t.evidence ?? []).map((e) => e.term));
+  const input: SummaryInput = {
+    title: story.title,
+    text: story.text,
+    budget,
+    boostTerms: topicTerms.flat(),
+    topicTerms,
+  };
+  if (story.language) input.language = story.language;
+  if (focusTopic !== undefined) {
+    input.focusTerms =
+      story.topics.find((t) => t.id === focusTopic)?.evidence?.map((e) => e.term) ?? [];
+  }
+  return input;
+}
