@@ -79,7 +79,7 @@ export function digestMessage(
   let summaryChars = MAX_SUMMARY;
   let embeds = embedsFor(shown, taxonomy, options, summaryChars);
   for (let round = 0; round < 4; round++) {
-    const over = embeds.reduce((n, e) => n + embedLength(e), 0) - LIMITS.embedsTotal;
+    const over = embeds.reduce((n, e) => n + embedLength(e), 0) - LIMITS.total;
     if (over <= 0 || summaryChars <= MIN_SUMMARY) break;
     summaryChars = Math.max(MIN_SUMMARY, summaryChars - Math.ceil(over / shown.length) - 8);
     embeds = embedsFor(shown, taxonomy, options, summaryChars);

@@ -8,30 +8,16 @@ import type { Taxonomy, TopicDef } from "../classify/index.js";
 import type { Translator } from "../i18n/messages.js";
 import { resolveTopicInput, topicLabel } from "../search/topics.js";
 import { UserError } from "./command.js";
+import { embedLength, safeText as safeTextWith, sanitize, truncate } from "./safe-text.js";
 import {
-  embedLength,
-  safeText as safeTextWith,
-  sanitize,
-  topicById,
-  truncate,
-} from "./safe-text.js";
-import { buildStoryCard, type CardLabels, type CardStory } from "./story-card.js";
+  buildStoryCard,
+  type CardLabels,
+  type CardStory,
+  EMBED_LIMITS as LIMITS,
+} from "./story-card.js";
 
-/** Discord's message and embed limits (Message resource → Embed limits). */
-export const LIMITS = {
-  content: 2000,
-  embedTitle: 256,
-  embedDescription: 4096,
-  embedFields: 25,
-  fieldName: 256,
-  fieldValue: 1024,
-  footer: 2048,
-  authorName: 256,
-  /** Summed over every embed of one message. */
-  embedsTotal: 6000,
-  embedsPerMessage: 10,
-  url: 2048,
-} as const;
+// Discord's message and embed limits: one table, kept beside the story card that needs most of them.
+export { LIMITS };
 
 /** Options every reply carries: nothing a feed or a user typed may ping anyone. */
 export const NO_MENTIONS = { parse: [] } as { parse: [] };
@@ -62,11 +48,7 @@ export function channelMention(channelId: string): string {
   return `<#${channelId}>`;
 }
 
-/** "🌍 Climate" (or "🌍 Klima" for `de`) — the way topics are named in every reply. */
-export function topicName(taxonomy: Taxonomy, id: string, language = "en"): string {
-  const topic = topicById(taxonomy, id);
-  return topic ? `${topic.emoji} ${topicLabel(topic, language)}` : id;
-}
+export { topicName } from "./story-card.js";
 
 /**
  * The topic an option names (its id, a label or a lexicon word in any language, resolved as
@@ -132,7 +114,7 @@ export function storyEmbed(
  */
 export function fitEmbeds(
   embeds: APIEmbed[],
-  total: number = LIMITS.embedsTotal,
+  total: number = LIMITS.total,
 ): { embeds: APIEmbed[]; dropped: number } {
   const kept = embeds.slice(0, LIMITS.embedsPerMessage).map((e) => ({ ...e }));
   let dropped = embeds.length - kept.length;
@@ -165,9 +147,9 @@ export function linesToDescriptions(
   lines: string[],
   options: { perEmbed?: number; total?: number; maxEmbeds?: number } = {},
 ): { descriptions: string[]; omitted: number } {
-  const perEmbed = options.perEmbed ?? LIMITS.embedDescription;
+  const perEmbed = options.perEmbed ?? LIMITS.description;
   const maxEmbeds = options.maxEmbeds ?? LIMITS.embedsPerMessage;
-  const budget = options.total ?? LIMITS.embedsTotal;
+  const budget = options.total ?? LIMITS.total;
   const descriptions: string[] = [];
   let current = "";
   let used = 0;

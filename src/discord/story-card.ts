@@ -22,6 +22,8 @@ import {
 
 /** Discord's embed limits (Message Resource → Embed Limits). */
 export const EMBED_LIMITS = {
+  /** A message's content, beside its embeds. */
+  content: 2000,
   title: 256,
   description: 4096,
   fields: 25,
@@ -112,7 +114,8 @@ export function countryLabel(code: string): string {
   return `${flag} ${upper}`;
 }
 
-function topicTag(taxonomy: Taxonomy, id: string, language?: string): string {
+/** "🌍 Climate" (or "🌍 Klima"); an id the taxonomy does not know (any more) is shown escaped. */
+export function topicName(taxonomy: Taxonomy, id: string, language?: string): string {
   const def = topicById(taxonomy, id);
   return def ? `${def.emoji} ${topicLabel(def, language)}` : sanitize(id, { singleLine: true });
 }
@@ -191,7 +194,7 @@ export function buildStoryCard(story: CardStory, opts: StoryCardOptions): APIEmb
     fields.push({
       name: topics.length === 1 ? labels.topic : labels.topics,
       value: joinWithin(
-        topics.map((id) => topicTag(taxonomy, id, opts.language)),
+        topics.map((id) => topicName(taxonomy, id, opts.language)),
         " · ",
         EMBED_LIMITS.fieldValue,
       ),

@@ -158,7 +158,7 @@ describe("digestMessage", () => {
     const message = digestMessage(groups, taxonomy, { hours: 24, tr: english });
     expect(message.embeds).toHaveLength(LIMITS.embedsPerMessage);
     const total = message.embeds.reduce((sum, e) => sum + embedLength(e), 0);
-    expect(total).toBeLessThanOrEqual(LIMITS.embedsTotal);
+    expect(total).toBeLessThanOrEqual(LIMITS.total);
     for (const e of message.embeds) {
       expect(e.description).toMatch(/also reported by: Outlet \d+/);
       expect(e.description).toContain("…");
