@@ -343,7 +343,7 @@ export class DeliverySender {
   ): Promise<{ id: string } | undefined> {
     const found = await this.#postedBefore(batch, body, signal);
     if (found) return found;
-    await this.deps.poster.post(batch.channelId, body, signal);
+    await this.deps.poster.post(batch.channelId, body, signal, batch.target);
     return undefined;
   }
 

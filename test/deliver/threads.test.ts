@@ -207,6 +207,9 @@ describe("alerts into threads", () => {
     await sink.accept(stories(1), FEED);
     await until(() => statusOf(w, id)?.status === "paused");
     expect(w.emu.messages(id)).toHaveLength(0);
+    expect(statusOf(w, id)?.statusReason).toBe(
+      "ForeignDesk lacks Send Messages in Threads or Embed Links in this channel",
+    );
   });
 });
 
@@ -277,6 +280,8 @@ describe("alerts into forum channels", () => {
     await sink.accept(stories(1), FEED);
     await until(() => statusOf(w, forum)?.status === "paused");
     expect(w.emu.threads(forum)).toHaveLength(0);
+    // A poster without a gateway cache names the forum's permissions, not a channel's.
+    expect(statusOf(w, forum)?.statusWhy?.permissions).toEqual(["Create Posts", "Embed Links"]);
   });
 
   /**
