@@ -30,22 +30,42 @@ export function threadTitle(headline: string): string {
   return cut || `${line.slice(0, THREAD_NAME_MAX - 1)}…`;
 }
 
-/** The names a tag may have to stand for a topic: its id, its label, the label without "&". */
-function namesFor(topic: Pick<TopicDef, "id" | "label">): Set<string> {
+type TopicNames = Pick<TopicDef, "id" | "label"> & Partial<Pick<TopicDef, "labels">>;
+
+/** "&" spelled out in the languages topic labels come in. */
+const AND: Record<string, string> = { en: "and", de: "und", fr: "et" };
+
+/**
+ * The names a tag may have to stand for a topic: its id, and its label in every language the
+ * taxonomy has (a German forum's "Klima", a French one's "Climat"), each also with "&" spelled
+ * out in its language ("Handel und Sanktionen").
+ */
+function namesFor(topic: TopicNames): Set<string> {
+  const labels: Array<[string, string]> = [
+    ["en", topic.label],
+    ...Object.entries(topic.labels ?? {}),
+  ];
   return new Set(
-    [topic.id, topic.id.replace(/-/g, " "), topic.label, topic.label.replace(/\s*&\s*/g, " and ")]
+    [
+      topic.id,
+      topic.id.replace(/-/g, " "),
+      ...labels.flatMap(([lang, label]) => [
+        label,
+        label.replace(/\s*&\s*/g, ` ${AND[lang] ?? AND.en} `),
+      ]),
+    ]
       .map(termKey)
       .filter((n) => n.length > 0),
   );
 }
 
 /**
- * The tag named after the topic (case and accents ignored; "Climate", "climate" or
- * "russia-ukraine"), skipping tags only moderators may apply: the bot is not one.
+ * The tag named after the topic in any language (case and accents ignored; "Climate", "klima",
+ * "Climat" or "russia-ukraine"), skipping tags only moderators may apply: the bot is not one.
  */
 export function tagForTopic(
   tags: readonly ForumTag[],
-  topic: Pick<TopicDef, "id" | "label"> | undefined,
+  topic: TopicNames | undefined,
 ): ForumTag | undefined {
   if (!topic) return undefined;
   const names = namesFor(topic);

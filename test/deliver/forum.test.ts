@@ -33,4 +33,20 @@ describe("forum posts", () => {
     );
     expect(tagForTopic(tags, topic("china"))).toBeUndefined();
   });
+
+  it("picks a tag named after the topic in any language the taxonomy has", () => {
+    const tags = [
+      { id: "1", name: "KLIMA" },
+      { id: "2", name: "Énergie" },
+      { id: "3", name: "Handel und Sanktionen" },
+      { id: "4", name: "Securite & defense" },
+      { id: "5", name: "Russie et Ukraine" },
+    ];
+    expect(tagForTopic(tags, topic("climate"))?.id).toBe("1");
+    expect(tagForTopic(tags, topic("energy"))?.id).toBe("2");
+    expect(tagForTopic(tags, topic("trade-sanctions"))?.id).toBe("3");
+    expect(tagForTopic(tags, topic("security-defence"))?.id).toBe("4");
+    expect(tagForTopic(tags, topic("russia-ukraine"))?.id).toBe("5");
+    expect(tagForTopic([{ id: "6", name: "Klimat" }], topic("climate"))).toBeUndefined();
+  });
 });
