@@ -3,7 +3,7 @@
  * wears (the one named after the alert's topic, if the forum has one).
  */
 import type { TopicDef } from "../classify/taxonomy.js";
-import { truncateAtWord } from "../summarize/truncate.js";
+import { truncateText } from "../text/truncate.js";
 import { termKey } from "./terms.js";
 
 /** Discord's limit on a thread's name. */
@@ -21,13 +21,13 @@ export interface ForumTag {
 export const REQUIRE_TAG_FLAG = 1 << 4;
 
 /**
- * A post title from a headline: one line, at most 100 characters, cut at a word boundary
- * ("…" marks the cut). A headline of one overlong word is cut at 100 characters rather than lost.
+ * A post title from a headline: one line, at most 100 UTF-16 units, cut at a word boundary ("…"
+ * marks the cut), never inside a character or grapheme. A headline of one overlong word is cut
+ * at a grapheme rather than lost; a blank one is titled `untitled` (the server's words for it).
  */
-export function threadTitle(headline: string): string {
-  const line = headline.replace(/\s+/g, " ").trim() || "Untitled";
-  const cut = truncateAtWord(line, THREAD_NAME_MAX);
-  return cut || `${line.slice(0, THREAD_NAME_MAX - 1)}…`;
+export function threadTitle(headline: string, untitled: string): string {
+  const line = headline.replace(/\s+/g, " ").trim() || untitled.replace(/\s+/g, " ").trim();
+  return truncateText(line, THREAD_NAME_MAX);
 }
 
 type TopicNames = Pick<TopicDef, "id" | "label"> & Partial<Pick<TopicDef, "labels">>;

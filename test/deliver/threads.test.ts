@@ -8,11 +8,13 @@ import { PermissionFlagsBits, REST } from "discord.js";
 import Keyv from "keyv";
 import { afterEach, describe, expect, it } from "vitest";
 import { DiscordSink } from "../../src/deliver/discord-sink.js";
+import type { AlertLanguage } from "../../src/deliver/embed.js";
 import { Outbox } from "../../src/deliver/outbox.js";
 import { DiscordJsPoster, type ForumPoster } from "../../src/deliver/poster.js";
 import { DeliverySender } from "../../src/deliver/sender.js";
 import { createDiscordClient } from "../../src/discord/client.js";
 import type { TaggedStory } from "../../src/enrich/types.js";
+import { loadMessages } from "../../src/i18n/messages.js";
 import { type AlertTarget, SubscriptionStore } from "../../src/subscriptions/store.js";
 import { summarize } from "../../src/summarize/index.js";
 import {
@@ -76,7 +78,7 @@ function thread(w: World, parent: string, input: Partial<ThreadInput> = {}): str
   return w.emu.addThread(w.guild.channelId(parent), { name: "desk thread", ...input }).id;
 }
 
-function pipeline(w: World, forums: ForumPoster | undefined = w.poster) {
+function pipeline(w: World, forums: ForumPoster | undefined = w.poster, language?: AlertLanguage) {
   const outbox = new Outbox(
     { kv: w.kv, subscriptions: w.subs, taxonomy, now: w.clock.now },
     { retentionMs: 30 * DAY_MS },
@@ -91,6 +93,7 @@ function pipeline(w: World, forums: ForumPoster | undefined = w.poster) {
       log: silentLog,
       now: w.clock.now,
       random: () => 0.5,
+      ...(language ? { language } : {}),
     },
     { backoffBaseMs: 200, backoffMaxMs: 1000, idleMs: 500 },
   );
@@ -252,6 +255,18 @@ describe("alerts into forum channels", () => {
     }
     expect(titlesIn(w, posts[0]?.id ?? "")).toEqual(["Story number 1"]);
     expect(statusOf(w, forum)?.alertsSent).toBe(3);
+  });
+
+  it("a story without a title is posted under the server's word for untitled", async () => {
+    const w = await world([FORUM]);
+    const forum = w.guild.channelId("briefings");
+    await subscribe(w, forum, "forum");
+    const german = loadMessages().for("de");
+    const { sink, sender } = pipeline(w, w.poster, () => german);
+    sender.start();
+    await sink.accept([story(1, { title: " \n " })], FEED);
+    await until(() => w.emu.threads(forum).length >= 1);
+    expect(w.emu.threads(forum).map((p) => p.name)).toEqual(["(ohne Titel)"]);
   });
 
   it("a forum that requires a tag and has none for the topic pauses, posting nothing", async () => {
