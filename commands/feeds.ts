@@ -25,7 +25,7 @@ import {
 } from "../src/feeds/guild-feeds.js";
 import { feedIdFor } from "../src/feeds/id.js";
 import type { Translator } from "../src/i18n/messages.js";
-import { foldText } from "../src/search/topics.js";
+import { foldForSearch } from "../src/text/fold.js";
 import { truncateText } from "../src/text/truncate.js";
 
 const URL_SHOWN = 300;
@@ -149,7 +149,8 @@ async function remove(interaction: ChatInputCommandInteraction, ctx: BotContext)
   const own = ctx.guildFeeds.forGuild(guild.id);
   // Autocomplete submits the id; a pasted URL or an exact name works too.
   const target = own.find(
-    (f) => f.id === typed || f.url === typed.trim() || foldText(f.name) === foldText(typed),
+    (f) =>
+      f.id === typed || f.url === typed.trim() || foldForSearch(f.name) === foldForSearch(typed),
   );
   if (!target) throw UserError.of("feeds.noSuchFeed");
   await ctx.guildFeeds.remove(guild.id, target.id);
@@ -244,10 +245,10 @@ const command: SlashCommand = {
     else throw UserError.of("feeds.noSuchSubcommand");
   },
   async autocomplete(interaction, ctx) {
-    const typed = foldText(interaction.options.getFocused());
+    const typed = foldForSearch(interaction.options.getFocused());
     const own = interaction.guildId ? ctx.guildFeeds.forGuild(interaction.guildId) : [];
     const choices = own
-      .filter((f) => !typed || foldText(`${f.name} ${f.url}`).includes(typed))
+      .filter((f) => !typed || foldForSearch(`${f.name} ${f.url}`).includes(typed))
       .slice(0, 25)
       .map((f) => ({
         name: truncateText(`${f.name} (${new URL(f.url).hostname})`, 100),

@@ -137,7 +137,7 @@ async function checkTarget(
     if (required && !tagForTopic(channel.availableTags, topic)) {
       throw UserError.of("subscribe.tagRequired", {
         channel: channelMention(channel.id),
-        tag: topic.label,
+        tag: topicLabel(topic, tr.locale),
       });
     }
   }

@@ -3,7 +3,7 @@
  * wears (the one named after the alert's topic, if the forum has one).
  */
 import type { TopicDef } from "../classify/taxonomy.js";
-import { truncateAtWord } from "../summarize/truncate.js";
+import { truncateText } from "../text/truncate.js";
 import { termKey } from "./terms.js";
 
 /** Discord's limit on a thread's name. */
@@ -21,31 +21,51 @@ export interface ForumTag {
 export const REQUIRE_TAG_FLAG = 1 << 4;
 
 /**
- * A post title from a headline: one line, at most 100 characters, cut at a word boundary
- * ("…" marks the cut). A headline of one overlong word is cut at 100 characters rather than lost.
+ * A post title from a headline: one line, at most 100 UTF-16 units, cut at a word boundary ("…"
+ * marks the cut), never inside a character or grapheme. A headline of one overlong word is cut
+ * at a grapheme rather than lost; a blank one is titled `untitled` (the server's words for it).
  */
-export function threadTitle(headline: string): string {
-  const line = headline.replace(/\s+/g, " ").trim() || "Untitled";
-  const cut = truncateAtWord(line, THREAD_NAME_MAX);
-  return cut || `${line.slice(0, THREAD_NAME_MAX - 1)}…`;
+export function threadTitle(headline: string, untitled: string): string {
+  const line = headline.replace(/\s+/g, " ").trim() || untitled.replace(/\s+/g, " ").trim();
+  return truncateText(line, THREAD_NAME_MAX);
 }
 
-/** The names a tag may have to stand for a topic: its id, its label, the label without "&". */
-function namesFor(topic: Pick<TopicDef, "id" | "label">): Set<string> {
+type TopicNames = Pick<TopicDef, "id" | "label"> & Partial<Pick<TopicDef, "labels">>;
+
+/** "&" spelled out in the languages topic labels come in. */
+const AND: Record<string, string> = { en: "and", de: "und", fr: "et" };
+
+/**
+ * The names a tag may have to stand for a topic: its id, and its label in every language the
+ * taxonomy has (a German forum's "Klima", a French one's "Climat"), each also with "&" spelled
+ * out in its language ("Handel und Sanktionen").
+ */
+function namesFor(topic: TopicNames): Set<string> {
+  const labels: Array<[string, string]> = [
+    ["en", topic.label],
+    ...Object.entries(topic.labels ?? {}),
+  ];
   return new Set(
-    [topic.id, topic.id.replace(/-/g, " "), topic.label, topic.label.replace(/\s*&\s*/g, " and ")]
+    [
+      topic.id,
+      topic.id.replace(/-/g, " "),
+      ...labels.flatMap(([lang, label]) => [
+        label,
+        label.replace(/\s*&\s*/g, ` ${AND[lang] ?? AND.en} `),
+      ]),
+    ]
       .map(termKey)
       .filter((n) => n.length > 0),
   );
 }
 
 /**
- * The tag named after the topic (case and accents ignored; "Climate", "climate" or
- * "russia-ukraine"), skipping tags only moderators may apply: the bot is not one.
+ * The tag named after the topic in any language (case and accents ignored; "Climate", "klima",
+ * "Climat" or "russia-ukraine"), skipping tags only moderators may apply: the bot is not one.
  */
 export function tagForTopic(
   tags: readonly ForumTag[],
-  topic: Pick<TopicDef, "id" | "label"> | undefined,
+  topic: TopicNames | undefined,
 ): ForumTag | undefined {
   if (!topic) return undefined;
   const names = namesFor(topic);

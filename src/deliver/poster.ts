@@ -9,7 +9,6 @@ import {
   DiscordAPIError,
   HTTPError,
   PermissionFlagsBits,
-  type PermissionsString,
   RateLimitError,
   type REST,
   type RESTPostAPIChannelMessageJSONBody,
@@ -17,18 +16,23 @@ import {
   Routes,
   SnowflakeUtil,
 } from "discord.js";
-import type { StatusCode } from "../subscriptions/store.js";
+import { alertTargetOf, missingFor, NEEDED } from "../discord/permissions.js";
+import type { AlertTarget, StatusCode } from "../subscriptions/store.js";
 import { type ForumTag, REQUIRE_TAG_FLAG } from "./forum.js";
 
 /** 2015-01-01, where Discord's snowflake clock starts. */
 const DISCORD_EPOCH_MS = 1_420_070_400_000;
 
 export interface ChannelPoster {
-  /** Posts one message; throws (ideally a `PostError`) when Discord did not take it. */
+  /**
+   * Posts one message; throws (ideally a `PostError`) when Discord did not take it. `target` says
+   * whether `channelId` is a channel or a thread, which names what a refusal means the bot lacks.
+   */
   post(
     channelId: string,
     body: RESTPostAPIChannelMessageJSONBody,
     signal?: AbortSignal,
+    target?: AlertTarget,
   ): Promise<{ id: string }>;
   /**
    * A message this bot posted in the channel after `since` (epoch ms) carrying the same embeds
@@ -194,16 +198,6 @@ export function classifyPostError(error: unknown): PostError {
   return new PostError("transient", message, {}, { cause: error });
 }
 
-/** What alerts need in a channel; reported by name when Discord says we lack something. */
-const NEEDED: PermissionsString[] = ["ViewChannel", "SendMessages", "EmbedLinks"];
-
-const READABLE: Record<string, string> = {
-  ViewChannel: "View Channel",
-  SendMessages: "Send Messages",
-  EmbedLinks: "Embed Links",
-  SendMessagesInThreads: "Send Messages in Threads",
-};
-
 export interface DiscordJsPosterOptions {
   /** When given, its cache names the missing permission on 403 (Discord's error does not). */
   client?: Client;
@@ -220,6 +214,7 @@ export class DiscordJsPoster implements ChannelPoster, ForumPoster {
     channelId: string,
     body: RESTPostAPIChannelMessageJSONBody,
     signal?: AbortSignal,
+    target: AlertTarget = "channel",
   ): Promise<{ id: string }> {
     // Alerts never ping, whatever text a feed smuggles in.
     const payload: RESTPostAPIChannelMessageJSONBody = {
@@ -233,7 +228,7 @@ export class DiscordJsPoster implements ChannelPoster, ForumPoster {
       })) as { id?: unknown };
       return { id: typeof result.id === "string" ? result.id : "" };
     } catch (error) {
-      throw this.failure(channelId, error);
+      throw this.failure(channelId, target, error);
     }
   }
 
@@ -289,7 +284,7 @@ export class DiscordJsPoster implements ChannelPoster, ForumPoster {
         requireTag: ((raw.flags ?? 0) & REQUIRE_TAG_FLAG) !== 0,
       };
     } catch (error) {
-      throw this.failure(forumId, error);
+      throw this.failure(forumId, "forum", error);
     }
   }
 
@@ -313,7 +308,7 @@ export class DiscordJsPoster implements ChannelPoster, ForumPoster {
       })) as { id?: unknown };
       return { id: typeof result.id === "string" ? result.id : "" };
     } catch (error) {
-      throw this.failure(forumId, error);
+      throw this.failure(forumId, "forum", error);
     }
   }
 
@@ -368,10 +363,10 @@ export class DiscordJsPoster implements ChannelPoster, ForumPoster {
   }
 
   /** A failure, naming what the bot lacks when Discord said "forbidden". */
-  private failure(channelId: string, error: unknown): PostError {
+  private failure(channelId: string, target: AlertTarget, error: unknown): PostError {
     const failure = classifyPostError(error);
     if (failure.kind === "forbidden") {
-      const { names, anyOf } = this.missingIn(channelId, failure.details.code);
+      const { names, anyOf } = this.missingIn(channelId, target, failure.details.code);
       failure.details.missing = names.join(anyOf ? " or " : ", ");
       failure.details.missingPermissions = names;
       failure.details.missingAnyOf = anyOf;
@@ -379,9 +374,14 @@ export class DiscordJsPoster implements ChannelPoster, ForumPoster {
     return failure;
   }
 
-  /** Names what the bot lacks from the gateway cache, or the likely culprit from the code. */
+  /**
+   * Names what the bot lacks from the gateway cache, or the likely culprits from the code when
+   * the channel is not cached (threads often are not): in either case by the permission table of
+   * where alerts go, so a thread names Send Messages in Threads and a forum Create Posts.
+   */
   private missingIn(
     channelId: string,
+    target: AlertTarget,
     code: number | string | undefined,
   ): { names: string[]; anyOf: boolean } {
     const channel = this.options.client?.channels.cache.get(channelId);
@@ -392,20 +392,15 @@ export class DiscordJsPoster implements ChannelPoster, ForumPoster {
       "permissionsFor" in channel &&
       typeof channel.permissionsFor === "function"
     ) {
-      const perms = channel.permissionsFor(me);
-      if (perms) {
-        const wanted = channel.isThread()
-          ? [...NEEDED.filter((p) => p !== "SendMessages"), "SendMessagesInThreads" as const]
-          : NEEDED;
-        const forum = channel.isThreadOnly();
-        const missing = perms.missing(wanted.map((p) => PermissionFlagsBits[p]));
-        const named = missing.map((p) =>
-          forum && p === "SendMessages" ? "Create Posts" : (READABLE[p] ?? p),
-        );
-        if (named.length > 0) return { names: named, anyOf: false };
-      }
+      const where = alertTargetOf(channel.type) ?? target;
+      const named = missingFor(where, channel.permissionsFor(me));
+      if (named && named.length > 0) return { names: named, anyOf: false };
     }
-    if (code === MISSING_ACCESS) return { names: ["View Channel"], anyOf: false };
-    return { names: ["Send Messages", "Embed Links"], anyOf: true };
+    const needed = NEEDED[target];
+    const view = needed.filter(([bit]) => bit === PermissionFlagsBits.ViewChannel);
+    if (code === MISSING_ACCESS) return { names: view.map(([, name]) => name), anyOf: false };
+    // 50013 does not say which: one of those beyond seeing the channel.
+    const rest = needed.filter(([bit]) => bit !== PermissionFlagsBits.ViewChannel);
+    return { names: rest.map(([, name]) => name), anyOf: true };
   }
 }

@@ -7,6 +7,7 @@
 import type { RESTPostAPIChannelMessageJSONBody } from "discord.js";
 import type { Logger } from "pino";
 import type { Taxonomy } from "../classify/taxonomy.js";
+import type { Translator } from "../i18n/messages.js";
 import type { SubscriptionStore } from "../subscriptions/store.js";
 import { type AlertLanguage, buildRollup, englishAlerts } from "./embed.js";
 import { tagForTopic, threadTitle } from "./forum.js";
@@ -343,7 +344,7 @@ export class DeliverySender {
   ): Promise<{ id: string } | undefined> {
     const found = await this.#postedBefore(batch, body, signal);
     if (found) return found;
-    await this.deps.poster.post(batch.channelId, body, signal);
+    await this.deps.poster.post(batch.channelId, body, signal, batch.target);
     return undefined;
   }
 
@@ -386,8 +387,9 @@ export class DeliverySender {
     }
     const headline = rollup ? body.embeds?.[0]?.title : batch.items[0]?.title;
     const { nonce: _nonce, enforce_nonce: _enforce, ...message } = body;
+    const untitled = this.#language(batch).t("card.untitled");
     return {
-      name: threadTitle(headline ?? ""),
+      name: threadTitle(headline ?? "", untitled),
       message,
       ...(tag ? { appliedTags: [tag.id] } : {}),
     };
@@ -407,13 +409,7 @@ export class DeliverySender {
   #body(batch: Batch): RESTPostAPIChannelMessageJSONBody {
     const embeds =
       batch.flight.kind === "rollup"
-        ? [
-            buildRollup(
-              batch.items,
-              (this.deps.language ?? englishAlerts)(batch.guildId, batch.flight.locale ?? "en"),
-              this.#rollupTopic(batch),
-            ),
-          ]
+        ? [buildRollup(batch.items, this.#language(batch), this.#rollupTopic(batch))]
         : batch.items.flatMap((i) => (i.embed ? [i.embed] : []));
     return {
       embeds,
@@ -422,6 +418,12 @@ export class DeliverySender {
       enforce_nonce: true,
       allowed_mentions: { parse: [] },
     };
+  }
+
+  /** The server's language for what the batch's alerts say. */
+  /** The words the batch was started with: a resumed post must read as the first try did. */
+  #language(batch: Batch): Translator {
+    return (this.deps.language ?? englishAlerts)(batch.guildId, batch.flight.locale ?? "en");
   }
 
   /** The roll-up wears the topic most of its stories were sent for. */

@@ -4,20 +4,16 @@
  * "élection", "Fussball" finds "Fußball", while "EU" does not find "Europe".
  */
 
+import { fold } from "../text/fold.js";
+
 const PATTERN_CACHE_LIMIT = 2000;
 const patternCache = new Map<string, RegExp>();
 
-/** Case, accents and compatibility forms folded away: what terms and texts are compared as. */
-export function foldText(text: string): string {
-  return (
-    text
-      .normalize("NFKD")
-      .replace(/\p{M}+/gu, "")
-      .toLowerCase()
-      // Full case folding of ß (German writers swap it for "ss" freely).
-      .replace(/ß/g, "ss")
-  );
-}
+/**
+ * What terms and texts are compared as: case, accents and compatibility forms folded away, and
+ * punctuation kept (a term's "U.S." or "1.5" must stay whole to be found as a word).
+ */
+export const foldText = fold;
 
 /** A term as subscriptions and alert-log entries store and compare it. */
 export function termKey(term: string): string {

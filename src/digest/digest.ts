@@ -4,7 +4,7 @@
  * covered ranks above one only a single outlet did.
  */
 import type { TaggedStory } from "../enrich/types.js";
-import { foldText } from "../search/topics.js";
+import { foldForSearch } from "../text/fold.js";
 
 export interface DigestOptions {
   /** Rank (and colour) by this topic's score; otherwise by each story's best topic. */
@@ -44,7 +44,7 @@ const STOP_WORDS = new Set(
 /** Headline → its content words, lightly stemmed so "sanctions" and "sanction" agree. */
 export function titleWords(title: string): Set<string> {
   const words = new Set<string>();
-  for (const raw of foldText(title).split(" ")) {
+  for (const raw of foldForSearch(title).split(" ")) {
     if (raw.length < 2 || STOP_WORDS.has(raw)) continue;
     words.add(stem(raw));
   }

@@ -5,6 +5,7 @@ import {
   type GuildBasedChannel,
   type GuildMember,
   PermissionFlagsBits,
+  type PermissionsBitField,
 } from "discord.js";
 import type { Translator } from "../i18n/messages.js";
 import type { AlertTarget } from "../subscriptions/store.js";
@@ -26,8 +27,11 @@ export function requireManageGuild(interaction: ChatInputCommandInteraction): vo
   }
 }
 
+/** A permission alerts need: its bit and its name in the words Discord's settings use. */
+export type NeededPermission = readonly [bit: bigint, name: string];
+
 /** What the bot needs to post alerts, by where they go, in the words Discord's settings use. */
-const NEEDED: Record<AlertTarget, ReadonlyArray<[bigint, string]>> = {
+export const NEEDED: Record<AlertTarget, readonly NeededPermission[]> = {
   channel: [
     [PermissionFlagsBits.ViewChannel, "View Channel"],
     [PermissionFlagsBits.SendMessages, "Send Messages"],
@@ -83,12 +87,22 @@ export function missingChannelPermissions(
   channel: GuildBasedChannel,
   botMember: GuildMember,
 ): string[] {
-  const needed = NEEDED[alertTargetOf(channel.type) ?? "channel"];
-  const perms = channel.permissionsFor(botMember);
+  const target = alertTargetOf(channel.type) ?? "channel";
   // Unknown permissions (the channel or member not cached) count as missing: better to ask the
   // admin to check than to promise alerts that will never arrive.
-  if (!perms) return needed.map(([, name]) => name);
-  return needed.filter(([bit]) => !perms.has(bit, true)).map(([, name]) => name);
+  return missingFor(target, channel.permissionsFor(botMember)) ?? NEEDED[target].map(([, n]) => n);
+}
+
+/**
+ * The names of what `perms` lacks of what alerts to `target` need; undefined when the
+ * permissions are unknown (not cached), so each caller decides what that means.
+ */
+export function missingFor(
+  target: AlertTarget,
+  perms: Readonly<PermissionsBitField> | null | undefined,
+): string[] | undefined {
+  if (!perms) return undefined;
+  return NEEDED[target].filter(([bit]) => !perms.has(bit, true)).map(([, name]) => name);
 }
 
 /** A permission by Discord's English name ("Embed Links") in the words of the user's language. */

@@ -6,7 +6,7 @@
 import MiniSearch, { type SearchResult } from "minisearch";
 import type { TaggedStory, TopicTag } from "../enrich/types.js";
 import type { StoryStore } from "../store/stories.js";
-import { foldText } from "./topics.js";
+import { foldForSearch } from "../text/fold.js";
 
 /** What the index keeps per story: enough to show a result without a storage round trip. */
 export interface IndexedStory {
@@ -65,7 +65,7 @@ const STOP_WORDS = new Set(
 );
 
 function processTerm(term: string): string | null {
-  const folded = foldText(term).replace(/\s+/g, "");
+  const folded = foldForSearch(term).replace(/\s+/g, "");
   if (folded.length < 2 || STOP_WORDS.has(folded)) return null;
   return folded;
 }

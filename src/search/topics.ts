@@ -6,18 +6,8 @@
  * a word two topics match equally well is not guessed at (the caller names both).
  */
 import type { Taxonomy, TopicDef } from "../classify/index.js";
+import { foldForSearch as foldText } from "../text/fold.js";
 import { truncateText } from "../text/truncate.js";
-
-/** Lower case, accents folded, anything but letters and digits turned into single spaces. */
-export function foldText(text: string): string {
-  return text
-    .normalize("NFD")
-    .replace(/\p{M}+/gu, "")
-    .toLowerCase()
-    .replace(/ß/g, "ss")
-    .replace(/[^\p{L}\p{N}]+/gu, " ")
-    .trim();
-}
 
 interface TopicKeys {
   topic: TopicDef;

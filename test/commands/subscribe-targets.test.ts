@@ -172,4 +172,27 @@ describe("/subscribe exclusions, threads and forums", () => {
     const accepted = await subscribe([topic("energy"), channel(forum)]);
     expect(accepted.outcome.message?.content).toContain("One post per story");
   });
+
+  it("a German forum's tags in German: matched, and the refusal names the German label", async () => {
+    const forum = await cached(
+      h.emu.addChannel(h.guildId, {
+        name: "lage",
+        type: 15,
+        flags: 1 << 4,
+        tags: [{ name: "klima" }, { name: "Handel und Sanktionen" }],
+      }).id,
+    );
+    const inGerman = (topicId: string) =>
+      h.run({ name: "subscribe", locale: "de", options: [topic(topicId), channel(forum)] });
+    expect(saved(forum, "climate")).toBeUndefined();
+    await inGerman("climate");
+    expect(saved(forum, "climate")?.target).toBe("forum");
+    await inGerman("trade-sanctions");
+    expect(saved(forum, "trade-sanctions")?.target).toBe("forum");
+    const refused = await inGerman("energy");
+    expect(refused.outcome.message?.content).toContain(
+      `<#${forum}> verlangt bei jedem Beitrag einen Tag, hat aber keinen Tag namens „Energie“.`,
+    );
+    expect(saved(forum, "energy")).toBeUndefined();
+  });
 });

@@ -8,11 +8,13 @@ import { PermissionFlagsBits, REST } from "discord.js";
 import Keyv from "keyv";
 import { afterEach, describe, expect, it } from "vitest";
 import { DiscordSink } from "../../src/deliver/discord-sink.js";
+import type { AlertLanguage } from "../../src/deliver/embed.js";
 import { Outbox } from "../../src/deliver/outbox.js";
 import { DiscordJsPoster, type ForumPoster } from "../../src/deliver/poster.js";
 import { DeliverySender } from "../../src/deliver/sender.js";
 import { createDiscordClient } from "../../src/discord/client.js";
 import type { TaggedStory } from "../../src/enrich/types.js";
+import { loadMessages } from "../../src/i18n/messages.js";
 import { type AlertTarget, SubscriptionStore } from "../../src/subscriptions/store.js";
 import { summarize } from "../../src/summarize/index.js";
 import {
@@ -76,7 +78,7 @@ function thread(w: World, parent: string, input: Partial<ThreadInput> = {}): str
   return w.emu.addThread(w.guild.channelId(parent), { name: "desk thread", ...input }).id;
 }
 
-function pipeline(w: World, forums: ForumPoster | undefined = w.poster) {
+function pipeline(w: World, forums: ForumPoster | undefined = w.poster, language?: AlertLanguage) {
   const outbox = new Outbox(
     { kv: w.kv, subscriptions: w.subs, taxonomy, now: w.clock.now },
     { retentionMs: 30 * DAY_MS },
@@ -91,6 +93,7 @@ function pipeline(w: World, forums: ForumPoster | undefined = w.poster) {
       log: silentLog,
       now: w.clock.now,
       random: () => 0.5,
+      ...(language ? { language } : {}),
     },
     { backoffBaseMs: 200, backoffMaxMs: 1000, idleMs: 500 },
   );
@@ -207,6 +210,9 @@ describe("alerts into threads", () => {
     await sink.accept(stories(1), FEED);
     await until(() => statusOf(w, id)?.status === "paused");
     expect(w.emu.messages(id)).toHaveLength(0);
+    expect(statusOf(w, id)?.statusReason).toBe(
+      "ForeignDesk lacks Send Messages in Threads or Embed Links in this channel",
+    );
   });
 });
 
@@ -251,6 +257,18 @@ describe("alerts into forum channels", () => {
     expect(statusOf(w, forum)?.alertsSent).toBe(3);
   });
 
+  it("a story without a title is posted under the server's word for untitled", async () => {
+    const w = await world([FORUM]);
+    const forum = w.guild.channelId("briefings");
+    await subscribe(w, forum, "forum");
+    const german = loadMessages().for("de");
+    const { sink, sender } = pipeline(w, w.poster, () => german);
+    sender.start();
+    await sink.accept([story(1, { title: " \n " })], FEED);
+    await until(() => w.emu.threads(forum).length >= 1);
+    expect(w.emu.threads(forum).map((p) => p.name)).toEqual(["(ohne Titel)"]);
+  });
+
   it("a forum that requires a tag and has none for the topic pauses, posting nothing", async () => {
     const w = await world([{ ...FORUM, tags: [{ name: "Other" }], flags: 1 << 4 }]);
     const forum = w.guild.channelId("briefings");
@@ -277,6 +295,8 @@ describe("alerts into forum channels", () => {
     await sink.accept(stories(1), FEED);
     await until(() => statusOf(w, forum)?.status === "paused");
     expect(w.emu.threads(forum)).toHaveLength(0);
+    // A poster without a gateway cache names the forum's permissions, not a channel's.
+    expect(statusOf(w, forum)?.statusWhy?.permissions).toEqual(["Create Posts", "Embed Links"]);
   });
 
   /**
