@@ -1,7 +1,7 @@
+import { truncateAtWord } from "../text/truncate.js";
 import { prepareSentences } from "./prepare.js";
 import { compileTerms, contentWords, scoreSentences } from "./rank.js";
 import { type Candidates, selectFocused, selectForCoverage, topicsPerSentence } from "./select.js";
-import { truncateAtWord } from "./truncate.js";
 
 export { splitSentences } from "./sentences.js";
 

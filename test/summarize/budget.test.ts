@@ -2,7 +2,7 @@ import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { summarize } from "../../src/summarize/index.js";
 import { prepareSentences } from "../../src/summarize/prepare.js";
-import { truncateAtWord } from "../../src/summarize/truncate.js";
+import { truncateAtWord } from "../../src/text/truncate.js";
 
 const graphemeSegmenter = new Intl.Segmenter("en", { granularity: "grapheme" });
 const graphemes = (s: string): string[] => [...graphemeSegmenter.segment(s)].map((g) => g.segment);
