@@ -28,8 +28,12 @@ async function execute(interaction: ChatInputCommandInteraction, ctx: BotContext
     const feeds = mergeFeeds(ctx.operatorFeeds, guildFeeds);
     const names = new Map(feeds.map((f) => [f.id, f.name]));
     const states = [...(await ctx.states.getMany(feeds.map((f) => f.id))).values()];
+    // Feeds another server added are its own business: their names and addresses stay there.
+    const visible = new Set(
+      [...ctx.operatorFeeds, ...ctx.guildFeeds.forGuild(guild.id)].map((f) => f.id),
+    );
     const failing = states
-      .filter((s) => s.consecutiveFailures > 0)
+      .filter((s) => s.consecutiveFailures > 0 && visible.has(s.feedId))
       .sort((a, b) => b.consecutiveFailures - a.consecutiveFailures);
     const lastPoll = Math.max(0, ...states.map((s) => s.lastPollAt ?? 0));
     const subs = ctx.subscriptions.forGuild(guild.id);

@@ -229,6 +229,31 @@ describe("/feeds, /status and the error boundary", () => {
     );
   });
 
+  it("/status names only the failing feeds this server can see: the operator's and its own", async () => {
+    const url = "https://other-server.example/private-feed.xml";
+    await h.ctx.guildFeeds.add("other-guild", {
+      url,
+      name: "Another server's own feed",
+      addedBy: "someone-else",
+    });
+    await h.ctx.states.put({
+      ...freshState(feedIdFor(url), url),
+      lastPollAt: Date.now() - 60_000,
+      lastErrorReason: "not-found",
+      consecutiveFailures: 9,
+    });
+    const { outcome } = await h.run({ name: "status" });
+    const embed = outcome.message?.embeds[0] as { fields: Array<{ name: string; value: string }> };
+    const field = (name: string) => embed.fields.find((f) => f.name === name)?.value ?? "";
+    expect(field("Failing feeds")).toContain("**Wire**");
+    expect(field("Failing feeds")).not.toContain("Another server");
+    expect(field("Failing feeds")).not.toContain("other-server.example");
+    // Counts stay whole; the failing count is of the feeds this server can see.
+    expect(field("Feeds")).toContain("1 added by servers, 0 by this one");
+    expect(field("Feeds")).toContain("1 failing");
+    await h.ctx.guildFeeds.remove("other-guild", feedIdFor(url));
+  });
+
   it("an unexpected error ends in the apology and a log line with the ids", async () => {
     const { record, outcome } = await h.run({ name: "boom", as: "member" });
     expect(outcome.message?.content).toBe(APOLOGY);
