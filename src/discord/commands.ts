@@ -7,7 +7,7 @@
 import { readdir } from "node:fs/promises";
 import { basename, extname } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
-import { Routes } from "discord.js";
+import { Locale, Routes } from "discord.js";
 import type { Messages } from "../i18n/messages.js";
 import type { SlashCommand } from "./command.js";
 import { localizeCommand } from "./localize-commands.js";
@@ -29,40 +29,7 @@ export const COMMAND_LIMITS = {
 const NAME = /^[-_'\p{L}\p{N}\p{sc=Deva}\p{sc=Thai}]{1,32}$/u;
 
 /** The locales Discord accepts as keys of `name_localizations` / `description_localizations`. */
-export const DISCORD_LOCALES: ReadonlySet<string> = new Set([
-  "id",
-  "da",
-  "de",
-  "en-GB",
-  "en-US",
-  "es-ES",
-  "es-419",
-  "fr",
-  "hr",
-  "it",
-  "lt",
-  "hu",
-  "nl",
-  "no",
-  "pl",
-  "pt-BR",
-  "ro",
-  "fi",
-  "sv-SE",
-  "vi",
-  "tr",
-  "cs",
-  "el",
-  "bg",
-  "ru",
-  "uk",
-  "hi",
-  "th",
-  "zh-CN",
-  "ja",
-  "zh-TW",
-  "ko",
-]);
+export const DISCORD_LOCALES: ReadonlySet<string> = new Set<string>(Object.values(Locale));
 const SUBCOMMAND = 1;
 const SUBCOMMAND_GROUP = 2;
 const STRING = 3;

@@ -2,6 +2,7 @@
  * Request-body validation with Discord's limits and its "Invalid Form Body" (50035) error
  * shape: `errors` mirrors the body's structure and leaves carry `_errors: [{ code, message }]`.
  */
+import { Locale } from "discord.js";
 import type { JsonObject } from "./state.js";
 
 export interface FieldError {
@@ -306,40 +307,7 @@ function checkCommandName(
 }
 
 /** Discord's locales (Reference → Locales): the only keys a localisation map may have. */
-const LOCALES = new Set([
-  "id",
-  "da",
-  "de",
-  "en-GB",
-  "en-US",
-  "es-ES",
-  "es-419",
-  "fr",
-  "hr",
-  "it",
-  "lt",
-  "hu",
-  "nl",
-  "no",
-  "pl",
-  "pt-BR",
-  "ro",
-  "fi",
-  "sv-SE",
-  "vi",
-  "tr",
-  "cs",
-  "el",
-  "bg",
-  "ru",
-  "uk",
-  "hi",
-  "th",
-  "zh-CN",
-  "ja",
-  "zh-TW",
-  "ko",
-]);
+const LOCALES = new Set<string>(Object.values(Locale));
 
 /**
  * `name_localizations` / `description_localizations`: keys must be Discord locales, values obey
