@@ -3,8 +3,8 @@
  * wears (the one named after the alert's topic, if the forum has one).
  */
 import type { TopicDef } from "../classify/taxonomy.js";
+import { foldForSearch } from "../text/fold.js";
 import { truncateText } from "../text/truncate.js";
-import { termKey } from "./terms.js";
 
 /** Discord's limit on a thread's name. */
 export const THREAD_NAME_MAX = 100;
@@ -54,14 +54,15 @@ function namesFor(topic: TopicNames): Set<string> {
         label.replace(/\s*&\s*/g, ` ${AND[lang] ?? AND.en} `),
       ]),
     ]
-      .map(termKey)
+      .map(foldForSearch)
       .filter((n) => n.length > 0),
   );
 }
 
 /**
- * The tag named after the topic in any language (case and accents ignored; "Climate", "klima",
- * "Climat" or "russia-ukraine"), skipping tags only moderators may apply: the bot is not one.
+ * The tag named after the topic in any language (case, accents and punctuation ignored;
+ * "Climate", "klima", "Climat", "russia-ukraine", "Moyen Orient" for "Moyen-Orient"), skipping
+ * tags only moderators may apply: the bot is not one.
  */
 export function tagForTopic(
   tags: readonly ForumTag[],
@@ -69,5 +70,5 @@ export function tagForTopic(
 ): ForumTag | undefined {
   if (!topic) return undefined;
   const names = namesFor(topic);
-  return tags.find((t) => !t.moderated && names.has(termKey(t.name)));
+  return tags.find((t) => !t.moderated && names.has(foldForSearch(t.name)));
 }

@@ -118,4 +118,13 @@ describe("forum posts", () => {
     expect(tagForTopic(tags, topic("russia-ukraine"))?.id).toBe("5");
     expect(tagForTopic([{ id: "6", name: "Klimat" }], topic("climate"))).toBeUndefined();
   });
+
+  it("ignores punctuation and spacing in tag names, as admins type them", () => {
+    expect(tagForTopic([{ id: "7", name: "Moyen Orient" }], topic("middle-east"))?.id).toBe("7");
+    expect(tagForTopic([{ id: "8", name: "middle-east" }], topic("middle-east"))?.id).toBe("8");
+    expect(tagForTopic([{ id: "9", name: "Russia/Ukraine" }], topic("russia-ukraine"))?.id).toBe(
+      "9",
+    );
+    expect(tagForTopic([{ id: "10", name: "Middle" }], topic("middle-east"))).toBeUndefined();
+  });
 });
