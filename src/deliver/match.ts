@@ -62,9 +62,35 @@ export function matchSubscriptions(
   });
 }
 
-/** Whether any of the subscription's terms is among the hits (compared folded). */
-function hitAny(terms: readonly string[], hits: ReadonlySet<string>): boolean {
-  return terms.some((t) => hits.has(termKey(t)));
+/**
+ * Folded terms per subscription and hit sets per log entry, each made once: a story is matched
+ * against every channel that may want it (millions of pairs in a flood), and folding a term
+ * (NFKD) for every pair cost more than the rest of the match.
+ */
+const subscriptionKeys = new WeakMap<Subscription, { keywords: string[]; exclude: string[] }>();
+const entryHits = new WeakMap<AlertEntry, { keywords: Set<string>; exclude: Set<string> }>();
+
+function keysOf(sub: Subscription): { keywords: string[]; exclude: string[] } {
+  let keys = subscriptionKeys.get(sub);
+  if (!keys) {
+    const fold = (terms: readonly string[]) => terms.map(termKey).filter((k) => k.length > 0);
+    keys = { keywords: fold(sub.keywords), exclude: fold(sub.exclude ?? []) };
+    subscriptionKeys.set(sub, keys);
+  }
+  return keys;
+}
+
+/** An entry's hits as keys; folded again because entries from older builds kept other keys. */
+function hitsOf(entry: AlertEntry): { keywords: Set<string>; exclude: Set<string> } {
+  let hits = entryHits.get(entry);
+  if (!hits) {
+    hits = {
+      keywords: new Set(entry.keywordHits.map(termKey)),
+      exclude: new Set((entry.excludeHits ?? []).map(termKey)),
+    };
+    entryHits.set(entry, hits);
+  }
+  return hits;
 }
 
 /**
@@ -78,21 +104,18 @@ export function entryTopics(entry: AlertEntry, subs: readonly Subscription[]): s
   const matched: Array<{ id: string; score: number }> = [];
   // Entries logged before exclusions existed have no `checkedAt`/`excludeHits`.
   const checkedAt = entry.checkedAt ?? entry.at;
-  let keywordHits: Set<string> | undefined;
-  let excludeHits: Set<string> | undefined;
   for (const sub of subs) {
     if (sub.status !== "active" || sub.createdAt > checkedAt) continue;
     const tag = entry.story.topics.find((t) => t.id === sub.topic);
     if (!tag || tag.score < sub.minScore) continue;
-    const keywords = sub.keywords.filter((k) => termKey(k).length > 0);
-    if (keywords.length > 0) {
-      keywordHits ??= new Set(entry.keywordHits.map(termKey));
-      if (!hitAny(keywords, keywordHits)) continue;
+    const keys = keysOf(sub);
+    if (keys.keywords.length > 0) {
+      const hits = hitsOf(entry).keywords;
+      if (!keys.keywords.some((k) => hits.has(k))) continue;
     }
-    const exclude = sub.exclude ?? [];
-    if (exclude.length > 0) {
-      excludeHits ??= new Set((entry.excludeHits ?? []).map(termKey));
-      if (hitAny(exclude, excludeHits)) continue;
+    if (keys.exclude.length > 0) {
+      const hits = hitsOf(entry).exclude;
+      if (keys.exclude.some((k) => hits.has(k))) continue;
     }
     if (!matched.some((m) => m.id === tag.id)) matched.push({ id: tag.id, score: tag.score });
   }
