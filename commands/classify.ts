@@ -10,9 +10,9 @@ import type { SlashCommand } from "../src/discord/command.js";
 import type { BotContext } from "../src/discord/context.js";
 import {
   EPHEMERAL,
-  escapeText,
   NO_MENTIONS,
   safeText,
+  sanitize,
   topicName,
   truncate,
 } from "../src/discord/format.js";
@@ -30,7 +30,8 @@ function evidenceOf(score: TopicScore): string {
   const terms = score.evidence
     .slice(0, 8)
     .map(
-      (e) => `${escapeText(e.term.replace(/\*/g, ""), true)}${e.count > 1 ? ` ×${e.count}` : ""}`,
+      (e) =>
+        `${sanitize(e.term.replace(/\*/g, ""), { singleLine: true })}${e.count > 1 ? ` ×${e.count}` : ""}`,
     );
   return terms.length > 0 ? terms.join(", ") : "—";
 }

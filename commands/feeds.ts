@@ -80,13 +80,13 @@ async function validate(
 function addedText(feed: GuildFeed, checked: ValidatedFeed, tr: Translator): string {
   if (!checked.discovery) {
     return tr.t("feeds.added", {
-      name: safeText(feed.name, 100, true),
+      name: safeText(feed.name, 100, { singleLine: true }),
       items: tr.t("feeds.items", { count: checked.items }),
     });
   }
   const lines = [
     tr.t("feeds.discovered", {
-      name: safeText(feed.name, 100, true),
+      name: safeText(feed.name, 100, { singleLine: true }),
       url: codeUrl(feed.url),
       items: checked.items,
     }),
@@ -94,7 +94,7 @@ function addedText(feed: GuildFeed, checked: ValidatedFeed, tr: Translator): str
   const others = checked.discovery.others.slice(0, 5);
   if (others.length > 0) {
     const list = others.map((o) =>
-      o.title ? `${safeText(o.title, 60, true)} ${codeUrl(o.url)}` : codeUrl(o.url),
+      o.title ? `${safeText(o.title, 60, { singleLine: true })} ${codeUrl(o.url)}` : codeUrl(o.url),
     );
     lines.push(tr.t("feeds.discoveredOthers", { list: list.join(", ") }));
   }
@@ -159,7 +159,7 @@ async function remove(interaction: ChatInputCommandInteraction, ctx: BotContext)
     "guild feed removed",
   );
   await interaction.reply({
-    content: tr.t("feeds.removed", { name: safeText(target.name, 100, true) }),
+    content: tr.t("feeds.removed", { name: safeText(target.name, 100, { singleLine: true }) }),
     flags: EPHEMERAL,
     allowedMentions: NO_MENTIONS,
   });
@@ -186,7 +186,7 @@ async function list(interaction: ChatInputCommandInteraction, ctx: BotContext): 
         ? tr.t("feeds.failing", { error: problemText(tr, state.lastErrorReason) })
         : tr.t("feeds.ok", { when: relativeTime(state.lastPollAt) });
     const added = tr.t("feeds.addedAt", { when: relativeTime(f.addedAt) });
-    return `**${safeText(f.name, 80, true)}** ${codeUrl(f.url)} · ${added} · ${health}`;
+    return `**${safeText(f.name, 80, { singleLine: true })}** ${codeUrl(f.url)} · ${added} · ${health}`;
   });
   await interaction.reply({
     content: tr.t("feeds.list", { count: own.length, max: ctx.guildFeeds.maxPerGuild }),

@@ -12,7 +12,7 @@ async function execute(interaction: ChatInputCommandInteraction, ctx: BotContext
   const tr = ctx.i18n.for(interaction.locale);
   const query = interaction.options.getString("query", true).trim();
   const limit = interaction.options.getInteger("limit") ?? 5;
-  const shown = safeText(query, 100, true);
+  const shown = safeText(query, 100, { singleLine: true });
   await answerInTime(interaction, answersPrivately(interaction), async () => {
     const hits = ctx.search.search(query, { limit });
     if (hits.length === 0) {

@@ -8,10 +8,10 @@ import type { SlashCommand } from "../src/discord/command.js";
 import type { BotContext } from "../src/discord/context.js";
 import {
   channelMention,
-  escapeText,
   joinLines,
   relativeTime,
   safeText,
+  sanitize,
   topicName,
 } from "../src/discord/format.js";
 import { answerInTime } from "../src/discord/interactions.js";
@@ -82,7 +82,7 @@ async function execute(interaction: ChatInputCommandInteraction, ctx: BotContext
         name: tr.t("status.failingFeeds"),
         value: joinLines(
           failing.map((s) => {
-            const name = safeText(names.get(s.feedId) ?? s.url, 80, true);
+            const name = safeText(names.get(s.feedId) ?? s.url, 80, { singleLine: true });
             // The plain reason only: the technical detail is in the log, for the operator.
             const error = problemText(tr, s.lastErrorReason);
             const line = tr.t("status.failingLine", {
@@ -106,7 +106,7 @@ async function execute(interaction: ChatInputCommandInteraction, ctx: BotContext
           inactive.map((s) => {
             const state = tr.t(s.status === "paused" ? "status.paused" : "status.disabled");
             const why = statusReasonText(s, tr);
-            return `${topicName(ctx.taxonomy, s.topic, tr.locale)} → ${channelMention(s.channelId)}: ${state}${why ? ` (${escapeText(why, true)})` : ""}`;
+            return `${topicName(ctx.taxonomy, s.topic, tr.locale)} → ${channelMention(s.channelId)}: ${state}${why ? ` (${sanitize(why, { singleLine: true })})` : ""}`;
           }),
           undefined,
           (count) => tr.t("list.more", { count }),

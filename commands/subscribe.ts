@@ -17,9 +17,9 @@ import type { BotContext } from "../src/discord/context.js";
 import {
   channelMention,
   EPHEMERAL,
-  escapeText,
   NO_MENTIONS,
   requireTopic,
+  sanitize,
 } from "../src/discord/format.js";
 import {
   ALERT_CHANNEL_TYPES,
@@ -87,7 +87,7 @@ function confirmation(
   },
 ): string {
   const terms = (list: string[], none: string) =>
-    list.length > 0 ? list.map((k) => escapeText(k, true)).join(", ") : none;
+    list.length > 0 ? list.map((k) => sanitize(k, { singleLine: true })).join(", ") : none;
   return [
     tr.t(what.replaced ? "subscribe.updated" : "subscribe.saved", {
       channel: channelMention(what.channelId),
@@ -166,7 +166,7 @@ async function execute(interaction: ChatInputCommandInteraction, ctx: BotContext
   const keywords = parseKeywords(interaction.options.getString("keywords"));
   const exclude = parseKeywords(interaction.options.getString("exclude"), "exclude");
   const both = exclude.find((e) => keywords.some((k) => termKey(k) === termKey(e)));
-  if (both) throw UserError.of("subscribe.both", { term: escapeText(both, true) });
+  if (both) throw UserError.of("subscribe.both", { term: sanitize(both, { singleLine: true }) });
   let replaced: boolean;
   try {
     replaced = await ctx.subscriptions.upsert({

@@ -8,9 +8,9 @@ import type { BotContext } from "../src/discord/context.js";
 import {
   channelMention,
   EPHEMERAL,
-  escapeText,
   linesToDescriptions,
   NO_MENTIONS,
+  sanitize,
   topicName,
 } from "../src/discord/format.js";
 import { requireGuild } from "../src/discord/permissions.js";
@@ -24,7 +24,10 @@ function statusOf(s: Subscription, tr: Translator): string {
   const icon = tr.t(s.status === "paused" ? "subscriptions.paused" : "subscriptions.disabled");
   const why = statusReasonText(s, tr);
   return why
-    ? tr.t("subscriptions.stateWithReason", { state: icon, why: escapeText(why, true) })
+    ? tr.t("subscriptions.stateWithReason", {
+        state: icon,
+        why: sanitize(why, { singleLine: true }),
+      })
     : icon;
 }
 
@@ -36,13 +39,13 @@ export function subscriptionLine(ctx: BotContext, s: Subscription, tr: Translato
       : tr.t("subscriptions.anyScore"),
     s.keywords.length > 0
       ? tr.t("subscriptions.keywords", {
-          value: s.keywords.map((k) => escapeText(k, true)).join(", "),
+          value: s.keywords.map((k) => sanitize(k, { singleLine: true })).join(", "),
         })
       : tr.t("subscriptions.noKeywords"),
     ...(s.exclude && s.exclude.length > 0
       ? [
           tr.t("subscriptions.excluding", {
-            value: s.exclude.map((k) => escapeText(k, true)).join(", "),
+            value: s.exclude.map((k) => sanitize(k, { singleLine: true })).join(", "),
           }),
         ]
       : []),

@@ -32,7 +32,9 @@ const MAX_OUTLETS_LISTED = 8;
 export function alsoReportedBy(group: DigestGroup, tr: Translator): string | undefined {
   const others = group.outlets.slice(1);
   if (others.length === 0) return undefined;
-  const shown = others.slice(0, MAX_OUTLETS_LISTED).map((o) => safeText(o, 80, true));
+  const shown = others
+    .slice(0, MAX_OUTLETS_LISTED)
+    .map((o) => safeText(o, 80, { singleLine: true }));
   const more = others.length - shown.length;
   if (more > 0) shown.push(tr.t("digest.moreOutlets", { count: more }));
   return `*${tr.t("digest.alsoReportedBy", { outlets: tr.list(shown) })}*`;

@@ -8,7 +8,7 @@ import type { Taxonomy, TopicDef } from "../classify/index.js";
 import type { Translator } from "../i18n/messages.js";
 import { resolveTopicInput, topicLabel } from "../search/topics.js";
 import { UserError } from "./command.js";
-import { embedLength, safeText as safeTextWith, sanitize, truncate } from "./safe-text.js";
+import { embedLength, safeText, truncate } from "./safe-text.js";
 import {
   buildStoryCard,
   type CardLabels,
@@ -23,21 +23,16 @@ export { LIMITS };
 export const NO_MENTIONS = { parse: [] } as { parse: [] };
 export const EPHEMERAL = MessageFlags.Ephemeral;
 
-export { ELLIPSIS, embedLength, safeUrl, topicById, truncate } from "./safe-text.js";
-
-/**
- * Makes untrusted text inert in Markdown: formatting, masked links, headings and lists are
- * escaped, and mention syntax (`@everyone`, `<@id>`, `<#id>`, `</cmd:id>`) is broken with a
- * zero-width space so it does not even *look* like a mention. The same rules as alerts use.
- */
-export function escapeText(text: string, singleLine = false): string {
-  return sanitize(text, { singleLine });
-}
-
-/** Escapes, then cuts: cutting after escaping means no escape is ever split from its character. */
-export function safeText(text: string, max: number, singleLine = false): string {
-  return safeTextWith(text, max, { singleLine });
-}
+// Untrusted text made inert and cut for Discord: the same rules as alerts (safe-text.ts).
+export {
+  ELLIPSIS,
+  embedLength,
+  safeText,
+  safeUrl,
+  sanitize,
+  topicById,
+  truncate,
+} from "./safe-text.js";
 
 /** A Discord timestamp that every reader sees in their own time zone ("3 hours ago"). */
 export function relativeTime(ms: number): string {
@@ -66,7 +61,7 @@ export function requireTopic(
   const { topic, candidates } = resolveTopicInput(taxonomy, typed);
   if (topic) return topic;
   const name = (t: TopicDef) => `${t.emoji} ${topicLabel(t, tr.locale)} (\`${t.id}\`)`;
-  const shown = safeText(typed, 60, true);
+  const shown = safeText(typed, 60, { singleLine: true });
   if (candidates.length > 1) {
     throw UserError.of("topic.ambiguous", { typed: shown, topics: tr.list(candidates.map(name)) });
   }

@@ -1,11 +1,11 @@
 import { describe, expect, it } from "vitest";
 import {
   embedLength,
-  escapeText,
   fitEmbeds,
   joinLines,
   linesToDescriptions,
   safeUrl,
+  sanitize,
   truncate,
 } from "../../src/discord/format.js";
 import { escapeMarkdownText } from "../../src/discord/safe-text.js";
@@ -22,9 +22,9 @@ describe("truncate", () => {
   });
 });
 
-describe("escapeText", () => {
+describe("sanitize (command replies use the alerts' rules)", () => {
   it("makes Markdown, masked links and mentions inert", () => {
-    const out = escapeText("**bold** [click](https://evil.example) @everyone <@123> # Heading");
+    const out = sanitize("**bold** [click](https://evil.example) @everyone <@123> # Heading");
     expect(out).toContain("\\*\\*bold\\*\\*");
     expect(out).toContain("[click]");
     expect(out).not.toMatch(/\]\s*\(/);
@@ -33,8 +33,8 @@ describe("escapeText", () => {
   });
 
   it("drops control characters and bidi overrides as alerts do, and folds newlines for single lines", () => {
-    expect(escapeText("a\u0000b\u202Ec\nd", true)).toBe("abc d");
-    expect(escapeText("a\u0000b\u202Ec\r\n\r\n\r\n\r\nd")).toBe("abc\n\nd");
+    expect(sanitize("a\u0000b\u202Ec\nd", { singleLine: true })).toBe("abc d");
+    expect(sanitize("a\u0000b\u202Ec\r\n\r\n\r\n\r\nd")).toBe("abc\n\nd");
   });
 });
 
