@@ -530,13 +530,22 @@ export class RestApi {
     return false;
   }
 
-  private createMessage(channelId: string, req: RestRequest): RestResponse {
+  /**
+   * What posting to a channel checks first: that the channel exists (a removed guild's channel
+   * answers Missing Access), then its rate-limit bucket, which Discord counts before it looks at
+   * the body. Later answers carry the bucket's headers through `withHeaders`.
+   */
+  private postTo(channelId: string):
+    | RestResponse
+    | {
+        found: { guild: EmulatedGuild; channel: EmulatedChannel };
+        withHeaders: (r: RestResponse) => RestResponse;
+      } {
     const found = this.state.findChannel(channelId);
     if (!found || found.channel.deleted) {
       if (this.inRemovedGuild(channelId)) return Errors.missingAccess();
       return Errors.unknownChannel();
     }
-    // Rate limit first: Discord counts requests against the bucket before looking at the body.
     const decision = this.limiter.take(channelId);
     const withHeaders = (r: RestResponse): RestResponse => ({
       ...r,
@@ -552,6 +561,13 @@ export class RestApi {
         },
       });
     }
+    return { found, withHeaders };
+  }
+
+  private createMessage(channelId: string, req: RestRequest): RestResponse {
+    const open = this.postTo(channelId);
+    if ("status" in open) return open;
+    const { found, withHeaders } = open;
     const { guild, channel } = found;
     if (THREAD_ONLY_TYPES.has(channel.type)) return withHeaders(Errors.forumChannel());
     if (!TEXT_CHANNEL_TYPES.has(channel.type)) return withHeaders(Errors.nonTextChannel());
@@ -602,26 +618,9 @@ export class RestApi {
    * first message, which has the thread's id. There is no nonce: a repeat creates a second post.
    */
   private createForumPost(channelId: string, req: RestRequest): RestResponse {
-    const found = this.state.findChannel(channelId);
-    if (!found || found.channel.deleted) {
-      if (this.inRemovedGuild(channelId)) return Errors.missingAccess();
-      return Errors.unknownChannel();
-    }
-    const decision = this.limiter.take(channelId);
-    const withHeaders = (r: RestResponse): RestResponse => ({
-      ...r,
-      headers: { ...decision.headers, ...r.headers },
-    });
-    if (!decision.allowed) {
-      return withHeaders({
-        status: 429,
-        body: {
-          message: "You are being rate limited.",
-          retry_after: decision.retryAfter,
-          global: false,
-        },
-      });
-    }
+    const open = this.postTo(channelId);
+    if ("status" in open) return open;
+    const { found, withHeaders } = open;
     const { guild, channel: forum } = found;
     // Threads without a starter message in text channels are not modelled.
     if (!THREAD_ONLY_TYPES.has(forum.type)) return withHeaders(Errors.wrongChannelType());

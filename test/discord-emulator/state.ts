@@ -661,9 +661,24 @@ export class EmulatorState {
   }
 
   waitForMessages(channelId: string, count: number, timeoutMs: number): Promise<EmulatedMessage[]> {
+    return this.waitFor(
+      () => this.channelMessages(channelId),
+      count,
+      timeoutMs,
+      (seen) => `${count} messages in ${channelId} within ${timeoutMs}ms, saw ${seen}`,
+    );
+  }
+
+  /** Resolves with `list()` once it has `count` items, re-checked whenever messages change. */
+  private waitFor<T>(
+    list: () => T[],
+    count: number,
+    timeoutMs: number,
+    expected: (seen: number) => string,
+  ): Promise<T[]> {
     return new Promise((resolve, reject) => {
       const check = (): void => {
-        const current = this.channelMessages(channelId);
+        const current = list();
         if (current.length < count) return;
         clearTimeout(timer);
         this.messageListeners.delete(check);
@@ -671,11 +686,7 @@ export class EmulatorState {
       };
       const timer = setTimeout(() => {
         this.messageListeners.delete(check);
-        reject(
-          new Error(
-            `emulator: expected ${count} messages in ${channelId} within ${timeoutMs}ms, saw ${this.channelMessages(channelId).length}`,
-          ),
-        );
+        reject(new Error(`emulator: expected ${expected(list().length)}`));
       }, timeoutMs);
       this.messageListeners.add(check);
       check();
@@ -696,23 +707,12 @@ export class EmulatorState {
    * so this fires in the same turn as the request that created it, before the bot hears back.
    */
   waitForThreads(parentId: string, count: number, timeoutMs: number): Promise<EmulatedChannel[]> {
-    return new Promise((resolve, reject) => {
-      const check = (): void => {
-        const current = this.threadsIn(parentId);
-        if (current.length < count) return;
-        clearTimeout(timer);
-        this.messageListeners.delete(check);
-        resolve(current);
-      };
-      const timer = setTimeout(() => {
-        this.messageListeners.delete(check);
-        reject(
-          new Error(`emulator: expected ${count} threads in ${parentId} within ${timeoutMs}ms`),
-        );
-      }, timeoutMs);
-      this.messageListeners.add(check);
-      check();
-    });
+    return this.waitFor(
+      () => this.threadsIn(parentId),
+      count,
+      timeoutMs,
+      (seen) => `${count} threads in ${parentId} within ${timeoutMs}ms, saw ${seen}`,
+    );
   }
 
   /** The message object for something the bot (or its webhook) posts. */

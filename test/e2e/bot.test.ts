@@ -4,10 +4,9 @@ import { join } from "node:path";
 import { PermissionFlagsBits } from "discord.js";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { DiscordEmulator, type EmulatedMessage } from "../discord-emulator/index.js";
-import { BotProcess, COMMAND_COUNT, until } from "../helpers/bot-process.js";
+import { BotProcess, COMMAND_COUNT, TEST_TOKEN, until } from "../helpers/bot-process.js";
 import { FeedServer, serve } from "../helpers/feed-server.js";
 
-const TOKEN = "MTAwMDAwMDAwMDAwMDAwMDAx.GfdTst.ZmFrZS10b2tlbi1mb3ItdGhlLWVtdWxhdG9yLW9ubHk";
 const ADMIN = "500000000000000001";
 const READER = "500000000000000002";
 const dir = mkdtempSync(join(tmpdir(), "fd-e2e-"));
@@ -75,7 +74,7 @@ describe("the bot against the Discord emulator", () => {
 
   beforeAll(async () => {
     emu = await DiscordEmulator.start({
-      token: TOKEN,
+      token: TEST_TOKEN,
       rateLimit: { perChannel: 1, windowMs: 1500 },
     });
     const guild = emu.addGuild({
@@ -101,7 +100,7 @@ describe("the bot against the Discord emulator", () => {
     );
     const env: NodeJS.ProcessEnv = {
       ...process.env,
-      DISCORD_TOKEN: TOKEN,
+      DISCORD_TOKEN: TEST_TOKEN,
       DISCORD_API_URL: emu.apiUrl,
       FEEDS_FILE: feedsFile,
       STORAGE_URL: `sqlite://${join(dir, "bot.sqlite")}`,

@@ -8,9 +8,8 @@ import { join } from "node:path";
 import { PermissionFlagsBits } from "discord.js";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { DiscordEmulator } from "../discord-emulator/index.js";
-import { BotProcess, until } from "../helpers/bot-process.js";
+import { BotProcess, TEST_TOKEN, until } from "../helpers/bot-process.js";
 
-const TOKEN = "MTAwMDAwMDAwMDAwMDAwMDAx.GfdTst.ZmFrZS10b2tlbi1mb3ItdGhlLWVtdWxhdG9yLW9ubHk";
 const ADMIN = "500000000000000001";
 const dir = mkdtempSync(join(tmpdir(), "fd-nofeeds-"));
 
@@ -22,7 +21,7 @@ describe("an operator feeds file with no feeds, with Discord", () => {
   const feedsFile = join(dir, "feeds.json");
 
   beforeAll(async () => {
-    emu = await DiscordEmulator.start({ token: TOKEN });
+    emu = await DiscordEmulator.start({ token: TEST_TOKEN });
     const guild = emu.addGuild({ name: "Newsroom", channels: [{ name: "news" }] });
     guildId = guild.id;
     channelId = guild.channelId("news");
@@ -30,7 +29,7 @@ describe("an operator feeds file with no feeds, with Discord", () => {
     writeFileSync(feedsFile, "[]\n");
     bot = new BotProcess({
       ...process.env,
-      DISCORD_TOKEN: TOKEN,
+      DISCORD_TOKEN: TEST_TOKEN,
       DISCORD_API_URL: emu.apiUrl,
       FEEDS_FILE: feedsFile,
       STORAGE_URL: `sqlite://${join(dir, "bot.sqlite")}`,

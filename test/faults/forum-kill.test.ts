@@ -12,10 +12,9 @@ import sqlite3 from "sqlite3";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { feedIdFor, storyIdFor } from "../../src/feeds/id.js";
 import { DiscordEmulator } from "../discord-emulator/index.js";
-import { BotProcess, until } from "../helpers/bot-process.js";
+import { BotProcess, fastPollingEnv, TEST_TOKEN, until } from "../helpers/bot-process.js";
 import { FeedServer, serve } from "../helpers/feed-server.js";
 
-const TOKEN = "MTAwMDAwMDAwMDAwMDAwMDAx.GfdTst.ZmFrZS10b2tlbi1mb3ItdGhlLWVtdWxhdG9yLW9ubHk";
 const ADMIN = "500000000000000001";
 const STORIES = 12;
 const KILLS = 3;
@@ -75,7 +74,7 @@ describe("forum posts across SIGKILLs", () => {
 
   beforeAll(async () => {
     emu = await DiscordEmulator.start({
-      token: TOKEN,
+      token: TEST_TOKEN,
       rateLimit: { perChannel: 2, windowMs: 1000 },
     });
     const guild = emu.addGuild({
@@ -98,19 +97,7 @@ describe("forum posts across SIGKILLs", () => {
       feedsFile,
       JSON.stringify([{ name: "Wire", url: feeds.url("/f.xml"), language: "en" }]),
     );
-    bot = new BotProcess({
-      ...process.env,
-      DISCORD_TOKEN: TOKEN,
-      DISCORD_API_URL: emu.apiUrl,
-      FEEDS_FILE: feedsFile,
-      STORAGE_URL: `sqlite://${dbPath}`,
-      ALLOW_PRIVATE_FEED_HOSTS: "127.0.0.1",
-      POLL_SCHEDULE: "* * * * * *",
-      FEED_MIN_INTERVAL_SEC: "1",
-      ALERTS_PER_CHANNEL_HOUR: "1000",
-      LOG_LEVEL: "info",
-      LOG_FORMAT: "json",
-    });
+    bot = new BotProcess(fastPollingEnv(emu.apiUrl, feedsFile, dbPath));
     bot.start();
     await until("the bot to be ready", () => bot.ready, 30_000, bot);
     const record = await emu.sendSlashCommand({

@@ -5,10 +5,15 @@ import { PermissionFlagsBits } from "discord.js";
 import sqlite3 from "sqlite3";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { DiscordEmulator, type EmulatedMessage } from "../discord-emulator/index.js";
-import { BotProcess, COMMAND_COUNT, until } from "../helpers/bot-process.js";
+import {
+  BotProcess,
+  COMMAND_COUNT,
+  fastPollingEnv,
+  TEST_TOKEN,
+  until,
+} from "../helpers/bot-process.js";
 import { FeedServer, serve } from "../helpers/feed-server.js";
 
-const TOKEN = "MTAwMDAwMDAwMDAwMDAwMDAx.GfdTst.ZmFrZS10b2tlbi1mb3ItdGhlLWVtdWxhdG9yLW9ubHk";
 const ADMIN = "500000000000000001";
 const SEED = Number(process.env.KILLNINE_SEED ?? 20261128) >>> 0;
 const FEEDS = 4;
@@ -259,7 +264,7 @@ describe("the bot killed and stopped mid-burst", () => {
     console.log(`[killnine] seed=${SEED} (replay with KILLNINE_SEED=${SEED})`);
     // Two messages per second per channel: a channel's share of the burst takes several seconds.
     emu = await DiscordEmulator.start({
-      token: TOKEN,
+      token: TEST_TOKEN,
       rateLimit: { perChannel: 2, windowMs: 1000 },
     });
     const guild = emu.addGuild({
@@ -286,19 +291,7 @@ describe("the bot killed and stopped mid-burst", () => {
         })),
       ),
     );
-    bot = new BotProcess({
-      ...process.env,
-      DISCORD_TOKEN: TOKEN,
-      DISCORD_API_URL: emu.apiUrl,
-      FEEDS_FILE: feedsFile,
-      STORAGE_URL: `sqlite://${dbPath}`,
-      ALLOW_PRIVATE_FEED_HOSTS: "127.0.0.1",
-      POLL_SCHEDULE: "* * * * * *",
-      FEED_MIN_INTERVAL_SEC: "1",
-      ALERTS_PER_CHANNEL_HOUR: "1000",
-      LOG_LEVEL: "info",
-      LOG_FORMAT: "json",
-    });
+    bot = new BotProcess(fastPollingEnv(emu.apiUrl, feedsFile, dbPath));
     bot.start();
     await until(
       "commands to be registered",

@@ -5,6 +5,35 @@
 import { type ChildProcess, spawn } from "node:child_process";
 import { readdirSync, readFileSync } from "node:fs";
 
+/** A well-formed bot token the emulator accepts; never a real one. */
+export const TEST_TOKEN =
+  "MTAwMDAwMDAwMDAwMDAwMDAx.GfdTst.ZmFrZS10b2tlbi1mb3ItdGhlLWVtdWxhdG9yLW9ubHk";
+
+/**
+ * The environment of a bot process that polls every second with no hourly cap, against the
+ * emulator at `apiUrl` and feeds on loopback: what the kill tests run, so that a burst is in
+ * flight when they strike.
+ */
+export function fastPollingEnv(
+  apiUrl: string,
+  feedsFile: string,
+  dbPath: string,
+): NodeJS.ProcessEnv {
+  return {
+    ...process.env,
+    DISCORD_TOKEN: TEST_TOKEN,
+    DISCORD_API_URL: apiUrl,
+    FEEDS_FILE: feedsFile,
+    STORAGE_URL: `sqlite://${dbPath}`,
+    ALLOW_PRIVATE_FEED_HOSTS: "127.0.0.1",
+    POLL_SCHEDULE: "* * * * * *",
+    FEED_MIN_INTERVAL_SEC: "1",
+    ALERTS_PER_CHANNEL_HOUR: "1000",
+    LOG_LEVEL: "info",
+    LOG_FORMAT: "json",
+  };
+}
+
 /** How many slash commands the bot registers: one per file in commands/. */
 export const COMMAND_COUNT = readdirSync(new URL("../../commands/", import.meta.url)).filter((f) =>
   f.endsWith(".ts"),
