@@ -6,22 +6,19 @@
 import { PermissionFlagsBits, REST, type RESTPostAPIChannelMessageJSONBody } from "discord.js";
 import Keyv from "keyv";
 import { afterEach, describe, expect, it } from "vitest";
-import { DiscordSink } from "../../src/deliver/discord-sink.js";
-import { Outbox } from "../../src/deliver/outbox.js";
 import { type ChannelPoster, DiscordJsPoster } from "../../src/deliver/poster.js";
-import { DeliverySender, type DeliverySenderOptions } from "../../src/deliver/sender.js";
+import type { DeliverySenderOptions } from "../../src/deliver/sender.js";
 import type { TaggedStory } from "../../src/enrich/types.js";
 import { SubscriptionStore } from "../../src/subscriptions/store.js";
-import { summarize } from "../../src/summarize/index.js";
 import {
   DiscordEmulator,
   type EmulatedGuild,
   type EmulatorOptions,
   type JsonObject,
 } from "../discord-emulator/index.js";
-import { FEED, silentLog, story, sub, taxonomy } from "./fixtures.js";
+import { deliveryPipeline, FEED, story, sub } from "./fixtures.js";
 
-const DAY_MS = 86_400_000;
+const _DAY_MS = 86_400_000;
 
 interface World {
   emu: DiscordEmulator;
@@ -70,31 +67,9 @@ function pipeline(
   options: Partial<DeliverySenderOptions> = {},
   poster: ChannelPoster = w.poster,
 ) {
-  const outbox = new Outbox(
-    { kv: w.kv, subscriptions: w.subs, taxonomy, now: w.clock.now },
-    { retentionMs: 30 * DAY_MS },
-  );
-  const sender = new DeliverySender(
-    {
-      outbox,
-      subscriptions: w.subs,
-      poster,
-      taxonomy,
-      log: silentLog,
-      now: w.clock.now,
-      random: () => 0.5,
-    },
-    { backoffBaseMs: 200, backoffMaxMs: 1000, idleMs: 500, ...options },
-  );
-  const sink = new DiscordSink({
-    outbox,
-    subscriptions: w.subs,
-    sender,
-    summarize,
-    log: silentLog,
-  });
-  cleanups.push(() => sender.stop());
-  return { outbox, sender, sink };
+  const parts = deliveryPipeline(w, { sender: options, poster });
+  cleanups.push(() => parts.sender.stop());
+  return parts;
 }
 
 const stories = (n: number, from = 1): TaggedStory[] =>

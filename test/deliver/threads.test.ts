@@ -7,25 +7,21 @@
 import { PermissionFlagsBits, REST } from "discord.js";
 import Keyv from "keyv";
 import { afterEach, describe, expect, it } from "vitest";
-import { DiscordSink } from "../../src/deliver/discord-sink.js";
 import type { AlertLanguage } from "../../src/deliver/embed.js";
-import { Outbox } from "../../src/deliver/outbox.js";
 import { DiscordJsPoster, type ForumPoster } from "../../src/deliver/poster.js";
-import { DeliverySender } from "../../src/deliver/sender.js";
 import { createDiscordClient } from "../../src/discord/client.js";
 import type { TaggedStory } from "../../src/enrich/types.js";
 import { loadMessages } from "../../src/i18n/messages.js";
 import { type AlertTarget, SubscriptionStore } from "../../src/subscriptions/store.js";
-import { summarize } from "../../src/summarize/index.js";
 import {
   type ChannelInput,
   DiscordEmulator,
   type EmulatedGuild,
   type ThreadInput,
 } from "../discord-emulator/index.js";
-import { FEED, silentLog, story, sub, taxonomy } from "./fixtures.js";
+import { deliveryPipeline, FEED, story, sub } from "./fixtures.js";
 
-const DAY_MS = 86_400_000;
+const _DAY_MS = 86_400_000;
 const cleanups: Array<() => Promise<void>> = [];
 
 afterEach(async () => {
@@ -79,33 +75,12 @@ function thread(w: World, parent: string, input: Partial<ThreadInput> = {}): str
 }
 
 function pipeline(w: World, forums: ForumPoster | undefined = w.poster, language?: AlertLanguage) {
-  const outbox = new Outbox(
-    { kv: w.kv, subscriptions: w.subs, taxonomy, now: w.clock.now },
-    { retentionMs: 30 * DAY_MS },
-  );
-  const sender = new DeliverySender(
-    {
-      outbox,
-      subscriptions: w.subs,
-      poster: w.poster,
-      ...(forums ? { forums } : {}),
-      taxonomy,
-      log: silentLog,
-      now: w.clock.now,
-      random: () => 0.5,
-      ...(language ? { language } : {}),
-    },
-    { backoffBaseMs: 200, backoffMaxMs: 1000, idleMs: 500 },
-  );
-  const sink = new DiscordSink({
-    outbox,
-    subscriptions: w.subs,
-    sender,
-    summarize,
-    log: silentLog,
+  const parts = deliveryPipeline(w, {
+    ...(forums ? { forums } : {}),
+    ...(language ? { language } : {}),
   });
-  cleanups.push(() => sender.stop());
-  return { outbox, sender, sink };
+  cleanups.push(() => parts.sender.stop());
+  return parts;
 }
 
 const stories = (n: number, from = 1): TaggedStory[] =>
