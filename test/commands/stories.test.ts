@@ -6,6 +6,7 @@ import { DiscordJsPoster } from "../../src/deliver/poster.js";
 import { DeliverySender } from "../../src/deliver/sender.js";
 import { summarize } from "../../src/summarize/index.js";
 import type { JsonObject } from "../discord-emulator/index.js";
+import { THREADED_HEADLINE } from "../fixtures/headline.js";
 import {
   type BotHarness,
   EPHEMERAL_FLAG,
@@ -266,15 +267,8 @@ describe("reading commands", () => {
   });
 
   it("/classify summarises a story with several threads across all of them, as alerts do", async () => {
-    // The headline story as a wire report tells it: Xinjiang three times, then the war and the
-    // 1.5-degree path once each; within 400 characters, each thread gets a sentence.
-    const text = [
-      "German Foreign Minister Annalena Baerbock, in a phone call with Chinese Foreign Minister Wang Yi, raised the mass detention of Uyghurs in Xinjiang and urged Beijing to respect human rights.",
-      "Rights groups say more than a million Uyghurs and other mostly Muslim minorities have been held in camps in Xinjiang, where Beijing is accused of forced labour.",
-      "Baerbock said the reports of human rights abuses in Xinjiang were deeply worrying and that China must let independent observers into the region.",
-      "She asked China to condemn Russia's war of aggression against Ukraine, which violates the UN Charter.",
-      "Baerbock also called for more ambitious climate targets so that the world stays on the 1.5-degree path agreed in Paris.",
-    ].join(" ");
+    // Without its title and its closing side note: the threads must come from the text alone.
+    const text = THREADED_HEADLINE.en.sentences.slice(0, 5).join(" ");
     const { outcome } = await h.run({
       name: "classify",
       options: [{ name: "text", type: 3, value: text }],

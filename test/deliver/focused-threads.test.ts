@@ -10,19 +10,12 @@ import type { Outbox } from "../../src/deliver/outbox.js";
 import { createEnricher } from "../../src/enrich/enricher.js";
 import type { Subscription } from "../../src/subscriptions/store.js";
 import { summarize } from "../../src/summarize/index.js";
+import { THREADED_HEADLINE } from "../fixtures/headline.js";
 
 const classifier = createClassifier(loadTaxonomy());
 const enricher = createEnricher({ classifier, summarize, summaryBudget: 500 });
 
-// Three sentences on Xinjiang, then one each on Russia's war and on the 1.5-degree path.
-const TEXT = [
-  "German Foreign Minister Annalena Baerbock, in a phone call with Chinese Foreign Minister Wang Yi, raised the mass detention of Uyghurs in Xinjiang and urged Beijing to respect human rights.",
-  "Rights groups say more than a million Uyghurs and other mostly Muslim minorities have been held in camps in Xinjiang, where Beijing is accused of forced labour.",
-  "Baerbock said the reports of human rights abuses in Xinjiang were deeply worrying and that China must let independent observers into the region.",
-  "She asked China to condemn Russia's war of aggression against Ukraine, which violates the UN Charter.",
-  "Baerbock also called for more ambitious climate targets so that the world stays on the 1.5-degree path agreed in Paris.",
-  "The call lasted about an hour.",
-];
+const TEXT = THREADED_HEADLINE.en.sentences;
 const WAR = TEXT[3] as string;
 const CLIMATE = TEXT[4] as string;
 
@@ -31,7 +24,7 @@ const tagged = enricher.enrich({
   feedId: "f1",
   feedName: "Example Wire",
   url: "https://example.org/story",
-  title: "Baerbock raises Xinjiang, Ukraine and the 1.5-degree path with Wang Yi",
+  title: THREADED_HEADLINE.en.title,
   text: TEXT.join(" "),
   publishedAt: "2026-12-03T06:00:00.000Z",
   publishedEstimated: false,

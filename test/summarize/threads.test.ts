@@ -3,33 +3,18 @@ import { createClassifier, loadTaxonomy } from "../../src/classify/index.js";
 import { createEnricher } from "../../src/enrich/enricher.js";
 import type { Story } from "../../src/feeds/types.js";
 import { summarize } from "../../src/summarize/index.js";
+import { THREADED_HEADLINE } from "../fixtures/headline.js";
 
 const classifier = createClassifier(loadTaxonomy());
 const enricher = createEnricher({ classifier, summarize, summaryBudget: 500 });
 
-// The headline story as a wire report tells it: three sentences on Xinjiang before the two other
-// threads (Russia's war, the 1.5-degree path) get one each.
 const EN = {
-  title: "Baerbock raises Xinjiang, Ukraine and the 1.5-degree path with Wang Yi",
-  text: [
-    "German Foreign Minister Annalena Baerbock, in a phone call with Chinese Foreign Minister Wang Yi, raised the mass detention of Uyghurs in Xinjiang and urged Beijing to respect human rights.",
-    "Rights groups say more than a million Uyghurs and other mostly Muslim minorities have been held in camps in Xinjiang, where Beijing is accused of forced labour.",
-    "Baerbock said the reports of human rights abuses in Xinjiang were deeply worrying and that China must let independent observers into the region.",
-    "She asked China to condemn Russia's war of aggression against Ukraine, which violates the UN Charter.",
-    "Baerbock also called for more ambitious climate targets so that the world stays on the 1.5-degree path agreed in Paris.",
-    "The call lasted about an hour.",
-  ].join(" "),
+  title: THREADED_HEADLINE.en.title,
+  text: THREADED_HEADLINE.en.sentences.join(" "),
 };
 const DE = {
-  title: "Baerbock spricht mit Wang Yi über Xinjiang, die Ukraine und den 1,5-Grad-Pfad",
-  text: [
-    "Bundesaußenministerin Annalena Baerbock hat in einem Telefonat mit dem chinesischen Außenminister Wang Yi die Masseninternierung von Uiguren in Xinjiang angesprochen und Peking aufgefordert, die Menschenrechte zu achten.",
-    "Menschenrechtsorganisationen zufolge sind in Xinjiang mehr als eine Million Uiguren in Lagern festgehalten worden, Peking wird Zwangsarbeit vorgeworfen.",
-    "Baerbock nannte die Berichte über Menschenrechtsverletzungen in Xinjiang zutiefst beunruhigend und forderte China auf, unabhängige Beobachter in die Region zu lassen.",
-    "Sie forderte China auf, den russischen Angriffskrieg gegen die Ukraine zu verurteilen, der die Charta der Vereinten Nationen verletzt.",
-    "Zudem rief Baerbock zu ehrgeizigeren Klimazielen auf, damit die Welt auf dem in Paris vereinbarten 1,5-Grad-Pfad bleibt.",
-    "Das Gespräch dauerte rund eine Stunde.",
-  ].join(" "),
+  title: THREADED_HEADLINE.de.title,
+  text: THREADED_HEADLINE.de.sentences.join(" "),
 };
 
 function story(s: { title: string; text: string }): Story {
