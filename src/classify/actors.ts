@@ -57,8 +57,8 @@ const actorSchema = z
     id: z.string().regex(ID, "expected a lowercase kebab-case id"),
     kind: z.enum(ACTOR_KINDS),
     names: z
-      .object({ en: nameList, de: nameList, fr: nameList })
-      .strict("names are only given for en, de and fr"),
+      // Only the three languages the classifier reads; a typo like "fe" fails instead of vanishing.
+      .strictObject({ en: nameList, de: nameList, fr: nameList }),
     topics: z.array(z.enum(TOPIC_IDS)),
     countries: z.array(
       z
