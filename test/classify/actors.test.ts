@@ -96,6 +96,22 @@ describe("config/actors.json", () => {
     expect(byId.get("msf")?.names.de).toContain("Ärzte ohne Grenzen");
   });
 
+  it("maps actors to the topics a mention is evidence for, no more", () => {
+    const topics = (id: string) => new Map(actors.map((a) => [a.id, a])).get(id)?.topics;
+    expect(topics("donald-trump")).toEqual([]);
+    expect(topics("vladimir-putin")).toEqual(["russia-ukraine"]);
+    expect(topics("benjamin-netanyahu")).toEqual(["middle-east"]);
+    expect(topics("hamas")).toEqual(["middle-east", "security-defence"]);
+    expect(topics("unhcr")?.slice().sort()).toEqual([
+      "humanitarian",
+      "migration",
+      "un-multilateral",
+    ]);
+    expect(topics("himars")).toEqual(["security-defence"]);
+    expect(topics("jimmy-lai")).toEqual(["human-rights", "china"]);
+    expect(topics("greenpeace")).toEqual(["climate"]);
+  });
+
   it("keeps the Sudanese RSF apart from Reporters sans frontières", () => {
     const byId = new Map(actors.map((a) => [a.id, a]));
     const rsf = byId.get("rapid-support-forces");
