@@ -12,9 +12,17 @@ import { TOPIC_IDS } from "./taxonomy.js";
  * the topic guide; often none) and the countries it belongs to.
  *
  * Names are terms in the lexicon syntax (parseTerm), listed per language because outlets
- * transliterate and translate differently (Selenskyj, Nawalny, "Ärzte ohne Grenzen"). A name may
- * appear under one actor only per language: an ambiguous surname ("Albanese", "Abbas") is left
- * out rather than guessed, so a hit always identifies exactly one actor.
+ * transliterate and translate differently (Selenskyj, Nawalny, "Ärzte ohne Grenzen"). Rules the
+ * data follows (the loader enforces the first):
+ *  - A name belongs to one actor per language, so a hit identifies exactly one actor. A surname
+ *    shared by two people in the news ("Albanese", "Sinwar", "Bolsonaro") or that is an ordinary
+ *    word or common surname in that language ("Borne", "Støre" → "store", German "Wagner") is
+ *    only given in full.
+ *  - An acronym in capitals only matches capitals, and is listed only in a language where it is
+ *    unambiguous: "RSF" is Reporters sans frontières in French, while the Sudanese RSF gets
+ *    phrases ("RSF-Miliz", "RSF paramilitaries"); "SDF" is not French (sans domicile fixe).
+ *  - Topics are those of the topic guide that a bare mention is evidence for, often none (a US
+ *    president); countries are what the actor belongs to, none for international bodies.
  */
 
 export const ACTOR_KINDS = [
