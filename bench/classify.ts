@@ -1,5 +1,12 @@
-import { createClassifier, loadTaxonomy } from "../src/classify/index.js";
+import {
+  type Classifier,
+  createClassifier,
+  loadClassifier,
+  loadTaxonomy,
+} from "../src/classify/index.js";
 import { tokenize } from "../src/classify/tokenize.js";
+import { summarize } from "../src/summarize/index.js";
+import { summaryInputFor } from "../src/summarize/input.js";
 import { mulberry32 } from "./corpus.js";
 
 /**
@@ -68,44 +75,58 @@ function time(fn: () => void): number {
   return Number(process.hrtime.bigint() - t0) / 1e6;
 }
 
+/** Stories per second of `fn` over `stories`, best of `rounds` after one warm-up pass. */
+function throughput(stories: readonly Story[], fn: (s: Story) => number, rounds = 3): number {
+  let sink = 0;
+  const run = () => {
+    for (const s of stories) sink += fn(s);
+  };
+  run();
+  let best = Number.POSITIVE_INFINITY;
+  for (let r = 0; r < rounds; r++) best = Math.min(best, time(run));
+  if (sink < 0) console.log(sink);
+  return (stories.length / best) * 1000;
+}
+
 export async function benchClassify(): Promise<string[]> {
   const N = 5_000;
   const stories = generateStories(N);
   const avgChars = Math.round(stories.reduce((n, s) => n + s.title.length + s.text.length, 0) / N);
-  const t0 = performance.now();
-  const classifier = createClassifier(loadTaxonomy());
+  const taxonomy = loadTaxonomy();
+  let t0 = performance.now();
+  const lexicon = createClassifier(taxonomy);
   const buildMs = performance.now() - t0;
+  const rssBefore = process.memoryUsage().rss;
+  t0 = performance.now();
+  const learned = loadClassifier(taxonomy);
+  const loadMs = performance.now() - t0;
+  const rssGrowth = (process.memoryUsage().rss - rssBefore) / 2 ** 20;
 
-  let sink = 0;
-  const runClassify = () => {
-    for (const s of stories) sink += classifier.classify(s).topics.length;
+  const tokenizeRate = throughput(stories, (s) => tokenize(s.title, s.text).words.length);
+  const lexiconRate = throughput(stories, (s) => lexicon.classify(s).topics.length);
+  const learnedRate = throughput(stories, (s) => learned.classify(s).topics.length);
+  const withSummary = (c: Classifier) => (s: Story) => {
+    const r = c.classify(s);
+    const input = summaryInputFor({ ...s, language: r.language, topics: r.topics }, 500);
+    return summarize(input).length;
   };
-  const runTokenize = () => {
-    for (const s of stories) sink += tokenize(s.title, s.text).words.length;
-  };
-  // Warm-up: JIT and the per-word caches, as in a long-running bot.
-  runClassify();
-  runTokenize();
-  const rounds = 3;
-  let classifyMs = Number.POSITIVE_INFINITY;
-  let tokenizeMs = Number.POSITIVE_INFINITY;
-  for (let r = 0; r < rounds; r++) {
-    classifyMs = Math.min(classifyMs, time(runClassify));
-    tokenizeMs = Math.min(tokenizeMs, time(runTokenize));
-  }
-  const perSec = (ms: number) => Math.round((N / ms) * 1000);
+  const lexiconSumRate = throughput(stories, withSummary(lexicon));
+  const learnedSumRate = throughput(stories, withSummary(learned));
   const big = "Ukraine and Russia exchanged prisoners as talks continued. ".repeat(17_000);
   const bigMs = time(() => {
-    sink += classifier.classify({ title: "Big", text: big }).topics.length;
+    learned.classify({ title: "Big", text: big });
   });
-  if (sink < 0) console.log(sink);
+  const rate = (x: number) =>
+    `${Math.round(x).toLocaleString("en")} stories/s (${(1e6 / x).toFixed(1)} µs/story)`;
   return [
-    `classify bench: ${N} synthetic stories, avg ${avgChars} chars, best of ${rounds}`,
-    `  taxonomy load + compile: ${buildMs.toFixed(1)} ms`,
-    `  classify: ${perSec(classifyMs).toLocaleString("en")} stories/s (${((classifyMs / N) * 1000).toFixed(1)} µs/story)`,
-    `  tokenize only: ${perSec(tokenizeMs).toLocaleString("en")} stories/s (${((tokenizeMs / N) * 1000).toFixed(1)} µs/story)`,
-    `  classify / tokenize time ratio: ${(classifyMs / tokenizeMs).toFixed(2)}×`,
-    `  one ${(big.length / 1e6).toFixed(2)} MB text: ${bigMs.toFixed(1)} ms`,
+    `classify bench: ${N} synthetic stories, avg ${avgChars} chars, one core, best of 3`,
+    `  lexicon compile: ${buildMs.toFixed(1)} ms; learned classifier load (lexicon + gazetteer + model): ${loadMs.toFixed(0)} ms, RSS +${rssGrowth.toFixed(0)} MB`,
+    `  tokenize only:                 ${rate(tokenizeRate)}`,
+    `  classify, lexicon only:        ${rate(lexiconRate)}`,
+    `  classify, learned:             ${rate(learnedRate)}  (${(lexiconRate / learnedRate).toFixed(2)}× the lexicon's time)`,
+    `  classify + summarise, lexicon: ${rate(lexiconSumRate)}`,
+    `  classify + summarise, learned: ${rate(learnedSumRate)}  (target ≥ 2,000)`,
+    `  one ${(big.length / 1e6).toFixed(2)} MB text, learned: ${bigMs.toFixed(1)} ms`,
   ];
 }
 

@@ -8,14 +8,8 @@ import type { TopicScore } from "../src/classify/index.js";
 import { ALERT_SUMMARY_BUDGET } from "../src/deliver/embed.js";
 import type { SlashCommand } from "../src/discord/command.js";
 import type { BotContext } from "../src/discord/context.js";
-import {
-  EPHEMERAL,
-  NO_MENTIONS,
-  safeText,
-  sanitize,
-  topicName,
-  truncate,
-} from "../src/discord/format.js";
+import { evidenceLine, regionNamer } from "../src/discord/evidence.js";
+import { EPHEMERAL, NO_MENTIONS, safeText, topicName, truncate } from "../src/discord/format.js";
 import { summaryInputFor } from "../src/summarize/input.js";
 
 function nameOf(names: Intl.DisplayNames, code: string): string {
@@ -26,25 +20,20 @@ function nameOf(names: Intl.DisplayNames, code: string): string {
   }
 }
 
-function evidenceOf(score: TopicScore): string {
-  const terms = score.evidence
-    .slice(0, 8)
-    .map(
-      (e) =>
-        `${sanitize(e.term.replace(/\*/g, ""), { singleLine: true })}${e.count > 1 ? ` ×${e.count}` : ""}`,
-    );
-  return terms.length > 0 ? terms.join(", ") : "—";
+function evidenceOf(score: TopicScore, regionName: (code: string) => string): string {
+  return evidenceLine(score.evidence, { limit: 8, regionName }) || "—";
 }
 
 async function execute(interaction: ChatInputCommandInteraction, ctx: BotContext): Promise<void> {
   const tr = ctx.i18n.for(interaction.locale);
   const regionNames = new Intl.DisplayNames([tr.locale], { type: "region" });
+  const regionName = regionNamer(tr.locale);
   const languageNames = new Intl.DisplayNames([tr.locale], { type: "language" });
   const text = interaction.options.getString("text", true);
   const result = ctx.classifier.classify({ title: "", text });
   const fields: APIEmbedField[] = result.topics.slice(0, 6).map((t) => ({
     name: `${topicName(ctx.taxonomy, t.id, tr.locale)} — ${tr.number(t.score, 2)}`,
-    value: truncate(tr.t("classify.evidence", { terms: evidenceOf(t) }), 1024),
+    value: truncate(tr.t("classify.evidence", { terms: evidenceOf(t, regionName) }), 1024),
   }));
   if (fields.length === 0) {
     const closest = ctx.classifier.allScores({ title: "", text })[0];

@@ -1,5 +1,5 @@
 import type { Logger } from "pino";
-import { createClassifier, loadTaxonomy, type Taxonomy } from "./classify/index.js";
+import { loadClassifier, loadTaxonomy, type Taxonomy } from "./classify/index.js";
 import type { EnvConfig } from "./config/env.js";
 import { createEnricher } from "./enrich/enricher.js";
 import type { Enricher, TaggedStory } from "./enrich/types.js";
@@ -57,7 +57,7 @@ export interface AppOptions {
 
 export function createDefaultEnricher(taxonomy: Taxonomy = loadTaxonomy()): Enricher {
   return createEnricher({
-    classifier: createClassifier(taxonomy),
+    classifier: loadClassifier(taxonomy),
     summarize,
     summaryBudget: ALERT_SUMMARY_CHARS,
   });

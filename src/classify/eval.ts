@@ -156,3 +156,73 @@ export function formatEval(name: string, r: EvalResult): string[] {
   );
   return lines;
 }
+
+/** Corpus items as evaluation rows: the lead is the story text, exactly as a feed gives it. */
+export function rowsOf(
+  items: ReadonlyArray<{
+    id: string;
+    lang: string;
+    title: string;
+    lead: string;
+    topics: TopicId[];
+  }>,
+): DevRow[] {
+  return items.map((it) => ({
+    id: it.id,
+    lang: it.lang,
+    title: it.title,
+    text: it.lead,
+    topics: it.topics,
+  }));
+}
+
+export interface Agreement {
+  n: number;
+  macroF1: number;
+  microF1: number;
+  /** Share of items whose two label sets are identical. */
+  exact: number;
+  perTopic: Record<TopicId, number>;
+}
+
+/**
+ * Agreement of two independent labellings, as F1 of one against the other (symmetric), per topic
+ * and averaged; undefined when no item carries a second labelling.
+ */
+export function agreement(
+  items: ReadonlyArray<{ double?: { a: TopicId[]; b: TopicId[] } | undefined }>,
+): Agreement | undefined {
+  const both = items.flatMap((it) => (it.double ? [it.double] : []));
+  if (both.length === 0) return undefined;
+  let exact = 0;
+  let tp = 0;
+  let fx = 0;
+  const perTopic = {} as Record<TopicId, number>;
+  const counts = TOPIC_IDS.map(() => ({ tp: 0, f: 0 }));
+  for (const it of both) {
+    const a = new Set(it.a);
+    const b = new Set(it.b);
+    if (a.size === b.size && [...a].every((t) => b.has(t))) exact++;
+    TOPIC_IDS.forEach((id, i) => {
+      const c = counts[i] as { tp: number; f: number };
+      if (a.has(id) && b.has(id)) c.tp++;
+      else if (a.has(id) || b.has(id)) c.f++;
+    });
+  }
+  let sum = 0;
+  TOPIC_IDS.forEach((id, i) => {
+    const c = counts[i] as { tp: number; f: number };
+    tp += c.tp;
+    fx += c.f;
+    const f1 = c.tp + c.f === 0 ? 1 : (2 * c.tp) / (2 * c.tp + c.f);
+    perTopic[id] = f1;
+    sum += f1;
+  });
+  return {
+    n: both.length,
+    macroF1: sum / TOPIC_IDS.length,
+    microF1: tp + fx === 0 ? 1 : (2 * tp) / (2 * tp + fx),
+    exact: exact / both.length,
+    perTopic,
+  };
+}

@@ -2,12 +2,21 @@ import type { Hit } from "./lexicon.js";
 import type { ScoringParams, TopicId } from "./taxonomy.js";
 
 export interface Evidence {
-  /** The lexicon term as written in topics.json. */
+  /**
+   * A lexicon term as written in topics.json, or (from the learned layer) an actor's name or a
+   * word as the story wrote it, or a country's ISO code.
+   */
   term: string;
   /** All matches, title included. */
   count: number;
   /** How many of `count` were in the title. */
   inTitle: number;
+  /** The first match as the story wrote it, when it differs from `term` (learned layer). */
+  text?: string;
+  /** What the evidence is; absent means a lexicon term. */
+  kind?: "term" | "actor" | "word" | "country";
+  /** Its share of the topic's score (learned layer), for ordering and display. */
+  weight?: number;
 }
 
 export interface TopicScore {

@@ -13,6 +13,8 @@ export interface Tokens {
   flags: number[];
   /** words[0 .. titleEnd) come from the title; phrases never straddle this boundary. */
   titleEnd: number;
+  /** The words as written, for evidence shown to readers ("Flüchtlinge", not "fluchtlinge"). */
+  raw?: string[];
 }
 
 // A number (keeping one decimal separator so "1,5-Grad" and "1.5-degree" both give "1.5"), or a
@@ -65,7 +67,7 @@ function caseFlags(raw: string): number {
 /** Words longer than this are junk (URLs, base64); skipping them keeps matching cheap. */
 const MAX_WORD = 64;
 
-function pushTokens(text: string, words: string[], flags: number[]): void {
+function pushTokens(text: string, words: string[], flags: number[], raws: string[]): void {
   TOKEN.lastIndex = 0;
   for (let m = TOKEN.exec(text); m !== null; m = TOKEN.exec(text)) {
     const raw = m[0];
@@ -77,16 +79,18 @@ function pushTokens(text: string, words: string[], flags: number[]): void {
     }
     words.push(foldWord(raw));
     flags.push(caseFlags(raw));
+    raws.push(raw);
   }
 }
 
 export function tokenize(title: string, text: string): Tokens {
   const words: string[] = [];
   const flags: number[] = [];
-  pushTokens(title, words, flags);
+  const raw: string[] = [];
+  pushTokens(title, words, flags, raw);
   const titleEnd = words.length;
-  pushTokens(text, words, flags);
-  return { words, flags, titleEnd };
+  pushTokens(text, words, flags, raw);
+  return { words, flags, titleEnd, raw };
 }
 
 /** Tokenise one string as body text (used for lexicon entries and tests). */

@@ -39,10 +39,10 @@ async function run(argv: string[]): Promise<number> {
     }
     case "classify": {
       // Loaded on demand: building the lexicons is work that `parse` does not need.
-      const { createClassifier, loadTaxonomy } = await import("../classify/index.js");
+      const { loadClassifier, loadTaxonomy } = await import("../classify/index.js");
       const { summarize } = await import("../summarize/index.js");
       const { classifyCommand } = await import("./classify.js");
-      const classifier = createClassifier(loadTaxonomy());
+      const classifier = loadClassifier(loadTaxonomy());
       await classifyCommand(process.stdin, out, { classifier, summarize, budget: 500 });
       return 0;
     }

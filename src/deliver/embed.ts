@@ -49,9 +49,12 @@ export const englishAlerts: AlertLanguage = (_guildId, locale) => {
 /** An alert shows the summary the alert log holds for the channel's topic. */
 export type AlertEmbedOptions = StoryCardOptions & { summary: string };
 
-/** One alert: the story card with the channel's summary, focus topic and matched topics. */
+/**
+ * One alert: the story card with the channel's summary, focus topic and matched topics, and why
+ * the story carries those topics (the evidence, as the story wrote it).
+ */
 export function buildAlertEmbed(story: CardStory, opts: AlertEmbedOptions): APIEmbed {
-  return buildStoryCard(story, opts);
+  return buildStoryCard(story, { why: true, ...opts });
 }
 
 /**

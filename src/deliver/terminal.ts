@@ -1,3 +1,4 @@
+import { evidenceLine } from "../discord/evidence.js";
 import type { TaggedStory } from "../enrich/types.js";
 import { type FeedWords, problemText } from "../feeds/errors.js";
 import type { FeedSource } from "../feeds/types.js";
@@ -20,8 +21,8 @@ export function formatAlert(story: TaggedStory): string {
   if (story.url) lines.push(story.url);
   if (story.topics.length > 0) {
     const tags = story.topics.map((t) => {
-      const terms = t.evidence.slice(0, 4).map((e) => e.term);
-      return `${t.id} ${t.score.toFixed(2)}${terms.length ? ` (${terms.join(", ")})` : ""}`;
+      const terms = evidenceLine(t.evidence, { limit: 4 });
+      return `${t.id} ${t.score.toFixed(2)}${terms ? ` (${terms})` : ""}`;
     });
     lines.push(`Topics: ${tags.join(" · ")}`);
   } else {

@@ -1,7 +1,7 @@
 import { Events } from "discord.js";
 import type { Logger } from "pino";
 import { createApp } from "../app.js";
-import { createClassifier } from "../classify/index.js";
+import { loadClassifier } from "../classify/index.js";
 import type { EnvConfig } from "../config/env.js";
 import { loadFeedsFile } from "../config/feeds.js";
 import { DiscordSink } from "../deliver/discord-sink.js";
@@ -86,7 +86,7 @@ export async function startDiscordBot(config: EnvConfig, log: Logger): Promise<R
     config,
     log,
     taxonomy: app.taxonomy,
-    classifier: createClassifier(app.taxonomy),
+    classifier: loadClassifier(app.taxonomy),
     summarize,
     stories: app.stories,
     states: app.states,

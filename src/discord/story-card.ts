@@ -10,6 +10,7 @@ import type { Translator } from "../i18n/messages.js";
 import { topicLabel } from "../search/topics.js";
 import { summarize as defaultSummarize, type SummaryInput } from "../summarize/index.js";
 import { summaryInputFor } from "../summarize/input.js";
+import { type EvidenceLike, evidenceLine } from "./evidence.js";
 import {
   ELLIPSIS,
   embedLength,
@@ -51,7 +52,7 @@ export interface CardStory {
   topics: ReadonlyArray<{
     id: string;
     score: number;
-    evidence?: ReadonlyArray<{ term: string }>;
+    evidence?: ReadonlyArray<EvidenceLike>;
   }>;
   countries?: readonly string[];
   imageUrl?: string;
@@ -62,6 +63,7 @@ export interface CardLabels {
   topic: string;
   topics: string;
   countries: string;
+  why: string;
   untitled: string;
 }
 
@@ -69,6 +71,7 @@ export const DEFAULT_CARD_LABELS: CardLabels = {
   topic: "Topic",
   topics: "Topics",
   countries: "Countries",
+  why: "Why",
   untitled: "(untitled)",
 };
 
@@ -78,6 +81,7 @@ export function storyLabels(tr: Translator): CardLabels {
     topic: tr.t("card.topic"),
     topics: tr.t("card.topics"),
     countries: tr.t("card.countries"),
+    why: tr.t("card.why"),
     untitled: tr.t("card.untitled"),
   };
 }
@@ -95,6 +99,8 @@ export interface StoryCardOptions {
   matchedTopics?: readonly string[];
   /** Characters of summary at most (the embed's room decides otherwise). */
   summaryChars?: number;
+  /** Show what made each listed topic (alerts, /preview): its strongest evidence, as written. */
+  why?: boolean;
   /** A line under the summary, already safe (e.g. "also reported by: …"); never shortened. */
   extra?: string;
   labels?: Partial<CardLabels>;
@@ -152,7 +158,10 @@ function orderedTopics(story: CardStory, opts: StoryCardOptions): string[] {
 function summaryFor(story: CardStory, opts: StoryCardOptions, budget: number): string {
   if (opts.summary !== undefined) return opts.summary;
   const focus = opts.focusTopic
-    ? story.topics.find((t) => t.id === opts.focusTopic)?.evidence?.map((e) => e.term)
+    ? story.topics
+        .find((t) => t.id === opts.focusTopic)
+        ?.evidence?.filter((e) => e.kind !== "country")
+        .map((e) => e.term)
     : undefined;
   if (focus && focus.length > 0 && story.text) {
     // As alerts do (src/deliver/focused-summary.ts): the reader's topic first, then the others.
@@ -211,6 +220,8 @@ export function buildStoryCard(story: CardStory, opts: StoryCardOptions): APIEmb
       inline: true,
     });
   }
+  const why = opts.why ? whyField(story, topics, taxonomy, labels.why) : undefined;
+  if (why) fields.push(why);
   if (fields.length > 0) {
     embed.fields = fields.slice(0, EMBED_LIMITS.fields).map((f) => ({
       ...f,
@@ -228,6 +239,25 @@ export function buildStoryCard(story: CardStory, opts: StoryCardOptions): APIEmb
   const description = descriptionFor(story, opts, embedLength(embed));
   if (description) embed.description = description;
   return embed;
+}
+
+/** Evidence per topic shown, countries left to the countries field. */
+const WHY_TERMS = 4;
+
+function whyField(
+  story: CardStory,
+  topics: readonly string[],
+  taxonomy: Taxonomy,
+  name: string,
+): APIEmbedField | undefined {
+  const lines: string[] = [];
+  for (const id of topics) {
+    const evidence = story.topics.find((t) => t.id === id)?.evidence ?? [];
+    const line = evidenceLine(evidence, { limit: WHY_TERMS });
+    if (line) lines.push(`${topicById(taxonomy, id)?.emoji ?? "•"} ${line}`);
+  }
+  if (lines.length === 0) return undefined;
+  return { name, value: joinWithin(lines, "\n", EMBED_LIMITS.fieldValue) };
 }
 
 /** Summary, then the extra line; the description takes what the 6,000 total leaves. */

@@ -1,9 +1,10 @@
+import type { Evidence } from "../classify/score.js";
 import type { Story } from "../feeds/types.js";
 
 export interface TopicTag {
   id: string;
   score: number;
-  evidence: Array<{ term: string; count: number; inTitle: number }>;
+  evidence: Evidence[];
 }
 
 /** A story with what the classifier and summariser made of it: the unit that is stored and sent. */

@@ -5,7 +5,7 @@ export interface SummarySource {
   title: string;
   text: string;
   language?: string | undefined;
-  topics: ReadonlyArray<{ id: string; evidence?: ReadonlyArray<{ term: string }> }>;
+  topics: ReadonlyArray<{ id: string; evidence?: ReadonlyArray<{ term: string; kind?: string }> }>;
 }
 
 /**
@@ -18,7 +18,10 @@ export function summaryInputFor(
   budget: number,
   focusTopic?: string,
 ): SummaryInput {
-  const topicTerms = story.topics.map((t) => (t.evidence ?? []).map((e) => e.term));
+  // A country's evidence is its ISO code, not words of the story.
+  const termsOf = (t: SummarySource["topics"][number]) =>
+    (t.evidence ?? []).filter((e) => e.kind !== "country").map((e) => e.term);
+  const topicTerms = story.topics.map(termsOf);
   const input: SummaryInput = {
     title: story.title,
     text: story.text,
@@ -28,8 +31,9 @@ export function summaryInputFor(
   };
   if (story.language) input.language = story.language;
   if (focusTopic !== undefined) {
-    input.focusTerms =
-      story.topics.find((t) => t.id === focusTopic)?.evidence?.map((e) => e.term) ?? [];
+    input.focusTerms = ((t) => (t ? termsOf(t) : []))(
+      story.topics.find((t) => t.id === focusTopic),
+    );
   }
   return input;
 }

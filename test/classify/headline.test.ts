@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
-import { type Classification, createClassifier, loadTaxonomy } from "../../src/classify/index.js";
+import { type Classification, loadClassifier, loadTaxonomy } from "../../src/classify/index.js";
 
-const classifier = createClassifier(loadTaxonomy());
+const classifier = loadClassifier(loadTaxonomy());
 
 const EN = {
   title: "Baerbock raises Xinjiang, Ukraine and the 1.5-degree path with Wang Yi",
@@ -13,7 +13,9 @@ const DE = {
   text: "Bundesaußenministerin Annalena Baerbock hat in einem Telefonat mit dem chinesischen Außenminister Wang Yi die Masseninternierung von Uiguren in Xinjiang angesprochen und Peking aufgefordert, die Menschenrechte zu achten. Sie forderte China auf, den russischen Angriffskrieg gegen die Ukraine zu verurteilen, der die Charta der Vereinten Nationen verletzt. Zudem rief Baerbock zu ehrgeizigeren Klimazielen auf, damit die Welt auf dem in Paris vereinbarten 1,5-Grad-Pfad bleibt.",
 };
 
-const EXPECTED = ["human-rights", "china", "russia-ukraine", "climate", "un-multilateral"];
+// The UN Charter is named only as the yardstick for Russia's war, not as the story's subject, so
+// by the topic guide the story is not un-multilateral (the lexicon alone used to tag it).
+const EXPECTED = ["human-rights", "china", "russia-ukraine", "climate"];
 
 function terms(result: Classification, id: string): string[] {
   return result.topics.find((t) => t.id === id)?.evidence.map((e) => e.term) ?? [];
@@ -29,7 +31,7 @@ describe.each([
     expect(result.language).toBe(lang);
   });
 
-  it("is tagged with exactly the five expected topics", () => {
+  it("is tagged with exactly the four expected topics", () => {
     expect(result.topics.map((t) => t.id).sort()).toEqual([...EXPECTED].sort());
   });
 
@@ -40,9 +42,6 @@ describe.each([
     expect(terms(result, "russia-ukraine").join(" ")).toMatch(/russ/i);
     expect(terms(result, "climate").join(" ")).toMatch(/1\.5 (degree|grad)/i);
     expect(terms(result, "climate").join(" ")).toMatch(/climate target|klimaziel/i);
-    expect(terms(result, "un-multilateral").join(" ")).toMatch(
-      /UN charter|charta der vereinten nationen/i,
-    );
   });
 
   it("tags the countries involved", () => {

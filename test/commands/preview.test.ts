@@ -131,7 +131,7 @@ describe("alerts and /preview on a German server", () => {
     const alert = await deliverClimateAlert(h, CLIMATE);
     expect(alert).toHaveLength(1);
     const fields = alert[0]?.fields ?? [];
-    expect(fields.map((f) => f.name)).toEqual(["Themen", "Länder"]);
+    expect(fields.map((f) => f.name)).toEqual(["Themen", "Länder", "Warum"]);
     // The subscribed topic first, every topic by its German name.
     expect(fields[0]?.value).toMatch(/^🌍 Klima · /);
     expect(fields[0]?.value).not.toMatch(/Climate|Energy|United Nations/);

@@ -7,7 +7,7 @@
  */
 import type { Client } from "discord.js";
 import pino from "pino";
-import { createClassifier, loadTaxonomy } from "../../src/classify/index.js";
+import { loadClassifier, loadTaxonomy } from "../../src/classify/index.js";
 import { loadEnvConfig } from "../../src/config/env.js";
 import { createDiscordClient } from "../../src/discord/client.js";
 import type { SlashCommand } from "../../src/discord/command.js";
@@ -134,7 +134,7 @@ export async function startBotHarness(options: HarnessOptions = {}): Promise<Bot
     namespace ? { namespace } : {},
   );
   const taxonomy = loadTaxonomy();
-  const classifier = createClassifier(taxonomy);
+  const classifier = loadClassifier(taxonomy);
   const subscriptions = new SubscriptionStore(storage.kv);
   await subscriptions.load();
   const guildFeeds = new GuildFeedStore(storage.kv);

@@ -1,0 +1,206 @@
+import { readFileSync } from "node:fs";
+import { fileURLToPath } from "node:url";
+import { z } from "zod";
+import { TOPIC_IDS, type TopicId } from "../taxonomy.js";
+import { type EvidenceRef, type FeatureVector, HASH_BITS } from "./features.js";
+
+export const DEFAULT_MODEL_PATH = fileURLToPath(
+  new URL("../../../config/topic-model.json", import.meta.url),
+);
+
+export const MODEL_FORMAT = "foreigndesk-topic-model";
+
+const base64 = z.string().regex(/^[A-Za-z0-9+/]*={0,2}$/, "expected base64");
+
+const modelSchema = z.object({
+  format: z.literal(MODEL_FORMAT),
+  version: z.literal(1),
+  hashBits: z.literal(HASH_BITS),
+  topics: z.array(z.enum(TOPIC_IDS)).min(1),
+  bias: z.array(z.number()),
+  /** Probability at which each topic is tagged, chosen by cross-validation. */
+  thresholds: z.array(z.number().gt(0).lt(1)),
+  /** Weights are int16; weight = int16 × scale. */
+  scale: z.number().positive(),
+  /** Little-endian uint32 bucket numbers, ascending. */
+  index: base64,
+  /** Little-endian int16, row-major: one row of `topics.length` weights per bucket. */
+  weights: base64,
+  training: z.record(z.string(), z.unknown()).default({}),
+});
+
+export type ModelFile = z.infer<typeof modelSchema>;
+
+/** The learned layer at inference time: a sparse weight table and per-topic thresholds. */
+export interface LearnedModel {
+  readonly topics: readonly TopicId[];
+  readonly thresholds: readonly number[];
+  readonly training: Readonly<Record<string, unknown>>;
+  /** Per-topic logit (taxonomy order of `topics`). */
+  logits(fv: FeatureVector): Float64Array;
+  /** Per-feature contribution to one topic's logit. */
+  contributions(fv: FeatureVector, topic: number): Float64Array;
+  /** Buckets with weights (for size reports). */
+  readonly size: number;
+}
+
+function bytesOf(b64: string): Uint8Array {
+  const buf = Buffer.from(b64, "base64");
+  return new Uint8Array(buf.buffer, buf.byteOffset, buf.byteLength);
+}
+
+export function modelFromFile(file: ModelFile): LearnedModel {
+  const T = file.topics.length;
+  if (file.bias.length !== T || file.thresholds.length !== T) {
+    throw new Error(`topic model: bias and thresholds need ${T} entries, one per topic`);
+  }
+  const ib = bytesOf(file.index);
+  const wb = bytesOf(file.weights);
+  if (ib.byteLength % 4 !== 0) throw new Error("topic model: index is not a uint32 array");
+  const n = ib.byteLength / 4;
+  if (wb.byteLength !== n * T * 2) {
+    throw new Error(
+      `topic model: ${n} buckets need ${n * T * 2} weight bytes, got ${wb.byteLength}`,
+    );
+  }
+  const iv = new DataView(ib.buffer, ib.byteOffset, ib.byteLength);
+  const wv = new DataView(wb.buffer, wb.byteOffset, wb.byteLength);
+  const rows = new Map<number, number>();
+  const W = new Float32Array(n * T);
+  for (let r = 0; r < n; r++) {
+    rows.set(iv.getUint32(r * 4, true), r * T);
+    for (let k = 0; k < T; k++) W[r * T + k] = wv.getInt16((r * T + k) * 2, true) * file.scale;
+  }
+  const bias = Float64Array.from(file.bias);
+  return {
+    topics: file.topics,
+    thresholds: file.thresholds,
+    training: file.training,
+    size: n,
+    logits(fv) {
+      const out = Float64Array.from(bias);
+      for (let j = 0; j < fv.index.length; j++) {
+        const row = rows.get(fv.index[j] as number);
+        if (row === undefined) continue;
+        const x = fv.value[j] as number;
+        for (let k = 0; k < T; k++) out[k] = (out[k] as number) + (W[row + k] as number) * x;
+      }
+      return out;
+    },
+    contributions(fv, topic) {
+      const out = new Float64Array(fv.index.length);
+      for (let j = 0; j < fv.index.length; j++) {
+        const row = rows.get(fv.index[j] as number);
+        if (row !== undefined) out[j] = (W[row + topic] as number) * (fv.value[j] as number);
+      }
+      return out;
+    },
+  };
+}
+
+export function parseModel(json: unknown): LearnedModel {
+  const r = modelSchema.safeParse(json);
+  if (!r.success) throw new Error(`topic model: ${z.prettifyError(r.error)}`);
+  return modelFromFile(r.data);
+}
+
+export function loadModel(path: string = DEFAULT_MODEL_PATH): LearnedModel {
+  let json: unknown;
+  try {
+    json = JSON.parse(readFileSync(path, "utf8"));
+  } catch (err) {
+    throw new Error(`topic model ${path}: ${(err as Error).message}`);
+  }
+  return parseModel(json);
+}
+
+/** Dense training weights → the file format: int16-quantised rows for buckets that matter. */
+export function encodeModel(args: {
+  topics: readonly TopicId[];
+  bias: readonly number[];
+  thresholds: readonly number[];
+  /** bucket → weights per topic */
+  weights: ReadonlyMap<number, ArrayLike<number>>;
+  training: Record<string, unknown>;
+}): ModelFile {
+  const T = args.topics.length;
+  let maxAbs = 0;
+  for (const w of args.weights.values()) {
+    for (let k = 0; k < T; k++) maxAbs = Math.max(maxAbs, Math.abs(w[k] as number));
+  }
+  const scale = maxAbs > 0 ? maxAbs / 32767 : 1;
+  // Buckets whose every weight rounds to zero carry nothing: leave them out of the file.
+  const kept = [...args.weights.entries()]
+    .filter(([, w]) => {
+      for (let k = 0; k < T; k++) if (Math.round((w[k] as number) / scale) !== 0) return true;
+      return false;
+    })
+    .sort((a, b) => a[0] - b[0]);
+  const ib = Buffer.alloc(kept.length * 4);
+  const wb = Buffer.alloc(kept.length * T * 2);
+  kept.forEach(([idx, w], r) => {
+    ib.writeUInt32LE(idx, r * 4);
+    for (let k = 0; k < T; k++)
+      wb.writeInt16LE(Math.round((w[k] as number) / scale), (r * T + k) * 2);
+  });
+  return {
+    format: MODEL_FORMAT,
+    version: 1,
+    hashBits: HASH_BITS,
+    topics: [...args.topics],
+    bias: args.bias.map((b) => Math.round(b * 1e6) / 1e6),
+    thresholds: args.thresholds.map((t) => Math.round(t * 1e4) / 1e4),
+    scale,
+    index: ib.toString("base64"),
+    weights: wb.toString("base64"),
+    training: args.training,
+  };
+}
+
+export function sigmoid(x: number): number {
+  return 1 / (1 + Math.exp(-x));
+}
+
+/**
+ * Probabilities → the scores users see and set minimums on. Each topic's learned threshold maps
+ * onto the taxonomy's threshold for that topic, so "score ≥ threshold" keeps meaning "tagged"
+ * and a subscription's `min_score` keeps its scale.
+ */
+export function toScore(p: number, learned: number, shown: number): number {
+  const s =
+    p < learned ? (shown * p) / learned : shown + ((1 - shown) * (p - learned)) / (1 - learned);
+  return Math.round(Math.min(1, Math.max(0, s)) * 1000) / 1000;
+}
+
+const MIN_SHARE = 0.1;
+
+/** Evidence a reader can check: the refs that pushed this topic up, strongest first. */
+export function explain(
+  model: LearnedModel,
+  fv: FeatureVector,
+  topic: number,
+  limit = 8,
+): Array<{ ref: EvidenceRef; weight: number }> {
+  const c = model.contributions(fv, topic);
+  const total = new Map<EvidenceRef, number>();
+  const bump = (r: EvidenceRef, v: number) => total.set(r, (total.get(r) ?? 0) + v);
+  for (let j = 0; j < c.length; j++) {
+    const v = c[j] as number;
+    const ev = fv.ev[j];
+    if (!ev || v === 0) continue;
+    if ("spread" in ev) {
+      // A per-topic lexicon or actor score is shared out among the terms or actors behind it.
+      const kind = ev.spread;
+      const among = fv.refs.filter((r) => r.kind === kind && r.topics.includes(ev.topic));
+      const sum = among.reduce((s, r) => s + r.count, 0);
+      for (const r of among) bump(r, (v * r.count) / sum);
+    } else bump(ev, v);
+  }
+  const ranked = [...total.entries()].filter(([, v]) => v > 0).sort((a, b) => b[1] - a[1]);
+  // Crumbs (a word worth a hundredth of the main term) are not reasons a reader would accept.
+  const floor = (ranked[0]?.[1] ?? 0) * MIN_SHARE;
+  return ranked
+    .filter(([, v]) => v >= floor)
+    .slice(0, limit)
+    .map(([ref, weight]) => ({ ref, weight: Math.round(weight * 1000) / 1000 }));
+}

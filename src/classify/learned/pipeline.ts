@@ -1,0 +1,164 @@
+import { type ActorRef, createAnalyzer } from "../analyze.js";
+import { type CorpusItem, foldsOf } from "../corpus.js";
+import type { Taxonomy, TopicId } from "../taxonomy.js";
+import { bucketOf, featuresOf, lexiconFeature } from "./features.js";
+import { encodeModel, type ModelFile } from "./model.js";
+import {
+  bestThreshold,
+  DEFAULT_TRAIN,
+  type Example,
+  predict,
+  type TrainOptions,
+  trainLogistic,
+} from "./train.js";
+
+export const CV_FOLDS = 5;
+/** L2 strengths tried by cross-validation; the best macro-F1 wins. */
+export const L2_GRID = [1e-3, 3e-3, 1e-2] as const;
+/**
+ * Log-odds per unit of lexicon score in the prior: a story at its topic's lexicon threshold
+ * starts at even odds, one with no lexicon evidence at e^-(LEX_PRIOR·threshold) ≈ 1:55.
+ */
+export const LEX_PRIOR = 8;
+
+/** The lexicon as the model's starting point (and what L2 pulls back to). */
+export function lexiconPrior(taxonomy: Taxonomy): NonNullable<TrainOptions["prior"]> {
+  const T = taxonomy.topics.length;
+  const weights = new Map<number, number[]>();
+  taxonomy.topics.forEach((_t, k) => {
+    const w = new Array<number>(T).fill(0);
+    w[k] = LEX_PRIOR;
+    weights.set(bucketOf(lexiconFeature(k)), w);
+  });
+  return { weights, bias: taxonomy.topics.map((t) => -LEX_PRIOR * t.threshold) };
+}
+
+/** Corpus items → training examples (features from the same analyser the bot runs). */
+export function examplesOf(
+  items: readonly CorpusItem[],
+  taxonomy: Taxonomy,
+  actors: readonly ActorRef[],
+): Example[] {
+  const analyzer = createAnalyzer(taxonomy, actors);
+  const topicIndex = new Map<string, number>(taxonomy.topics.map((t, i) => [t.id, i]));
+  return items.map((it) => {
+    const fv = featuresOf(analyzer.analyze({ title: it.title, text: it.lead }), topicIndex);
+    const gold = new Set<TopicId>(it.topics);
+    return { index: fv.index, value: fv.value, labels: taxonomy.topics.map((t) => gold.has(t.id)) };
+  });
+}
+
+export interface CvResult {
+  /** Out-of-fold probability per example and topic. */
+  oof: Float64Array[];
+  thresholds: number[];
+  /** Per-topic F1 at those thresholds, and its mean. */
+  f1: number[];
+  macroF1: number;
+}
+
+function f1(tp: number, fp: number, fn: number): number {
+  return tp + fp + fn === 0 ? 1 : (2 * tp) / (2 * tp + fp + fn);
+}
+
+/** Out-of-fold probabilities over whole outlet-days, and the thresholds they support. */
+export function crossValidate(
+  items: readonly CorpusItem[],
+  examples: readonly Example[],
+  opts: TrainOptions,
+  k = CV_FOLDS,
+): CvResult {
+  const folds = foldsOf(items, k);
+  const oof: Float64Array[] = examples.map(() => new Float64Array(opts.topics));
+  for (let f = 0; f < k; f++) {
+    const model = trainLogistic(
+      examples.filter((_, i) => folds[i] !== f),
+      opts,
+    );
+    examples.forEach((e, i) => {
+      if (folds[i] === f) oof[i] = predict(model, e);
+    });
+  }
+  const thresholds: number[] = [];
+  const scores: number[] = [];
+  for (let t = 0; t < opts.topics; t++) {
+    const s = oof.map((p) => p[t] as number);
+    const gold = examples.map((e) => e.labels[t] as boolean);
+    const th = bestThreshold(s, gold);
+    thresholds.push(th);
+    let tp = 0;
+    let fp = 0;
+    let fn = 0;
+    s.forEach((x, i) => {
+      if (x >= th) gold[i] ? tp++ : fp++;
+      else if (gold[i]) fn++;
+    });
+    scores.push(f1(tp, fp, fn));
+  }
+  return {
+    oof,
+    thresholds,
+    f1: scores,
+    macroF1: scores.reduce((a, b) => a + b, 0) / scores.length,
+  };
+}
+
+export interface TrainReport {
+  model: ModelFile;
+  l2: number;
+  cv: Array<{ l2: number; macroF1: number }>;
+  thresholds: number[];
+  cvF1: number[];
+}
+
+/**
+ * `npm run train`: choose the L2 strength and each topic's threshold by 5-fold cross-validation
+ * on the training split, then fit the final model on the whole training split.
+ */
+export function trainModel(
+  train: readonly CorpusItem[],
+  taxonomy: Taxonomy,
+  actors: readonly ActorRef[],
+  log: (line: string) => void = () => {},
+): TrainReport {
+  const examples = examplesOf(train, taxonomy, actors);
+  const base: TrainOptions = {
+    ...DEFAULT_TRAIN,
+    topics: taxonomy.topics.length,
+    prior: lexiconPrior(taxonomy),
+  };
+  let best: { l2: number; cv: CvResult } | undefined;
+  const cvRows: TrainReport["cv"] = [];
+  for (const l2 of L2_GRID) {
+    const cv = crossValidate(train, examples, { ...base, l2 });
+    cvRows.push({ l2, macroF1: cv.macroF1 });
+    log(`cv l2=${l2}: macro-F1 ${(cv.macroF1 * 100).toFixed(1)}`);
+    if (!best || cv.macroF1 > best.cv.macroF1 + 1e-9) best = { l2, cv };
+  }
+  if (!best) throw new Error("no L2 strength to try");
+  const opts = { ...base, l2: best.l2 };
+  const final = trainLogistic(examples, opts);
+  const model = encodeModel({
+    topics: taxonomy.topics.map((t) => t.id),
+    bias: [...final.bias],
+    thresholds: best.cv.thresholds,
+    weights: final.weights,
+    training: {
+      items: train.length,
+      seed: opts.seed,
+      l2: opts.l2,
+      epochs: opts.epochs,
+      rate: opts.rate,
+      minCount: opts.minCount,
+      cvFolds: CV_FOLDS,
+      cvMacroF1: Math.round(best.cv.macroF1 * 10000) / 10000,
+    },
+  });
+  return {
+    model,
+    l2: best.l2,
+    cv: cvRows,
+    thresholds: best.cv.thresholds,
+    cvF1: best.cv.f1,
+  };
+}
