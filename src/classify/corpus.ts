@@ -39,6 +39,11 @@ const itemSchema = z.object({
   topics: topicList,
   /** The two independent labellings of the agreement sample, as each labeller gave them. */
   double: z.object({ a: topicList, b: topicList }).optional(),
+  /**
+   * A training supplement: labelled once, and drawn only from outlet-days outside the test split
+   * (which is decided on the other items alone, so adding supplements never moves it).
+   */
+  extra: z.boolean().optional(),
 });
 
 export type CorpusItem = z.infer<typeof itemSchema>;
@@ -82,7 +87,7 @@ export function splitCorpus(items: readonly CorpusItem[]): {
 } {
   const testGroups = new Set<string>();
   for (const lang of ["en", "de", "fr"] as const) {
-    const ofLang = items.filter((it) => it.lang === lang);
+    const ofLang = items.filter((it) => it.lang === lang && !it.extra);
     const sizes = new Map<string, number>();
     for (const it of ofLang) sizes.set(groupOf(it), (sizes.get(groupOf(it)) ?? 0) + 1);
     const groups = [...sizes.keys()].sort((a, b) => rank(a) - rank(b) || (a < b ? -1 : 1));
@@ -95,7 +100,12 @@ export function splitCorpus(items: readonly CorpusItem[]): {
   }
   const train: CorpusItem[] = [];
   const test: CorpusItem[] = [];
-  for (const it of items) (testGroups.has(`${it.lang}|${groupOf(it)}`) ? test : train).push(it);
+  for (const it of items) {
+    const inTest = testGroups.has(`${it.lang}|${groupOf(it)}`);
+    // A supplement from a test outlet-day would leak that day into training: it is left out.
+    if (inTest && it.extra) continue;
+    (inTest ? test : train).push(it);
+  }
   return { train, test };
 }
 

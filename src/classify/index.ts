@@ -41,7 +41,7 @@ export interface ClassifierOptions {
 }
 
 /** Below this share of its threshold a topic's evidence is not worth computing. */
-const EVIDENCE_FLOOR = 0.5;
+const EVIDENCE_FLOOR = 1;
 const EVIDENCE_LIMIT = 8;
 
 type Scorer = (a: Analysis) => TopicScore[];
@@ -58,7 +58,10 @@ function learnedScorer(taxonomy: Taxonomy, model: LearnedModel): Scorer {
     const z = model.logits(fv);
     return taxonomy.topics.map((t, i) => {
       const k = slots[i] as number;
-      const score = toScore(sigmoid(z[k] as number), model.thresholds[k] as number, t.threshold);
+      let score = toScore(sigmoid(z[k] as number), model.thresholds[k] as number, t.threshold);
+      const lexicon = a.lexicon[i] as TopicScore;
+      // Where the lexicon is sure, its call stands (a floor chosen by cross-validation).
+      if (lexicon.score >= (model.lexiconFloors[k] ?? 2)) score = Math.max(score, t.threshold);
       if (score < EVIDENCE_FLOOR * t.threshold) return { id: t.id, score, evidence: [] };
       const evidence: Evidence[] = explain(model, fv, k, EVIDENCE_LIMIT).map(({ ref, weight }) => ({
         term: ref.term,

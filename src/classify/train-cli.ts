@@ -41,7 +41,7 @@ writeFileSync(out, json);
 console.log(`l2 ${report.l2}; thresholds and cross-validated F1 per topic:`);
 taxonomy.topics.forEach((t, i) => {
   console.log(
-    `  ${t.id.padEnd(20)} p≥${report.thresholds[i]?.toFixed(2)}  F1 ${((report.cvF1[i] ?? 0) * 100).toFixed(1)}`,
+    `  ${t.id.padEnd(20)} p≥${report.thresholds[i]?.toFixed(2)}  lexicon floor ${(report.floors[i] ?? 2) >= 1.5 ? "none" : report.floors[i]}  F1 ${((report.cvF1[i] ?? 0) * 100).toFixed(1)}`,
   );
 });
 console.log(

@@ -222,3 +222,20 @@ describe("agreement", () => {
     expect(r?.microF1).toBeCloseTo((2 * 2) / (2 * 2 + 1));
   });
 });
+
+describe("training supplements", () => {
+  it("never move the test split, and never come from a test outlet-day", () => {
+    const core: CorpusItem[] = [];
+    for (let d = 1; d <= 9; d++) {
+      for (let o = 0; o < 4; o++) core.push(item(d * 10 + o, "en", `o${o}`, `2026-02-0${d}`));
+    }
+    const before = splitCorpus(core).test.map((i) => i.id);
+    const extras = core.map((c, i) => ({ ...c, id: `x${i}`, extra: true }));
+    const after = splitCorpus([...core, ...extras]);
+    expect(after.test.map((i) => i.id)).toEqual(before);
+    expect(after.test.some((i) => i.extra)).toBe(false);
+    const testDays = new Set(after.test.map((i) => `${i.outlet}|${i.day}`));
+    expect(after.train.filter((i) => i.extra && testDays.has(`${i.outlet}|${i.day}`))).toEqual([]);
+    expect(after.train.filter((i) => i.extra).length).toBe(extras.length - before.length);
+  });
+});

@@ -1,6 +1,6 @@
 import type { Analysis } from "../analyze.js";
 import { surface } from "../analyze.js";
-import { fnv1a } from "./hash.js";
+import { fnv1a, fnvStep } from "./hash.js";
 
 /** Feature names hash into 2^20 buckets; the model stores only the buckets it learned. */
 export const HASH_BITS = 20;
@@ -45,6 +45,10 @@ const MIN_WORD = 2;
 const STEM_MIN_WORD = 8;
 const STEM_CHARS = 6;
 const MAX_COUNTRIES = 8;
+/** About a title and a two-sentence lead. */
+const LEAD_WORDS = 60;
+/** Body words that give word features: a long lead's worth. */
+const MAX_BODY_WORDS = 150;
 
 export function bucketOf(name: string): number {
   return fnv1a(name) & MASK;
@@ -58,8 +62,11 @@ class Builder {
   readonly out: FeatureVector = { index: [], value: [], ev: [], refs: [] };
 
   add(name: string, value: number, ev: EvidenceRef | SpreadRef | null): void {
+    this.addBucket(bucketOf(name), value, ev);
+  }
+
+  addBucket(idx: number, value: number, ev: EvidenceRef | SpreadRef | null): void {
     if (value === 0) return;
-    const idx = bucketOf(name);
     const pos = this.at.get(idx);
     if (pos !== undefined) {
       // Same bucket twice in one story (a repeated word): binary features stay binary.
@@ -79,32 +86,57 @@ class Builder {
   }
 }
 
+const H_UNI = fnv1a("u:");
+const H_TITLE = fnv1a("t:");
+const H_STEM = fnv1a("p:");
+const H_BI = fnv1a("b:");
+
+/** Per distinct word: its buckets (hashes continued from the prefixes, no strings built). */
+interface WordBuckets {
+  ref: EvidenceRef;
+  uni: number;
+  title: number;
+  stem: number;
+  /** fnv("b:" + word), continued with " " + next word for a bigram. */
+  bi: number;
+}
+
 function wordFeatures(b: Builder, a: Analysis): void {
   const { words, titleEnd } = a.tokens;
-  const refs = new Map<string, EvidenceRef>();
-  const refOf = (i: number): EvidenceRef => {
+  const seen = new Map<string, WordBuckets>();
+  const bucketsOf = (i: number): WordBuckets => {
     const w = words[i] as string;
-    let r = refs.get(w);
-    if (!r) {
-      r = b.ref("word", surface(a.tokens, i, i + 1), []);
-      refs.set(w, r);
+    let wb = seen.get(w);
+    if (!wb) {
+      wb = {
+        ref: b.ref("word", surface(a.tokens, i, i + 1), []),
+        uni: fnvStep(H_UNI, w) & MASK,
+        title: fnvStep(H_TITLE, w) & MASK,
+        stem: w.length >= STEM_MIN_WORD ? fnvStep(H_STEM, w.slice(0, STEM_CHARS)) & MASK : -1,
+        bi: fnvStep(H_BI, w),
+      };
+      seen.set(w, wb);
     }
-    r.count++;
-    if (i < titleEnd) r.inTitle++;
-    return r;
+    wb.ref.count++;
+    if (i < titleEnd) wb.ref.inTitle++;
+    return wb;
   };
-  for (let i = 0; i < words.length; i++) {
+  // Leads are what the model learned from: words past a lead's worth of body text add cost, not
+  // signal (the lexicon still reads the whole text). Within that window a longer text's words
+  // count for less, so the sum grows with √length, not length.
+  const end = Math.min(words.length, titleEnd + MAX_BODY_WORDS);
+  const v = Math.min(1, Math.sqrt(LEAD_WORDS / Math.max(1, end)));
+  for (let i = 0; i < end; i++) {
     const w = words[i] as string;
     if (w.length < MIN_WORD) continue;
-    const r = refOf(i);
-    const inTitle = i < titleEnd;
-    b.add(`u:${w}`, 1, r);
-    if (inTitle) b.add(`t:${w}`, 1, r);
-    if (w.length >= STEM_MIN_WORD) b.add(`p:${w.slice(0, STEM_CHARS)}`, 1, r);
+    const wb = bucketsOf(i);
+    b.addBucket(wb.uni, v, wb.ref);
+    if (i < titleEnd) b.addBucket(wb.title, 1, wb.ref);
+    if (wb.stem >= 0) b.addBucket(wb.stem, v, wb.ref);
     const next = words[i + 1];
     // Bigrams never straddle the title/lead boundary.
-    if (next !== undefined && next.length >= MIN_WORD && i + 1 !== titleEnd) {
-      b.add(`b:${w} ${next}`, 1, r);
+    if (next !== undefined && next.length >= MIN_WORD && i + 1 !== titleEnd && i + 1 < end) {
+      b.addBucket(fnvStep(wb.bi, ` ${next}`) & MASK, v, wb.ref);
     }
   }
 }

@@ -3,7 +3,14 @@
  * model needs no vocabulary table: unseen words simply land on buckets with no weight.
  */
 export function fnv1a(s: string): number {
-  let h = 0x811c9dc5;
+  return fnvStep(FNV_OFFSET, s);
+}
+
+export const FNV_OFFSET = 0x811c9dc5;
+
+/** Continue a hash with more characters: fnvStep(fnv1a(a), b) === fnv1a(a + b), no string built. */
+export function fnvStep(hash: number, s: string): number {
+  let h = hash;
   for (let i = 0; i < s.length; i++) {
     h ^= s.charCodeAt(i);
     h = Math.imul(h, 0x01000193);

@@ -20,6 +20,8 @@ const modelSchema = z.object({
   bias: z.array(z.number()),
   /** Probability at which each topic is tagged, chosen by cross-validation. */
   thresholds: z.array(z.number().gt(0).lt(1)),
+  /** Lexicon score at which a topic is tagged whatever the weights say (≥ 1: never). */
+  lexiconFloors: z.array(z.number().gt(0)).optional(),
   /** Weights are int16; weight = int16 × scale. */
   scale: z.number().positive(),
   /** Little-endian uint32 bucket numbers, ascending. */
@@ -35,6 +37,7 @@ export type ModelFile = z.infer<typeof modelSchema>;
 export interface LearnedModel {
   readonly topics: readonly TopicId[];
   readonly thresholds: readonly number[];
+  readonly lexiconFloors: readonly number[];
   readonly training: Readonly<Record<string, unknown>>;
   /** Per-topic logit (taxonomy order of `topics`). */
   logits(fv: FeatureVector): Float64Array;
@@ -51,7 +54,8 @@ function bytesOf(b64: string): Uint8Array {
 
 export function modelFromFile(file: ModelFile): LearnedModel {
   const T = file.topics.length;
-  if (file.bias.length !== T || file.thresholds.length !== T) {
+  const floors = file.lexiconFloors ?? file.topics.map(() => 2);
+  if (file.bias.length !== T || file.thresholds.length !== T || floors.length !== T) {
     throw new Error(`topic model: bias and thresholds need ${T} entries, one per topic`);
   }
   const ib = bytesOf(file.index);
@@ -75,6 +79,7 @@ export function modelFromFile(file: ModelFile): LearnedModel {
   return {
     topics: file.topics,
     thresholds: file.thresholds,
+    lexiconFloors: floors,
     training: file.training,
     size: n,
     logits(fv) {
@@ -119,6 +124,7 @@ export function encodeModel(args: {
   topics: readonly TopicId[];
   bias: readonly number[];
   thresholds: readonly number[];
+  lexiconFloors?: readonly number[];
   /** bucket → weights per topic */
   weights: ReadonlyMap<number, ArrayLike<number>>;
   training: Record<string, unknown>;
@@ -150,6 +156,7 @@ export function encodeModel(args: {
     topics: [...args.topics],
     bias: args.bias.map((b) => Math.round(b * 1e6) / 1e6),
     thresholds: args.thresholds.map((t) => Math.round(t * 1e4) / 1e4),
+    ...(args.lexiconFloors ? { lexiconFloors: [...args.lexiconFloors] } : {}),
     scale,
     index: ib.toString("base64"),
     weights: wb.toString("base64"),

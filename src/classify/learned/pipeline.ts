@@ -42,9 +42,15 @@ export function examplesOf(
   const analyzer = createAnalyzer(taxonomy, actors);
   const topicIndex = new Map<string, number>(taxonomy.topics.map((t, i) => [t.id, i]));
   return items.map((it) => {
-    const fv = featuresOf(analyzer.analyze({ title: it.title, text: it.lead }), topicIndex);
+    const a = analyzer.analyze({ title: it.title, text: it.lead });
+    const fv = featuresOf(a, topicIndex);
     const gold = new Set<TopicId>(it.topics);
-    return { index: fv.index, value: fv.value, labels: taxonomy.topics.map((t) => gold.has(t.id)) };
+    return {
+      index: fv.index,
+      value: fv.value,
+      labels: taxonomy.topics.map((t) => gold.has(t.id)),
+      lexicon: a.lexicon.map((s) => s.score),
+    };
   });
 }
 
@@ -52,6 +58,8 @@ export interface CvResult {
   /** Out-of-fold probability per example and topic. */
   oof: Float64Array[];
   thresholds: number[];
+  /** Per topic: a lexicon score at which the topic is tagged whatever the model says (≥ 1: never). */
+  floors: number[];
   /** Per-topic F1 at those thresholds, and its mean. */
   f1: number[];
   macroF1: number;
@@ -59,6 +67,47 @@ export interface CvResult {
 
 function f1(tp: number, fp: number, fn: number): number {
   return tp + fp + fn === 0 ? 1 : (2 * tp) / (2 * tp + fp + fn);
+}
+
+/** Lexicon scores tried as floors; NEVER means the model alone decides. */
+export const FLOOR_GRID = [0.8, 0.9, 0.95, 0.98] as const;
+export const NEVER = 2;
+
+function f1Of(predicted: readonly boolean[], gold: readonly boolean[]): number {
+  let tp = 0;
+  let fp = 0;
+  let fn = 0;
+  predicted.forEach((p, i) => {
+    if (p) gold[i] ? tp++ : fp++;
+    else if (gold[i]) fn++;
+  });
+  return f1(tp, fp, fn);
+}
+
+/**
+ * Where the lexicon is sure (several strong terms, in the title), its call stands even when the
+ * model, trained on short leads, is not: the most permissive floor that costs no out-of-fold F1
+ * (within 0.001) is kept, so a long article full of explicit terms is not lost to the model's
+ * calibration on leads.
+ */
+function chooseFloor(
+  probs: readonly number[],
+  lexicon: readonly number[],
+  gold: readonly boolean[],
+  threshold: number,
+): { floor: number; f1: number } {
+  const none = f1Of(
+    probs.map((p) => p >= threshold),
+    gold,
+  );
+  for (const floor of FLOOR_GRID) {
+    const f = f1Of(
+      probs.map((p, i) => p >= threshold || (lexicon[i] ?? 0) >= floor),
+      gold,
+    );
+    if (f >= none - 0.001) return { floor, f1: f };
+  }
+  return { floor: NEVER, f1: none };
 }
 
 /** Out-of-fold probabilities over whole outlet-days, and the thresholds they support. */
@@ -80,24 +129,26 @@ export function crossValidate(
     });
   }
   const thresholds: number[] = [];
+  const floors: number[] = [];
   const scores: number[] = [];
   for (let t = 0; t < opts.topics; t++) {
     const s = oof.map((p) => p[t] as number);
     const gold = examples.map((e) => e.labels[t] as boolean);
     const th = bestThreshold(s, gold);
     thresholds.push(th);
-    let tp = 0;
-    let fp = 0;
-    let fn = 0;
-    s.forEach((x, i) => {
-      if (x >= th) gold[i] ? tp++ : fp++;
-      else if (gold[i]) fn++;
-    });
-    scores.push(f1(tp, fp, fn));
+    const { floor, f1: best } = chooseFloor(
+      s,
+      examples.map((e) => e.lexicon?.[t] ?? 0),
+      gold,
+      th,
+    );
+    floors.push(floor);
+    scores.push(best);
   }
   return {
     oof,
     thresholds,
+    floors,
     f1: scores,
     macroF1: scores.reduce((a, b) => a + b, 0) / scores.length,
   };
@@ -108,6 +159,7 @@ export interface TrainReport {
   l2: number;
   cv: Array<{ l2: number; macroF1: number }>;
   thresholds: number[];
+  floors: number[];
   cvF1: number[];
 }
 
@@ -142,6 +194,7 @@ export function trainModel(
     topics: taxonomy.topics.map((t) => t.id),
     bias: [...final.bias],
     thresholds: best.cv.thresholds,
+    lexiconFloors: best.cv.floors,
     weights: final.weights,
     training: {
       items: train.length,
@@ -159,6 +212,7 @@ export function trainModel(
     l2: best.l2,
     cv: cvRows,
     thresholds: best.cv.thresholds,
+    floors: best.cv.floors,
     cvF1: best.cv.f1,
   };
 }

@@ -5,6 +5,8 @@ export interface Example {
   index: readonly number[];
   value: readonly number[];
   labels: readonly boolean[];
+  /** The lexicon's own score per topic (for choosing lexicon floors). */
+  lexicon?: readonly number[];
 }
 
 export interface TrainOptions {
@@ -149,7 +151,7 @@ function f1At(scores: readonly number[], gold: readonly boolean[], t: number): n
  */
 export function bestThreshold(scores: readonly number[], gold: readonly boolean[]): number {
   const grid: number[] = [];
-  for (let t = 0.05; t <= 0.951; t += 0.01) grid.push(Math.round(t * 100) / 100);
+  for (let t = 0.01; t <= 0.951; t += 0.01) grid.push(Math.round(t * 100) / 100);
   const f = grid.map((t) => f1At(scores, gold, t));
   let best = 0.5;
   let bestF = -1;
