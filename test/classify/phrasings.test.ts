@@ -16,6 +16,8 @@ function topics(language: string, title: string, text: string): TopicId[] {
 type Case = [lang: string, title: string, text: string, topic: TopicId];
 
 const tagged: Case[] = [
+  ["en", "IAEA inspectors denied access to Iranian nuclear site", "", "un-multilateral"],
+  ["fr", "Les États-Unis annoncent leur retrait de l'accord de Paris", "", "un-multilateral"],
   [
     "en",
     "Saudi blogger sentenced to 1,000 lashes",
@@ -265,6 +267,19 @@ const tagged: Case[] = [
 ];
 
 const notTagged: Case[] = [
+  [
+    "en",
+    "Drought displaces thousands, UN agencies say",
+    "UN officials said the situation was worsening.",
+    "un-multilateral",
+  ],
+  [
+    "de",
+    "UN-Experten werfen Regierung Folter vor",
+    "Laut UN wurden Hunderte festgenommen.",
+    "un-multilateral",
+  ],
+  ["fr", "Selon l'ONU, la famine menace le pays", "", "un-multilateral"],
   [
     "en",
     "A climate of fear grips the newsroom",
