@@ -1,5 +1,11 @@
 import { loadActors } from "./actors.js";
-import { type ActorRef, type Analysis, type ClassifyInput, createAnalyzer } from "./analyze.js";
+import {
+  type ActorRef,
+  type Analysis,
+  type ClassifyInput,
+  createAnalyzer,
+  surface,
+} from "./analyze.js";
 import { featuresOf } from "./learned/features.js";
 import { explain, type LearnedModel, loadModel, sigmoid, toScore } from "./learned/model.js";
 import type { Evidence, TopicScore } from "./score.js";
@@ -63,14 +69,17 @@ function learnedScorer(taxonomy: Taxonomy, model: LearnedModel): Scorer {
       // Where the lexicon is sure, its call stands (a floor chosen by cross-validation).
       if (lexicon.score >= (model.lexiconFloors[k] ?? 2)) score = Math.max(score, t.threshold);
       if (score < EVIDENCE_FLOOR * t.threshold) return { id: t.id, score, evidence: [] };
-      const evidence: Evidence[] = explain(model, fv, k, EVIDENCE_LIMIT).map(({ ref, weight }) => ({
-        term: ref.term,
-        ...(ref.text !== ref.term ? { text: ref.text } : {}),
-        count: ref.count,
-        inTitle: ref.inTitle,
-        kind: ref.kind,
-        weight,
-      }));
+      const evidence: Evidence[] = explain(model, fv, k, EVIDENCE_LIMIT).map(({ ref, weight }) => {
+        const text = ref.start >= 0 ? surface(a.tokens, ref.start, ref.end) : ref.term;
+        return {
+          term: ref.term,
+          ...(text !== ref.term ? { text } : {}),
+          count: ref.count,
+          inTitle: ref.inTitle,
+          kind: ref.kind,
+          weight,
+        };
+      });
       return { id: t.id, score, evidence };
     });
   };

@@ -1,5 +1,4 @@
 import type { Analysis } from "../analyze.js";
-import { surface } from "../analyze.js";
 import { fnv1a, fnvStep } from "./hash.js";
 
 /** Feature names hash into 2^20 buckets; the model stores only the buckets it learned. */
@@ -11,14 +10,17 @@ export type EvidenceKind = "term" | "actor" | "word" | "country";
 /** One reader-facing reason a feature stands for: a lexicon term, an actor, a word, a country. */
 export interface EvidenceRef {
   kind: EvidenceKind;
-  /** As the story wrote it (words, actors) or as topics.json writes it (terms), or ISO code. */
+  /** As topics.json writes it (terms), folded as matched (words, actors), or an ISO code. */
   term: string;
-  /** The first match as the story wrote it ("Menschenrechte" for the term "*menschenrecht*"). */
-  text: string;
+  /** Token span of the first match: the story's own spelling is read from it when shown. */
+  start: number;
+  end: number;
   count: number;
   inTitle: number;
   /** Topics (taxonomy indexes) a term belongs to or an actor maps to. */
   topics: readonly number[];
+  /** Its position in the story's `refs`. */
+  slot: number;
 }
 
 /** A feature shared out among the evidence of one kind that bears on one topic. */
@@ -48,7 +50,7 @@ const MAX_COUNTRIES = 8;
 /** About a title and a two-sentence lead. */
 const LEAD_WORDS = 60;
 /** Body words that give word features: a long lead's worth. */
-const MAX_BODY_WORDS = 150;
+const MAX_BODY_WORDS = 100;
 
 export function bucketOf(name: string): number {
   return fnv1a(name) & MASK;
@@ -79,8 +81,15 @@ class Builder {
     this.out.ev.push(ev);
   }
 
-  ref(kind: EvidenceKind, term: string, topics: readonly number[], text = term): EvidenceRef {
-    const r: EvidenceRef = { kind, term, text, count: 0, inTitle: 0, topics };
+  ref(
+    kind: EvidenceKind,
+    term: string,
+    topics: readonly number[],
+    start = -1,
+    end = -1,
+  ): EvidenceRef {
+    const slot = this.out.refs.length;
+    const r: EvidenceRef = { kind, term, start, end, count: 0, inTitle: 0, topics, slot };
     this.out.refs.push(r);
     return r;
   }
@@ -109,7 +118,7 @@ function wordFeatures(b: Builder, a: Analysis): void {
     let wb = seen.get(w);
     if (!wb) {
       wb = {
-        ref: b.ref("word", surface(a.tokens, i, i + 1), []),
+        ref: b.ref("word", w, [], i, i + 1),
         uni: fnvStep(H_UNI, w) & MASK,
         title: fnvStep(H_TITLE, w) & MASK,
         stem: w.length >= STEM_MIN_WORD ? fnvStep(H_STEM, w.slice(0, STEM_CHARS)) & MASK : -1,
@@ -149,7 +158,7 @@ function lexiconFeatures(b: Builder, a: Analysis): void {
     const key = `${p.topic}:${p.term}`;
     let r = refs.get(key);
     if (!r) {
-      r = b.ref("term", p.term, [p.topic], surface(a.tokens, h.start, h.end));
+      r = b.ref("term", p.term, [p.topic], h.start, h.end);
       refs.set(key, r);
     }
     r.count++;
@@ -174,7 +183,7 @@ function actorFeatures(b: Builder, a: Analysis, topicIndex: ReadonlyMap<string, 
     let r = refs.get(h.entry.payload.actor);
     if (!r) {
       const topics = actor.topics.map((t) => topicIndex.get(t) ?? -1).filter((t) => t >= 0);
-      r = b.ref("actor", surface(a.tokens, h.start, h.end), topics);
+      r = b.ref("actor", a.tokens.words.slice(h.start, h.end).join(" "), topics, h.start, h.end);
       refs.set(h.entry.payload.actor, r);
     }
     r.count++;

@@ -76,6 +76,17 @@ export function modelFromFile(file: ModelFile): LearnedModel {
     for (let k = 0; k < T; k++) W[r * T + k] = wv.getInt16((r * T + k) * 2, true) * file.scale;
   }
   const bias = Float64Array.from(file.bias);
+  // A story's features are looked up once, then shared by its logits and every explanation.
+  const rowCache = new WeakMap<FeatureVector, Int32Array>();
+  const rowsOf = (fv: FeatureVector): Int32Array => {
+    let r = rowCache.get(fv);
+    if (!r) {
+      r = new Int32Array(fv.index.length);
+      for (let j = 0; j < r.length; j++) r[j] = rows.get(fv.index[j] as number) ?? -1;
+      rowCache.set(fv, r);
+    }
+    return r;
+  };
   return {
     topics: file.topics,
     thresholds: file.thresholds,
@@ -84,9 +95,10 @@ export function modelFromFile(file: ModelFile): LearnedModel {
     size: n,
     logits(fv) {
       const out = Float64Array.from(bias);
-      for (let j = 0; j < fv.index.length; j++) {
-        const row = rows.get(fv.index[j] as number);
-        if (row === undefined) continue;
+      const at = rowsOf(fv);
+      for (let j = 0; j < at.length; j++) {
+        const row = at[j] as number;
+        if (row < 0) continue;
         const x = fv.value[j] as number;
         for (let k = 0; k < T; k++) out[k] = (out[k] as number) + (W[row + k] as number) * x;
       }
@@ -94,9 +106,10 @@ export function modelFromFile(file: ModelFile): LearnedModel {
     },
     contributions(fv, topic) {
       const out = new Float64Array(fv.index.length);
-      for (let j = 0; j < fv.index.length; j++) {
-        const row = rows.get(fv.index[j] as number);
-        if (row !== undefined) out[j] = (W[row + topic] as number) * (fv.value[j] as number);
+      const at = rowsOf(fv);
+      for (let j = 0; j < at.length; j++) {
+        const row = at[j] as number;
+        if (row >= 0) out[j] = (W[row + topic] as number) * (fv.value[j] as number);
       }
       return out;
     },
@@ -181,6 +194,41 @@ export function toScore(p: number, learned: number, shown: number): number {
 
 const MIN_SHARE = 0.1;
 
+// Function words carry weight in the model (as context) but are no reason a reader would accept.
+const FUNCTION_WORDS = new Set(
+  (
+    "the and for with from that this was were are has have had not but its their his her they " +
+    "der die das den dem des und ist sind war nicht mit von fur auf ein eine einer sich auch nach " +
+    "les des une est dans pour par sur avec pas qui que aux ses son sont plus"
+  ).split(" "),
+);
+
+function isContentWord(folded: string): boolean {
+  return folded.length >= 3 && !FUNCTION_WORDS.has(folded);
+}
+
+const groupCache = new WeakMap<FeatureVector, Map<string, { refs: EvidenceRef[]; sum: number }>>();
+
+/** The terms and actors behind each topic's lexicon and actor scores, grouped once per story. */
+function spreadGroups(fv: FeatureVector): Map<string, { refs: EvidenceRef[]; sum: number }> {
+  let groups = groupCache.get(fv);
+  if (groups) return groups;
+  groups = new Map();
+  for (const r of fv.refs) {
+    if (r.kind !== "term" && r.kind !== "actor") continue;
+    for (const t of r.topics) {
+      const key = `${r.kind}:${t}`;
+      const g = groups.get(key);
+      if (g) {
+        g.refs.push(r);
+        g.sum += r.count;
+      } else groups.set(key, { refs: [r], sum: r.count });
+    }
+  }
+  groupCache.set(fv, groups);
+  return groups;
+}
+
 /** Evidence a reader can check: the refs that pushed this topic up, strongest first. */
 export function explain(
   model: LearnedModel,
@@ -189,21 +237,25 @@ export function explain(
   limit = 8,
 ): Array<{ ref: EvidenceRef; weight: number }> {
   const c = model.contributions(fv, topic);
-  const total = new Map<EvidenceRef, number>();
-  const bump = (r: EvidenceRef, v: number) => total.set(r, (total.get(r) ?? 0) + v);
+  const total = new Float64Array(fv.refs.length);
+  const groups = spreadGroups(fv);
   for (let j = 0; j < c.length; j++) {
     const v = c[j] as number;
     const ev = fv.ev[j];
     if (!ev || v === 0) continue;
     if ("spread" in ev) {
       // A per-topic lexicon or actor score is shared out among the terms or actors behind it.
-      const kind = ev.spread;
-      const among = fv.refs.filter((r) => r.kind === kind && r.topics.includes(ev.topic));
-      const sum = among.reduce((s, r) => s + r.count, 0);
-      for (const r of among) bump(r, (v * r.count) / sum);
-    } else bump(ev, v);
+      const g = groups.get(`${ev.spread}:${ev.topic}`);
+      if (g)
+        for (const r of g.refs) total[r.slot] = (total[r.slot] as number) + (v * r.count) / g.sum;
+    } else total[ev.slot] = (total[ev.slot] as number) + v;
   }
-  const ranked = [...total.entries()].filter(([, v]) => v > 0).sort((a, b) => b[1] - a[1]);
+  const ranked: Array<[EvidenceRef, number]> = [];
+  total.forEach((v, i) => {
+    const ref = fv.refs[i] as EvidenceRef;
+    if (v > 0 && (ref.kind !== "word" || isContentWord(ref.term))) ranked.push([ref, v]);
+  });
+  ranked.sort((a, b) => b[1] - a[1]);
   // Crumbs (a word worth a hundredth of the main term) are not reasons a reader would accept.
   const floor = (ranked[0]?.[1] ?? 0) * MIN_SHARE;
   return ranked
