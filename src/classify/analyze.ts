@@ -67,6 +67,11 @@ function clean(s: unknown, max: number): string {
 
 export interface Analyzer {
   analyze(input: ClassifyInput): Analysis;
+  /**
+   * The title with body words [start, end) only, as if that were the whole lead: hits and actors
+   * are re-based, the lexicon re-scored, countries and language kept from the whole story.
+   */
+  window(a: Analysis, start: number, end: number): Analysis;
   readonly topicIds: readonly TopicId[];
   readonly actors: readonly ActorRef[];
 }
@@ -146,6 +151,35 @@ export function createAnalyzer(taxonomy: Taxonomy, actors: readonly ActorRef[] =
   return {
     topicIds,
     actors,
+    window(a, start, end) {
+      const { titleEnd } = a.tokens;
+      const cut = <T>(xs: readonly T[]): T[] => [...xs.slice(0, titleEnd), ...xs.slice(start, end)];
+      const tokens: Tokens = {
+        words: cut(a.tokens.words),
+        flags: cut(a.tokens.flags),
+        titleEnd,
+        ...(a.tokens.raw ? { raw: cut(a.tokens.raw) } : {}),
+      };
+      const shift = start - titleEnd;
+      const rebase = <P>(hits: readonly Hit<P>[]): Hit<P>[] =>
+        hits.flatMap((h) => {
+          if (h.end <= titleEnd) return [h];
+          if (h.start >= start && h.end <= end) {
+            return [{ entry: h.entry, start: h.start - shift, end: h.end - shift }];
+          }
+          return [];
+        });
+      const hits = rebase(a.hits);
+      const bodyWords = end - start;
+      return {
+        ...a,
+        tokens,
+        hits,
+        lexicon: scoreTopics(topicIds, hits, titleEnd, bodyWords, params),
+        actors: rebase(a.actors),
+        bodyWords,
+      };
+    },
     analyze(input) {
       const title = clean(input?.title, MAX_TITLE_CHARS);
       const hint = normalizeLanguageHint(input?.language);

@@ -10,6 +10,7 @@ import { featuresOf } from "./learned/features.js";
 import { explain, type LearnedModel, loadModel, sigmoid, toScore } from "./learned/model.js";
 import type { Evidence, TopicScore } from "./score.js";
 import { type Taxonomy, TOPIC_IDS, type TopicId } from "./taxonomy.js";
+import { SENTENCE_END, type Tokens } from "./tokenize.js";
 
 export type { ActorRef, ClassifyInput } from "./analyze.js";
 export { MAX_TEXT_CHARS, MAX_TITLE_CHARS } from "./analyze.js";
@@ -52,20 +53,60 @@ const EVIDENCE_LIMIT = 8;
 
 type Scorer = (a: Analysis) => TopicScore[];
 
-function learnedScorer(taxonomy: Taxonomy, model: LearnedModel): Scorer {
+/** A body up to this long is read as one lead. */
+const ONE_LEAD_WORDS = 80;
+/** A part is at least this long (short sentences join the next), and there are at most so many. */
+const PART_WORDS = 25;
+const MAX_PARTS = 6;
+
+/**
+ * Body word ranges, each read with the title as if it were the lead. The model learned from
+ * titles and leads: in a long article a thread told in one sentence is drowned by the others,
+ * so each run of sentences is judged on its own and a topic takes its best part.
+ */
+export function partsOf(tokens: Tokens): Array<[number, number]> {
+  const { titleEnd, flags } = tokens;
+  const total = tokens.words.length;
+  if (total - titleEnd <= ONE_LEAD_WORDS) return [[titleEnd, total]];
+  const out: Array<[number, number]> = [];
+  let start = titleEnd;
+  for (let i = titleEnd; i < total && out.length < MAX_PARTS; i++) {
+    const last = i === total - 1;
+    if ((((flags[i] as number) & SENTENCE_END) !== 0 && i + 1 - start >= PART_WORDS) || last) {
+      out.push([start, i + 1]);
+      start = i + 1;
+    }
+  }
+  return out;
+}
+
+function learnedScorer(
+  taxonomy: Taxonomy,
+  model: LearnedModel,
+  analyzer: ReturnType<typeof createAnalyzer>,
+): Scorer {
   const topicIndex = new Map<string, number>(taxonomy.topics.map((t, i) => [t.id, i]));
   const slots = taxonomy.topics.map((t) => model.topics.indexOf(t.id));
   const missing = taxonomy.topics.filter((_, i) => (slots[i] as number) < 0).map((t) => t.id);
   if (missing.length > 0) {
     throw new Error(`topic model has no weights for ${missing.join(", ")}: run npm run train`);
   }
-  return (a) => {
-    const fv = featuresOf(a, topicIndex);
-    const z = model.logits(fv);
+  return (whole) => {
+    const parts = partsOf(whole.tokens).map(([s, e]) => {
+      const a =
+        s === whole.tokens.titleEnd && e === whole.tokens.words.length
+          ? whole
+          : analyzer.window(whole, s, e);
+      const fv = featuresOf(a, topicIndex);
+      return { a, fv, z: model.logits(fv) };
+    });
     return taxonomy.topics.map((t, i) => {
       const k = slots[i] as number;
+      let best = parts[0] as (typeof parts)[number];
+      for (const p of parts) if ((p.z[k] as number) > (best.z[k] as number)) best = p;
+      const { a, fv, z } = best;
       let score = toScore(sigmoid(z[k] as number), model.thresholds[k] as number, t.threshold);
-      const lexicon = a.lexicon[i] as TopicScore;
+      const lexicon = whole.lexicon[i] as TopicScore;
       // Where the lexicon is sure, its call stands (a floor chosen by cross-validation).
       if (lexicon.score >= (model.lexiconFloors[k] ?? 2)) score = Math.max(score, t.threshold);
       if (score < EVIDENCE_FLOOR * t.threshold) return { id: t.id, score, evidence: [] };
@@ -80,6 +121,13 @@ function learnedScorer(taxonomy: Taxonomy, model: LearnedModel): Scorer {
           weight,
         };
       });
+      // The topic's own lexicon terms found anywhere in the story are evidence too (after the
+      // strongest reasons): the summariser covers a topic by its terms' sentences.
+      for (const e of lexicon.evidence) {
+        if (!evidence.some((x) => x.kind === "term" && x.term === e.term)) {
+          evidence.push({ ...e, kind: "term" });
+        }
+      }
       return { id: t.id, score, evidence };
     });
   };
@@ -88,7 +136,9 @@ function learnedScorer(taxonomy: Taxonomy, model: LearnedModel): Scorer {
 export function createClassifier(taxonomy: Taxonomy, opts: ClassifierOptions = {}): Classifier {
   const thresholds = new Map<TopicId, number>(taxonomy.topics.map((t) => [t.id, t.threshold]));
   const analyzer = createAnalyzer(taxonomy, opts.actors ?? []);
-  const score: Scorer = opts.model ? learnedScorer(taxonomy, opts.model) : (a) => a.lexicon;
+  const score: Scorer = opts.model
+    ? learnedScorer(taxonomy, opts.model, analyzer)
+    : (a) => a.lexicon;
 
   const byScore = (a: TopicScore, b: TopicScore) =>
     b.score - a.score || TOPIC_IDS.indexOf(a.id) - TOPIC_IDS.indexOf(b.id);

@@ -6,6 +6,8 @@
 /** Bit flags kept per token: the folded form loses case, but a few terms need it (UN vs "un"). */
 export const INITIAL_CAP = 1;
 export const ALL_CAPS = 2;
+/** The word ends a sentence (".", "!" or "?" and then a space or the end follow it). */
+export const SENTENCE_END = 4;
 
 export interface Tokens {
   /** Folded words: NFKC, lowercase, diacritics removed, ß → ss, decimal comma → point. */
@@ -64,6 +66,18 @@ function caseFlags(raw: string): number {
   return raw === raw.toUpperCase() ? INITIAL_CAP | ALL_CAPS : INITIAL_CAP;
 }
 
+const CLOSERS = new Set(['"', "'", "”", "’", "»", ")", "]"]);
+
+function sentenceEnd(text: string, at: number): number {
+  let i = at;
+  while (i < text.length && CLOSERS.has(text[i] as string)) i++;
+  const c = text[i];
+  if (c !== "." && c !== "!" && c !== "?") return 0;
+  i++;
+  while (i < text.length && CLOSERS.has(text[i] as string)) i++;
+  return i >= text.length || /\s/.test(text[i] as string) ? SENTENCE_END : 0;
+}
+
 /** Words longer than this are junk (URLs, base64); skipping them keeps matching cheap. */
 const MAX_WORD = 64;
 
@@ -78,7 +92,7 @@ function pushTokens(text: string, words: string[], flags: number[], raws: string
       if (prev === 39 || prev === 0x2019) continue;
     }
     words.push(foldWord(raw));
-    flags.push(caseFlags(raw));
+    flags.push(caseFlags(raw) | sentenceEnd(text, m.index + raw.length));
     raws.push(raw);
   }
 }

@@ -198,8 +198,11 @@ const MIN_SHARE = 0.1;
 const FUNCTION_WORDS = new Set(
   (
     "the and for with from that this was were are has have had not but its their his her they " +
+    "other others more than also after over about into been will would could said says who which " +
     "der die das den dem des und ist sind war nicht mit von fur auf ein eine einer sich auch nach " +
-    "les des une est dans pour par sur avec pas qui que aux ses son sont plus"
+    "aber oder wird wurde werden einen eines dass sagte bei aus zum zur wie " +
+    "les des une est dans pour par sur avec pas qui que aux ses son sont plus mais elle ils leur " +
+    "cette comme avait etre ete selon apres"
   ).split(" "),
 );
 
@@ -256,10 +259,11 @@ export function explain(
     if (v > 0 && (ref.kind !== "word" || isContentWord(ref.term))) ranked.push([ref, v]);
   });
   ranked.sort((a, b) => b[1] - a[1]);
-  // Crumbs (a word worth a hundredth of the main term) are not reasons a reader would accept.
+  // Crumbs (a word worth a hundredth of the main term) are not reasons a reader would accept;
+  // the topic's own lexicon terms are, whatever their share.
   const floor = (ranked[0]?.[1] ?? 0) * MIN_SHARE;
   return ranked
-    .filter(([, v]) => v >= floor)
+    .filter(([ref, v]) => v >= floor || (ref.kind === "term" && ref.topics.includes(topic)))
     .slice(0, limit)
     .map(([ref, weight]) => ({ ref, weight: Math.round(weight * 1000) / 1000 }));
 }
