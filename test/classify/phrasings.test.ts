@@ -278,8 +278,18 @@ const tagged: Case[] = [
   ["fr", "Le droit du sol restreint par un vote des députés", "", "migration"],
   ["de", "Ausländische Pflegekräfte verlassen Deutschland wieder", "", "migration"],
   ["en", "Senate hopeful stumps in a swing state before the midterms", "", "democracy-elections"],
-  ["fr", "Municipales : la gauche cherche l'union dans les grandes villes", "", "democracy-elections"],
-  ["de", "Volksinitiative gegen das Verbot bekommt genug Unterschriften", "", "democracy-elections"],
+  [
+    "fr",
+    "Municipales : la gauche cherche l'union dans les grandes villes",
+    "",
+    "democracy-elections",
+  ],
+  [
+    "de",
+    "Volksinitiative gegen das Verbot bekommt genug Unterschriften",
+    "",
+    "democracy-elections",
+  ],
 ];
 
 const notTagged: Case[] = [
@@ -404,7 +414,12 @@ const notTagged: Case[] = [
   ["en", "Oil spill blackens beaches along the coast", "", "energy"],
   ["en", "Amazon expands drone delivery to more cities", "", "security-defence"],
   ["fr", "Trafic d'armes : un réseau démantelé en Martinique", "", "security-defence"],
-  ["fr", "Élection à la présidence de la Fédération française de football", "", "democracy-elections"],
+  [
+    "fr",
+    "Élection à la présidence de la Fédération française de football",
+    "",
+    "democracy-elections",
+  ],
   ["en", "Pro-Palestinian protesters march through central London", "", "democracy-elections"],
   ["fr", "Israël annonce l'expulsion de militants de la flottille", "", "migration"],
 ];
