@@ -264,6 +264,32 @@ const tagged: Case[] = [
   ],
   ["fr", "Tentative d'assassinat : un réseau d'espionnage russe démantelé", "", "security-defence"],
   ["fr", "Législatives : le RN en tête des intentions de vote", "", "democracy-elections"],
+  // Issue 11, second pass: attacks on crowds, nuclear programmes, naval posture, defence budgets,
+  // fuel at the pump, immigration enforcement, nationality law, US races and local elections.
+  ["en", "Attacker drove into a crowd at a Christmas market, police say", "", "security-defence"],
+  ["en", "Iran's stockpile of enriched uranium keeps growing", "", "security-defence"],
+  ["en", "Second carrier heads to the Gulf as naval blockade tightens", "", "security-defence"],
+  ["de", "Amokfahrt in der Innenstadt: Ermittler prüfen das Motiv", "", "security-defence"],
+  ["fr", "Les députés votent une hausse du budget des armées", "", "security-defence"],
+  ["en", "Drivers pay more at the pump as gasoline prices jump", "", "energy"],
+  ["de", "Spritpreise steigen erneut, Verbände fordern einen Tankrabatt", "", "energy"],
+  ["fr", "Le prix à la pompe dépasse deux euros le litre", "", "energy"],
+  ["en", "ICE agents detain dozens in workplace raid", "", "migration"],
+  ["fr", "Le droit du sol restreint par un vote des députés", "", "migration"],
+  ["de", "Ausländische Pflegekräfte verlassen Deutschland wieder", "", "migration"],
+  ["en", "Senate hopeful stumps in a swing state before the midterms", "", "democracy-elections"],
+  [
+    "fr",
+    "Municipales : la gauche cherche l'union dans les grandes villes",
+    "",
+    "democracy-elections",
+  ],
+  [
+    "de",
+    "Volksinitiative gegen das Verbot bekommt genug Unterschriften",
+    "",
+    "democracy-elections",
+  ],
 ];
 
 const notTagged: Case[] = [
@@ -385,6 +411,17 @@ const notTagged: Case[] = [
   ["fr", "La grille tarifaire de la SNCF augmente", "", "trade-sanctions"],
   ["fr", "Condamné à dix ans de prison pour un braquage", "", "human-rights"],
   ["fr", "Marine Le Pen veut un référendum", "", "security-defence"],
+  ["en", "Oil spill blackens beaches along the coast", "", "energy"],
+  ["en", "Amazon expands drone delivery to more cities", "", "security-defence"],
+  ["fr", "Trafic d'armes : un réseau démantelé en Martinique", "", "security-defence"],
+  [
+    "fr",
+    "Élection à la présidence de la Fédération française de football",
+    "",
+    "democracy-elections",
+  ],
+  ["en", "Pro-Palestinian protesters march through central London", "", "democracy-elections"],
+  ["fr", "Israël annonce l'expulsion de militants de la flottille", "", "migration"],
 ];
 
 describe("real-news phrasings are recognised", () => {
