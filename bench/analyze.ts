@@ -1,4 +1,4 @@
-import { createClassifier, loadTaxonomy } from "../src/classify/index.js";
+import { loadClassifier, loadTaxonomy } from "../src/classify/index.js";
 import { tokenize } from "../src/classify/tokenize.js";
 import { createEnricher } from "../src/enrich/enricher.js";
 import type { Story } from "../src/feeds/types.js";
@@ -29,7 +29,7 @@ export async function benchAnalyze(): Promise<string[]> {
     categories: [],
   }));
   const enricher = createEnricher({
-    classifier: createClassifier(loadTaxonomy()),
+    classifier: loadClassifier(loadTaxonomy()),
     summarize,
     summaryBudget: 500,
   });
