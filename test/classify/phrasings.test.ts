@@ -290,6 +290,47 @@ const tagged: Case[] = [
     "",
     "democracy-elections",
   ],
+  // Issue 11, second lexicon pass: rights, aid, multilateral and climate phrasings.
+  ["en", "UN envoy warns of deepening rights crisis in Myanmar", "", "human-rights"],
+  [
+    "fr",
+    "Un journaliste condamné à trois ans de prison pour avoir critiqué le gouvernement",
+    "",
+    "human-rights",
+  ],
+  [
+    "de",
+    "Bundestag debattiert über Paragraf 218",
+    "Der Schwangerschaftsabbruch soll entkriminalisiert werden.",
+    "human-rights",
+  ],
+  ["de", "Gewalt gegen Frauen nimmt zu", "Frauenhäuser melden fehlende Plätze.", "human-rights"],
+  ["fr", "Le droit à l'avortement inscrit dans la Constitution", "", "human-rights"],
+  ["en", "Regime accused of arresting people arbitrarily after vote", "", "human-rights"],
+  [
+    "en",
+    "Flash floods displace thousands in river delta",
+    "Villages were cut off from drinking water.",
+    "humanitarian",
+  ],
+  ["fr", "Des milliers de personnes déplacées après le passage d'une tornade", "", "humanitarian"],
+  [
+    "de",
+    "Israelisches Parlament beschließt UNRWA-Verbot",
+    "Hilfsorganisationen warnen vor den Folgen.",
+    "humanitarian",
+  ],
+  [
+    "en",
+    "Negotiators agree high seas treaty text",
+    "The intergovernmental talks ran overnight.",
+    "un-multilateral",
+  ],
+  ["fr", "Un pays annonce son retrait de la Cour pénale internationale", "", "un-multilateral"],
+  ["de", "Weltnaturkonferenz ringt um Finanzierung", "", "un-multilateral"],
+  ["en", "Crops struggle to adapt to a warming world", "", "climate"],
+  ["de", "Die Erderhitzung verändert den Alpenraum", "", "climate"],
+  ["fr", "Le gouvernement présente sa planification écologique", "", "climate"],
 ];
 
 const notTagged: Case[] = [
@@ -422,6 +463,11 @@ const notTagged: Case[] = [
   ],
   ["en", "Pro-Palestinian protesters march through central London", "", "democracy-elections"],
   ["fr", "Israël annonce l'expulsion de militants de la flottille", "", "migration"],
+  ["fr", "Les émissions de téléréalité bientôt interdites ?", "", "climate"],
+  ["en", "Storm lashes coastal towns with heavy rain", "", "human-rights"],
+  ["fr", "Le suspect placé en détention provisoire", "Il est soupçonné de vol.", "human-rights"],
+  ["en", "UN report says cocaine seizures hit record", "", "un-multilateral"],
+  ["de", "Altstadt wird UNESCO-Welterbe", "", "un-multilateral"],
 ];
 
 describe("real-news phrasings are recognised", () => {
