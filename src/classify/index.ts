@@ -56,7 +56,7 @@ type Scorer = (a: Analysis) => TopicScore[];
 /** A body up to this long is read as one lead. */
 const ONE_LEAD_WORDS = 80;
 /** A part is at least this long (short sentences join the next), and there are at most so many. */
-const PART_WORDS = 25;
+const PART_WORDS = 15;
 const MAX_PARTS = 6;
 
 /**
