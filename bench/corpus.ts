@@ -5,6 +5,8 @@
  * The same (count, itemsPerFeed, seed) always yields the same documents, byte for byte.
  */
 
+import { seededRandom } from "../src/classify/learned/hash.js";
+
 export interface GeneratedFeed {
   /** Unique per feed; the host is one of a few dozen outlets. */
   url: string;
@@ -23,16 +25,8 @@ export interface CorpusOptions {
 
 export const CORPUS_EPOCH_MS = Date.UTC(2025, 10, 28, 12, 0, 0);
 
-export function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** The seeded PRNG (mulberry32) the trainer uses too. */
+export const mulberry32 = seededRandom;
 
 const OUTLETS = [
   "worldbrief",

@@ -2,6 +2,7 @@ import { readFileSync } from "node:fs";
 import { resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { z } from "zod";
+import { parseJsonLines } from "./jsonl.js";
 import { fnv1a } from "./learned/hash.js";
 import { TOPIC_IDS } from "./taxonomy.js";
 
@@ -49,20 +50,7 @@ const itemSchema = z.object({
 export type CorpusItem = z.infer<typeof itemSchema>;
 
 export function parseCorpus(jsonl: string): CorpusItem[] {
-  const items: CorpusItem[] = [];
-  jsonl.split("\n").forEach((line, i) => {
-    if (line.trim() === "") return;
-    let data: unknown;
-    try {
-      data = JSON.parse(line);
-    } catch (err) {
-      throw new Error(`corpus line ${i + 1}: ${(err as Error).message}`);
-    }
-    const r = itemSchema.safeParse(data);
-    if (!r.success) throw new Error(`corpus line ${i + 1}: ${z.prettifyError(r.error)}`);
-    items.push(r.data);
-  });
-  return items;
+  return parseJsonLines(jsonl, itemSchema, "corpus");
 }
 
 export function loadCorpus(path: string = corpusPath()): CorpusItem[] {

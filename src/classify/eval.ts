@@ -2,6 +2,7 @@ import { readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { z } from "zod";
 import type { Classifier } from "./index.js";
+import { parseJsonLines } from "./jsonl.js";
 import { TOPIC_IDS, type TopicId } from "./taxonomy.js";
 
 export interface DevRow {
@@ -50,20 +51,7 @@ export const DEV_SET_PATH = fileURLToPath(
 
 /** Parse a JSONL dev set; a bad line throws with its line number. */
 export function parseDevSet(jsonl: string): DevRow[] {
-  const rows: DevRow[] = [];
-  jsonl.split("\n").forEach((line, i) => {
-    if (line.trim() === "") return;
-    let data: unknown;
-    try {
-      data = JSON.parse(line);
-    } catch (err) {
-      throw new Error(`dev set line ${i + 1}: ${(err as Error).message}`);
-    }
-    const r = rowSchema.safeParse(data);
-    if (!r.success) throw new Error(`dev set line ${i + 1}: ${z.prettifyError(r.error)}`);
-    rows.push(r.data);
-  });
-  return rows;
+  return parseJsonLines(jsonl, rowSchema, "dev set");
 }
 
 export function loadDevSet(path: string = DEV_SET_PATH): DevRow[] {

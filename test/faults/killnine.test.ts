@@ -4,6 +4,7 @@ import { join } from "node:path";
 import { PermissionFlagsBits } from "discord.js";
 import sqlite3 from "sqlite3";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { seededRandom } from "../../src/classify/learned/hash.js";
 import { DiscordEmulator, type EmulatedMessage } from "../discord-emulator/index.js";
 import {
   BotProcess,
@@ -23,16 +24,7 @@ const dir = mkdtempSync(join(tmpdir(), "fd-killnine-"));
 const dbPath = join(dir, "bot.sqlite");
 
 /** mulberry32: small, seedable, good enough to pick kill moments. */
-function prng(seed: number): () => number {
-  let a = seed;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+const prng = seededRandom;
 const random = prng(SEED);
 const between = (lo: number, hi: number): number => Math.round(lo + random() * (hi - lo));
 

@@ -13,6 +13,7 @@ import type { ServerResponse } from "node:http";
 import { pipeline, Readable } from "node:stream";
 import zlib from "node:zlib";
 import iconv from "iconv-lite";
+import { seededRandom } from "../../src/classify/learned/hash.js";
 import type { Handler } from "../helpers/feed-server.js";
 
 export type Expectation = "stories" | "refused" | "either";
@@ -108,16 +109,7 @@ function topical(feed: string, i: number, over: Partial<Item> = {}): Item {
 const utf8 = (s: string): Buffer => Buffer.from(s, "utf8");
 
 /** Deterministic bytes (mulberry32), for garbage bodies. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+const prng = seededRandom;
 
 function randomBytes(n: number, seed: number): Buffer {
   const next = prng(seed);
