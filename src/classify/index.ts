@@ -2,6 +2,7 @@ import { loadActors } from "./actors.js";
 import {
   type ActorRef,
   type Analysis,
+  type Analyzer,
   type ClassifyInput,
   createAnalyzer,
   surface,
@@ -80,11 +81,7 @@ export function partsOf(tokens: Tokens): Array<[number, number]> {
   return out;
 }
 
-function learnedScorer(
-  taxonomy: Taxonomy,
-  model: LearnedModel,
-  analyzer: ReturnType<typeof createAnalyzer>,
-): Scorer {
+function learnedScorer(taxonomy: Taxonomy, model: LearnedModel, analyzer: Analyzer): Scorer {
   const topicIndex = new Map<string, number>(taxonomy.topics.map((t, i) => [t.id, i]));
   const slots = taxonomy.topics.map((t) => model.topics.indexOf(t.id));
   const missing = taxonomy.topics.filter((_, i) => (slots[i] as number) < 0).map((t) => t.id);
