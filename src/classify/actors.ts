@@ -1,7 +1,7 @@
-import { readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import countries from "i18n-iso-countries";
 import { z } from "zod";
+import { loadJsonConfig } from "./config-file.js";
 import { parseTerm } from "./lexicon.js";
 import { TOPIC_IDS } from "./taxonomy.js";
 
@@ -170,21 +170,5 @@ export const DEFAULT_ACTORS_PATH = fileURLToPath(
 );
 
 export function loadActors(path: string = DEFAULT_ACTORS_PATH): ActorFile {
-  let raw: string;
-  try {
-    raw = readFileSync(path, "utf8");
-  } catch (err) {
-    throw new Error(`Cannot read actors file ${path}: ${(err as Error).message}`);
-  }
-  let data: unknown;
-  try {
-    data = JSON.parse(raw);
-  } catch (err) {
-    throw new Error(`Actors file ${path} is not valid JSON: ${(err as Error).message}`);
-  }
-  try {
-    return parseActors(data);
-  } catch (err) {
-    throw new Error(`${(err as Error).message}\n  (in ${path})`);
-  }
+  return loadJsonConfig(path, "actors file", parseActors);
 }

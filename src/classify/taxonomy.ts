@@ -1,6 +1,6 @@
-import { readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { z } from "zod";
+import { loadJsonConfig } from "./config-file.js";
 import { parseTerm } from "./lexicon.js";
 
 export const TOPIC_IDS = [
@@ -161,21 +161,5 @@ export const DEFAULT_TAXONOMY_PATH = fileURLToPath(
 );
 
 export function loadTaxonomy(path: string = DEFAULT_TAXONOMY_PATH): Taxonomy {
-  let raw: string;
-  try {
-    raw = readFileSync(path, "utf8");
-  } catch (err) {
-    throw new Error(`Cannot read taxonomy ${path}: ${(err as Error).message}`);
-  }
-  let data: unknown;
-  try {
-    data = JSON.parse(raw);
-  } catch (err) {
-    throw new Error(`Taxonomy ${path} is not valid JSON: ${(err as Error).message}`);
-  }
-  try {
-    return parseTaxonomy(data);
-  } catch (err) {
-    throw new Error(`${(err as Error).message}\n  (in ${path})`);
-  }
+  return loadJsonConfig(path, "taxonomy", parseTaxonomy);
 }

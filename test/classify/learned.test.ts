@@ -1,3 +1,6 @@
+import { mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import {
   type CorpusItem,
@@ -7,7 +10,7 @@ import {
   TEST_SHARE,
 } from "../../src/classify/corpus.js";
 import { agreement } from "../../src/classify/eval.js";
-import { encodeModel, parseModel, toScore } from "../../src/classify/learned/model.js";
+import { encodeModel, loadModel, parseModel, toScore } from "../../src/classify/learned/model.js";
 import {
   bestThreshold,
   type Example,
@@ -91,6 +94,19 @@ describe("model file", () => {
       expect(1 / (1 + Math.exp(-(z[k] as number)))).toBeCloseTo(p[k] as number, 3);
     }
     expect(model.thresholds).toEqual([0.4, 0.6]);
+  });
+
+  it("names the file it cannot read or parse", () => {
+    const dir = mkdtempSync(join(tmpdir(), "fd-model-"));
+    expect(() => loadModel(join(dir, "missing.json"))).toThrow(
+      /Cannot read topic model .*missing\.json/,
+    );
+    writeFileSync(join(dir, "bad.json"), "{");
+    expect(() => loadModel(join(dir, "bad.json"))).toThrow(
+      /Topic model .*bad\.json is not valid JSON/,
+    );
+    writeFileSync(join(dir, "old.json"), JSON.stringify({ ...file, version: 2 }));
+    expect(() => loadModel(join(dir, "old.json"))).toThrow(/topic model[\s\S]*old\.json/);
   });
 
   it("refuses a corrupt file with a reason", () => {

@@ -1,6 +1,6 @@
-import { readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { z } from "zod";
+import { loadJsonConfig } from "../config-file.js";
 import { TOPIC_IDS, type TopicId } from "../taxonomy.js";
 import { type EvidenceRef, type FeatureVector, HASH_BITS } from "./features.js";
 
@@ -123,13 +123,7 @@ export function parseModel(json: unknown): LearnedModel {
 }
 
 export function loadModel(path: string = DEFAULT_MODEL_PATH): LearnedModel {
-  let json: unknown;
-  try {
-    json = JSON.parse(readFileSync(path, "utf8"));
-  } catch (err) {
-    throw new Error(`topic model ${path}: ${(err as Error).message}`);
-  }
-  return parseModel(json);
+  return loadJsonConfig(path, "topic model", parseModel);
 }
 
 /** Dense training weights → the file format: int16-quantised rows for buckets that matter. */
