@@ -331,6 +331,42 @@ const tagged: Case[] = [
   ["en", "Crops struggle to adapt to a warming world", "", "climate"],
   ["de", "Die Erderhitzung verändert den Alpenraum", "", "climate"],
   ["fr", "Le gouvernement présente sa planification écologique", "", "climate"],
+  [
+    "fr",
+    "L'opposant au régime arrêté pour espionnage, ses proches dénoncent une loi liberticide",
+    "Le journaliste est détenu depuis trois mois ; les ONG parlent d'une atteinte aux libertés fondamentales.",
+    "human-rights",
+  ],
+  [
+    "fr",
+    "Les actes antisémites en hausse, la ministre annonce un plan contre le racisme",
+    "Les plaintes pour discrimination et les violences policières visant des Juifs se multiplient.",
+    "human-rights",
+  ],
+  [
+    "de",
+    "Razzia gegen Menschenhändler: Polizei befreit Hunderte Opfer",
+    "Die Ermittler werfen der Bande Zwangsarbeit und sexualisierte Gewalt vor.",
+    "human-rights",
+  ],
+  [
+    "en",
+    "Settler siege of West Bank village enters second week",
+    "Rights groups say settler violence has forced families from their homes.",
+    "human-rights",
+  ],
+  [
+    "fr",
+    "Incendies : des milliers d'habitants évacués, la forêt dévastée par les flammes",
+    "Les pompiers luttent contre des incendies de forêt qui ont déjà fait dix morts.",
+    "humanitarian",
+  ],
+  [
+    "en",
+    "Quake toll climbs as rescuers dig through rubble",
+    "Wildfires and deadly flooding have also displaced thousands this month.",
+    "humanitarian",
+  ],
 ];
 
 const notTagged: Case[] = [
