@@ -17,6 +17,18 @@ type Case = [lang: string, title: string, text: string, topic: TopicId];
 
 const tagged: Case[] = [
   [
+    "en",
+    "Pyongyang parades new missiles as Kim Jong Un warns Seoul",
+    "The parade showed launchers able to reach the US mainland.",
+    "security-defence",
+  ],
+  [
+    "en",
+    "Two dead in campus shooting, suspect detained",
+    "Police said the gunman opened fire outside a dormitory.",
+    "security-defence",
+  ],
+  [
     "fr",
     "Le gouvernement veut réarmer la France malgré la dette",
     "Le soutien militaire à l'Ukraine et l'effort de défense pèsent sur le budget.",
