@@ -16,6 +16,54 @@ function topics(language: string, title: string, text: string): TopicId[] {
 type Case = [lang: string, title: string, text: string, topic: TopicId];
 
 const tagged: Case[] = [
+  [
+    "en",
+    "Pyongyang parades new missiles as Kim Jong Un warns Seoul",
+    "The parade showed launchers able to reach the US mainland.",
+    "security-defence",
+  ],
+  [
+    "en",
+    "Two dead in campus shooting, suspect detained",
+    "Police said the gunman opened fire outside a dormitory.",
+    "security-defence",
+  ],
+  [
+    "fr",
+    "Le gouvernement veut réarmer la France malgré la dette",
+    "Le soutien militaire à l'Ukraine et l'effort de défense pèsent sur le budget.",
+    "security-defence",
+  ],
+  [
+    "fr",
+    "Des hackeurs iraniens revendiquent le piratage d'un ministre",
+    "Le groupe serait lié au renseignement militaire de Téhéran.",
+    "security-defence",
+  ],
+  [
+    "fr",
+    "Une voiture a foncé sur la foule d'un marché de Noël",
+    "Le conducteur a été arrêté ; le parquet antiterroriste n'est pas saisi.",
+    "security-defence",
+  ],
+  [
+    "fr",
+    "L'assemblée générale de l'ONU adopte une déclaration sur deux États",
+    "Le texte a été voté par 142 pays.",
+    "un-multilateral",
+  ],
+  [
+    "fr",
+    "L'organisation onusienne pour l'enfance se restructure",
+    "L'Unicef supprime 290 postes à Genève pour réaliser des économies.",
+    "un-multilateral",
+  ],
+  [
+    "de",
+    "Todesfahrt von Magdeburg: Was über den Attentäter bekannt ist",
+    "Die Ermittler prüfen das Motiv.",
+    "security-defence",
+  ],
   ["en", "IAEA inspectors denied access to Iranian nuclear site", "", "un-multilateral"],
   ["fr", "Les États-Unis annoncent leur retrait de l'accord de Paris", "", "un-multilateral"],
   [
