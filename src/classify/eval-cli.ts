@@ -3,7 +3,7 @@ import { loadActors } from "./actors.js";
 import { corpusPath, loadCorpus, splitCorpus } from "./corpus.js";
 import { agreement, DEV_SET_PATH, evaluate, formatEval, loadDevSet, rowsOf } from "./eval.js";
 import { createClassifier, loadTaxonomy } from "./index.js";
-import { loadModel } from "./learned/model.js";
+import { loadModel, NO_FLOOR } from "./learned/model.js";
 import { CV_FOLDS, crossValidate, examplesOf, lexiconPrior } from "./learned/pipeline.js";
 import { DEFAULT_TRAIN } from "./learned/train.js";
 
@@ -61,7 +61,7 @@ function realText(path: string): void {
       train.forEach((it, i) => {
         const tagged =
           (cv.oof[i]?.[k] ?? 0) >= (cv.thresholds[k] ?? 1) ||
-          (examples[i]?.lexicon?.[k] ?? 0) >= (cv.floors[k] ?? 2);
+          (examples[i]?.lexicon?.[k] ?? 0) >= (cv.floors[k] ?? NO_FLOOR);
         const gold = it.topics.includes(t.id);
         if (tagged !== gold)
           console.log(`  ${t.id} ${gold ? "missed" : "extra"} [${it.lang}] ${it.title}`);

@@ -8,7 +8,14 @@ import {
   surface,
 } from "./analyze.js";
 import { featuresOf } from "./learned/features.js";
-import { explain, type LearnedModel, loadModel, sigmoid, toScore } from "./learned/model.js";
+import {
+  explain,
+  type LearnedModel,
+  loadModel,
+  NO_FLOOR,
+  sigmoid,
+  toScore,
+} from "./learned/model.js";
 import type { Evidence, TopicScore } from "./score.js";
 import { type Taxonomy, TOPIC_IDS, type TopicId } from "./taxonomy.js";
 import { SENTENCE_END, type Tokens } from "./tokenize.js";
@@ -48,8 +55,6 @@ export interface ClassifierOptions {
   model?: LearnedModel;
 }
 
-/** Below this share of its threshold a topic's evidence is not worth computing. */
-const EVIDENCE_FLOOR = 1;
 const EVIDENCE_LIMIT = 8;
 
 type Scorer = (a: Analysis) => TopicScore[];
@@ -105,8 +110,11 @@ function learnedScorer(taxonomy: Taxonomy, model: LearnedModel, analyzer: Analyz
       let score = toScore(sigmoid(z[k] as number), model.thresholds[k] as number, t.threshold);
       const lexicon = whole.lexicon[i] as TopicScore;
       // Where the lexicon is sure, its call stands (a floor chosen by cross-validation).
-      if (lexicon.score >= (model.lexiconFloors[k] ?? 2)) score = Math.max(score, t.threshold);
-      if (score < EVIDENCE_FLOOR * t.threshold) return { id: t.id, score, evidence: [] };
+      if (lexicon.score >= (model.lexiconFloors[k] ?? NO_FLOOR)) {
+        score = Math.max(score, t.threshold);
+      }
+      // Evidence is worked out for the topics a story is tagged with only.
+      if (score < t.threshold) return { id: t.id, score, evidence: [] };
       const evidence: Evidence[] = explain(model, fv, k, EVIDENCE_LIMIT).map(({ ref, weight }) => {
         const text = ref.start >= 0 ? surface(a.tokens, ref.start, ref.end) : ref.term;
         return {

@@ -1,7 +1,7 @@
 import { existsSync, writeFileSync } from "node:fs";
 import { DEFAULT_ACTORS_PATH, loadActors } from "./actors.js";
 import { corpusPath, loadCorpus, splitCorpus } from "./corpus.js";
-import { DEFAULT_MODEL_PATH } from "./learned/model.js";
+import { DEFAULT_MODEL_PATH, NO_FLOOR } from "./learned/model.js";
 import { trainModel } from "./learned/pipeline.js";
 import { loadTaxonomy } from "./taxonomy.js";
 
@@ -41,7 +41,7 @@ writeFileSync(out, json);
 console.log(`l2 ${report.l2}; thresholds and cross-validated F1 per topic:`);
 taxonomy.topics.forEach((t, i) => {
   console.log(
-    `  ${t.id.padEnd(20)} p≥${report.thresholds[i]?.toFixed(2)}  lexicon floor ${(report.floors[i] ?? 2) >= 1.5 ? "none" : report.floors[i]}  F1 ${((report.cvF1[i] ?? 0) * 100).toFixed(1)}`,
+    `  ${t.id.padEnd(20)} p≥${report.thresholds[i]?.toFixed(2)}  lexicon floor ${(report.floors[i] ?? NO_FLOOR) >= NO_FLOOR ? "none" : report.floors[i]}  F1 ${((report.cvF1[i] ?? 0) * 100).toFixed(1)}`,
   );
 });
 console.log(

@@ -9,6 +9,8 @@ export const DEFAULT_MODEL_PATH = fileURLToPath(
 );
 
 export const MODEL_FORMAT = "foreigndesk-topic-model";
+/** A lexicon floor no score reaches: the model alone decides that topic. */
+export const NO_FLOOR = 2;
 
 const base64 = z.string().regex(/^[A-Za-z0-9+/]*={0,2}$/, "expected base64");
 
@@ -54,7 +56,7 @@ function bytesOf(b64: string): Uint8Array {
 
 export function modelFromFile(file: ModelFile): LearnedModel {
   const T = file.topics.length;
-  const floors = file.lexiconFloors ?? file.topics.map(() => 2);
+  const floors = file.lexiconFloors ?? file.topics.map(() => NO_FLOOR);
   if (file.bias.length !== T || file.thresholds.length !== T || floors.length !== T) {
     throw new Error(`topic model: bias and thresholds need ${T} entries, one per topic`);
   }

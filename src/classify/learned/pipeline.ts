@@ -2,11 +2,12 @@ import { type ActorRef, createAnalyzer } from "../analyze.js";
 import { type CorpusItem, foldsOf } from "../corpus.js";
 import type { Taxonomy, TopicId } from "../taxonomy.js";
 import { bucketOf, featuresOf, lexiconFeature } from "./features.js";
-import { encodeModel, type ModelFile } from "./model.js";
+import { encodeModel, type ModelFile, NO_FLOOR } from "./model.js";
 import {
   bestThreshold,
   DEFAULT_TRAIN,
   type Example,
+  f1Of,
   predict,
   type TrainOptions,
   trainLogistic,
@@ -65,24 +66,8 @@ export interface CvResult {
   macroF1: number;
 }
 
-function f1(tp: number, fp: number, fn: number): number {
-  return tp + fp + fn === 0 ? 1 : (2 * tp) / (2 * tp + fp + fn);
-}
-
-/** Lexicon scores tried as floors; NEVER means the model alone decides. */
+/** Lexicon scores tried as floors; NO_FLOOR means the model alone decides. */
 export const FLOOR_GRID = [0.8, 0.9, 0.95, 0.98] as const;
-export const NEVER = 2;
-
-function f1Of(predicted: readonly boolean[], gold: readonly boolean[]): number {
-  let tp = 0;
-  let fp = 0;
-  let fn = 0;
-  predicted.forEach((p, i) => {
-    if (p) gold[i] ? tp++ : fp++;
-    else if (gold[i]) fn++;
-  });
-  return f1(tp, fp, fn);
-}
 
 /**
  * Where the lexicon is sure (several strong terms, in the title), its call stands even when the
@@ -107,7 +92,7 @@ function chooseFloor(
     );
     if (f >= none - 0.001) return { floor, f1: f };
   }
-  return { floor: NEVER, f1: none };
+  return { floor: NO_FLOOR, f1: none };
 }
 
 /** Out-of-fold probabilities over whole outlet-days, and the thresholds they support. */

@@ -1,4 +1,5 @@
 import { seededRandom } from "./hash.js";
+import { sigmoid } from "./model.js";
 
 /** One training example: sparse features and a yes/no per topic. */
 export interface Example {
@@ -101,7 +102,7 @@ export function trainLogistic(examples: readonly Example[], opts: TrainOptions):
         for (let j = 0; j < cols.length; j++) {
           z += (W[(cols[j] as number) * T + k] as number) * (vals[j] as number);
         }
-        const p = 1 / (1 + Math.exp(-z));
+        const p = sigmoid(z);
         const g = labels[k] ? (p - 1) * posW : p;
         gBias[k] = (gBias[k] as number) + g * g;
         bias[k] = (bias[k] as number) - (opts.rate * g) / Math.sqrt(gBias[k] as number);
@@ -129,20 +130,19 @@ export function predict(model: Trained, e: Pick<Example, "index" | "value">): Fl
     if (!w) return;
     for (let k = 0; k < T; k++) z[k] = (z[k] as number) + (w[k] as number) * (e.value[j] as number);
   });
-  return z.map((x) => 1 / (1 + Math.exp(-x)));
+  return z.map(sigmoid);
 }
 
-function f1At(scores: readonly number[], gold: readonly boolean[], t: number): number {
+/** F1 of yes/no predictions against the labels; nothing predicted and nothing to find is 1. */
+export function f1Of(predicted: readonly boolean[], gold: readonly boolean[]): number {
   let tp = 0;
   let fp = 0;
   let fn = 0;
-  scores.forEach((s, i) => {
-    if (s >= t) {
-      if (gold[i]) tp++;
-      else fp++;
-    } else if (gold[i]) fn++;
+  predicted.forEach((p, i) => {
+    if (p) gold[i] ? tp++ : fp++;
+    else if (gold[i]) fn++;
   });
-  return tp === 0 ? 0 : (2 * tp) / (2 * tp + fp + fn);
+  return tp + fp + fn === 0 ? 1 : (2 * tp) / (2 * tp + fp + fn);
 }
 
 /**
@@ -152,7 +152,12 @@ function f1At(scores: readonly number[], gold: readonly boolean[], t: number): n
 export function bestThreshold(scores: readonly number[], gold: readonly boolean[]): number {
   const grid: number[] = [];
   for (let t = 0.01; t <= 0.951; t += 0.01) grid.push(Math.round(t * 100) / 100);
-  const f = grid.map((t) => f1At(scores, gold, t));
+  const f = grid.map((t) =>
+    f1Of(
+      scores.map((s) => s >= t),
+      gold,
+    ),
+  );
   let best = 0.5;
   let bestF = -1;
   grid.forEach((t, i) => {
