@@ -1,5 +1,4 @@
 import { readFileSync } from "node:fs";
-import { resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { z } from "zod";
 import { parseJsonLines } from "./jsonl.js";
@@ -8,13 +7,12 @@ import { TOPIC_IDS } from "./taxonomy.js";
 
 /**
  * The real-text corpus: news items as outlets published them (title and lead), with where each
- * came from and the topics an editor gives it by the topic guide. The items are third-party
- * text, so they are not part of this repository: the corpus is read from `NEWS_CORPUS`, or from
- * `../shared/corpus/news/items.jsonl` beside the project (where shared data lives).
+ * came from and the topics an editor gives it by the topic guide. It is committed beside the
+ * tests (`test/fixtures/news-corpus/`, with how it was made), so training, evaluation and the
+ * real-text gate run on every clone; `NEWS_CORPUS` points them at another file.
  */
-export const DEFAULT_CORPUS_PATH = resolve(
-  fileURLToPath(new URL("../../", import.meta.url)),
-  "../shared/corpus/news/items.jsonl",
+export const DEFAULT_CORPUS_PATH = fileURLToPath(
+  new URL("../../test/fixtures/news-corpus/items.jsonl", import.meta.url),
 );
 
 export function corpusPath(env: NodeJS.ProcessEnv = process.env): string {

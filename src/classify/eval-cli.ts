@@ -79,7 +79,9 @@ function realText(path: string): void {
 const path = corpusPath();
 if (existsSync(path)) realText(path);
 else
-  console.warn(`No real-text corpus at ${path} (set NEWS_CORPUS); skipping the real-text report.`);
+  console.warn(
+    `No real-text corpus at ${path} (NEWS_CORPUS names it); skipping the real-text report.`,
+  );
 
 if (existsSync(DEV_SET_PATH)) {
   const rows = loadDevSet(DEV_SET_PATH);

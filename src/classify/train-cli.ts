@@ -19,7 +19,7 @@ const path = corpusPath();
 
 if (!existsSync(path)) {
   console.error(
-    `No corpus at ${path}. Set NEWS_CORPUS to the labelled items (JSON lines); see README, "Topic quality".`,
+    `No corpus at ${path}. NEWS_CORPUS names the labelled items (JSON lines); see README, "Topic quality".`,
   );
   process.exit(2);
 }
