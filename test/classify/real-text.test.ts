@@ -11,7 +11,7 @@ import { loadModel } from "../../src/classify/learned/model.js";
  * news"), so this gate holds the measured level and fails on any regression beyond noise.
  * Raise the floors as the model improves; the targets are where they must end.
  */
-const FLOOR = { macro: 0.77, en: 0.79, de: 0.73, fr: 0.7 };
+const FLOOR = { macro: 0.77, en: 0.79, de: 0.75, fr: 0.7 };
 const RESERVED = [
   "rumca-js/RSS-Link-Database-2022",
   "defgsus/frontpage-archive",
