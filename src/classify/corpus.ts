@@ -21,7 +21,8 @@ export function corpusPath(env: NodeJS.ProcessEnv = process.env): string {
 
 const topicList = z.array(z.enum(TOPIC_IDS));
 
-const itemSchema = z.object({
+/** A news item as an outlet published it, and where it was found: shared by every real-text set. */
+export const newsItemSchema = z.object({
   id: z.string().min(1),
   lang: z.enum(["en", "de", "fr"]),
   outlet: z.string().min(1),
@@ -34,6 +35,11 @@ const itemSchema = z.object({
     z.object({ repo: z.string(), commit: z.string().regex(/^[0-9a-f]{40}$/), path: z.string() }),
     z.object({ url: z.string().url() }),
   ]),
+});
+
+export type NewsItem = z.infer<typeof newsItemSchema>;
+
+const itemSchema = newsItemSchema.extend({
   /** The topics by the topic guide (for doubly labelled items, after resolving disagreements). */
   topics: topicList,
   /** The two independent labellings of the agreement sample, as each labeller gave them. */

@@ -1,5 +1,9 @@
 import { existsSync } from "node:fs";
+import { loadClusterModel } from "../cluster/model.js";
+import { measurePairs, pairExamples } from "../cluster/pair-eval.js";
+import { DEFAULT_PAIRS_PATH, loadPairs, pairLanguage, splitPairs } from "../cluster/pairs.js";
 import { loadActors } from "./actors.js";
+import { createAnalyzer } from "./analyze.js";
 import { corpusPath, loadCorpus, splitCorpus } from "./corpus.js";
 import { agreement, DEV_SET_PATH, evaluate, formatEval, loadDevSet, rowsOf } from "./eval.js";
 import { createClassifier, loadTaxonomy } from "./index.js";
@@ -92,3 +96,42 @@ if (existsSync(DEV_SET_PATH)) {
     ),
   );
 }
+
+/** Same-event clustering: pairwise precision and recall on the pairs' measuring half. */
+function clustering(path: string): void {
+  const pairs = loadPairs(path);
+  const { dev, test } = splitPairs(pairs);
+  const model = loadClusterModel();
+  const examples = pairExamples(test, createAnalyzer(taxonomy, actors), model.idf);
+  const line = (name: string, xs: typeof examples) => {
+    const c = measurePairs(model, xs);
+    const same = xs.filter((x) => x.same).length;
+    return `  ${name.padEnd(10)} ${String(xs.length).padStart(4)} pairs (${same} same): precision ${pct(c.precision)}, recall ${pct(c.recall)}, F1 ${pct(c.f1)}`;
+  };
+  console.log(
+    `\nSame-event clustering (${path}): ${pairs.length} labelled pairs; fitted on ${dev.length}, measured on the other ${test.length} (whole days apart); threshold ${model.threshold}`,
+  );
+  console.log(line("all", examples));
+  for (const lang of [...new Set(examples.map((e) => pairLanguage(e.pair)))].sort())
+    console.log(
+      line(
+        lang,
+        examples.filter((e) => pairLanguage(e.pair) === lang),
+      ),
+    );
+  for (const stratum of [...new Set(examples.map((e) => e.pair.stratum))].sort())
+    console.log(
+      line(
+        stratum,
+        examples.filter((e) => e.pair.stratum === stratum),
+      ),
+    );
+  const viaIndex = measurePairs(model, examples, true);
+  console.log(
+    `  as the bot runs it (the index compares only stories sharing a name, a capitalised word or two title words): precision ${pct(viaIndex.precision)}, recall ${pct(viaIndex.recall)}`,
+  );
+}
+
+const pairsPath = process.env.CLUSTER_PAIRS?.trim() || DEFAULT_PAIRS_PATH;
+if (existsSync(pairsPath)) clustering(pairsPath);
+else console.warn(`No labelled pairs at ${pairsPath}; skipping the clustering report.`);

@@ -1,0 +1,120 @@
+import { type ClusterModel, sameEventProbability } from "./model.js";
+import type { EventSignature } from "./signature.js";
+import { pairFeatures } from "./similarity.js";
+
+export interface ClusterStory {
+  id: string;
+  /** Publication (or first-seen) time, ms. */
+  at: number;
+  signature: EventSignature;
+}
+
+export interface Assignment {
+  /** The id of the cluster's first story: what was alerted, and what later members refer to. */
+  cluster: string;
+  /** False when the story starts a cluster of its own. */
+  joined: boolean;
+  /** The same-event probability against the member it matched best. */
+  probability: number;
+}
+
+interface Entry {
+  story: ClusterStory;
+  cluster: string;
+}
+
+/** A candidate must share this many title stems when it shares no name. */
+const MIN_SHARED_STEMS = 2;
+
+/**
+ * Groups stories into events as they arrive: each story is compared with the stories of the
+ * window (default 36 h) that share a name, a capitalised word or enough title words with it, and joins the cluster
+ * of the one it most likely reports the same event as, if that is likely enough. The index finds
+ * candidates by names and title stems, so the cost per story grows with the stories about the
+ * same things, not with all stories of the window.
+ */
+export class ClusterIndex {
+  private readonly entries = new Map<string, Entry>();
+  private readonly byKey = new Map<string, Set<string>>();
+
+  constructor(private readonly model: ClusterModel) {}
+
+  get size(): number {
+    return this.entries.size;
+  }
+
+  assign(story: ClusterStory): Assignment {
+    const known = this.entries.get(story.id);
+    if (known)
+      return { cluster: known.cluster, joined: known.cluster !== story.id, probability: 1 };
+    const windowMs = this.model.windowHours * 3_600_000;
+    let best: { entry: Entry; p: number } | undefined;
+    for (const entry of this.candidates(story.signature)) {
+      if (Math.abs(entry.story.at - story.at) > windowMs) continue;
+      const p = sameEventProbability(
+        this.model,
+        pairFeatures(story.signature, entry.story.signature, this.model.idf),
+      );
+      if (p >= this.model.threshold && (!best || p > best.p)) best = { entry, p };
+    }
+    const cluster = best ? best.entry.cluster : story.id;
+    this.add({ story, cluster });
+    return { cluster, joined: best !== undefined, probability: best?.p ?? 0 };
+  }
+
+  /** Forget stories published before `before` (ms): they can no longer join or be joined. */
+  evict(before: number): void {
+    for (const [id, e] of this.entries) {
+      if (e.story.at >= before) continue;
+      this.entries.delete(id);
+      for (const key of keysOf(e.story.signature)) {
+        const ids = this.byKey.get(key);
+        ids?.delete(id);
+        if (ids?.size === 0) this.byKey.delete(key);
+      }
+    }
+  }
+
+  private add(e: Entry): void {
+    this.entries.set(e.story.id, e);
+    for (const key of keysOf(e.story.signature)) {
+      const ids = this.byKey.get(key) ?? new Set<string>();
+      ids.add(e.story.id);
+      this.byKey.set(key, ids);
+    }
+  }
+
+  private candidates(s: EventSignature): Entry[] {
+    const stems = new Map<string, number>();
+    const named = new Set<string>();
+    for (const key of keysOf(s)) {
+      for (const id of this.byKey.get(key) ?? []) {
+        if (key.startsWith("n:")) named.add(id);
+        else stems.set(id, (stems.get(id) ?? 0) + 1);
+      }
+    }
+    for (const [id, n] of stems) if (n >= MIN_SHARED_STEMS) named.add(id);
+    const out: Entry[] = [];
+    for (const id of named) {
+      const e = this.entries.get(id);
+      if (e) out.push(e);
+    }
+    return out;
+  }
+}
+
+/** Whether the index would compare two stories at all: a shared name or capitalised word, or enough title stems. */
+export function isCandidate(a: EventSignature, b: EventSignature): boolean {
+  for (const n of a.names) if (b.names.has(n)) return true;
+  for (const c of a.capitals) if (b.capitals.has(c)) return true;
+  let shared = 0;
+  for (const w of a.titleWords)
+    if (b.titleWords.has(w) && ++shared >= MIN_SHARED_STEMS) return true;
+  return false;
+}
+
+function* keysOf(s: EventSignature): Generator<string> {
+  for (const n of s.names) yield `n:${n}`;
+  for (const c of s.capitals) yield `n:c:${c}`;
+  for (const w of s.titleWords) yield `t:${w}`;
+}
