@@ -28,10 +28,10 @@ const MIN_SHARED_STEMS = 2;
 
 /**
  * Groups stories into events as they arrive: each story is compared with the stories of the
- * window (default 36 h) that share a name, a capitalised word or enough title words with it, and joins the cluster
- * of the one it most likely reports the same event as, if that is likely enough. The index finds
- * candidates by names and title stems, so the cost per story grows with the stories about the
- * same things, not with all stories of the window.
+ * window (default 36 h) that share a name, a capitalised word or two title words with it, and
+ * joins the cluster of the one it most likely reports the same event as, if that is likely
+ * enough. Candidates come from an inverted index of those keys, so the cost per story grows with
+ * the stories about the same things, not with all stories of the window.
  */
 export class ClusterIndex {
   private readonly entries = new Map<string, Entry>();
@@ -103,7 +103,7 @@ export class ClusterIndex {
   }
 }
 
-/** Whether the index would compare two stories at all: a shared name or capitalised word, or enough title stems. */
+/** Whether the index compares two stories at all: a shared name or capital, or two title stems. */
 export function isCandidate(a: EventSignature, b: EventSignature): boolean {
   for (const n of a.names) if (b.names.has(n)) return true;
   for (const c of a.capitals) if (b.capitals.has(c)) return true;

@@ -9,7 +9,7 @@ export interface PairFeatures {
   rareWords: number;
   /** Rarity of the rarest stem the two share (a shared place or subject word). */
   rarestShared: number;
-  /** Rarity of the rarest capitalised stem both write (a name, also where the gazetteer has none). */
+  /** Rarity of the rarest capitalised stem both write: a name, also one the gazetteer lacks. */
   rarestCapital: number;
   /** Share of the shorter title's stems found in the other title. */
   title: number;
