@@ -296,6 +296,32 @@ describe("DiscordEmulator with the real discord.js client", () => {
     );
   });
 
+  it("edits a message (PATCH) within the same limits, and not once it is deleted", async () => {
+    const channel = client.channels.cache.get(guild.channelId("scratch")) as TextChannel;
+    const sent = await channel.send({ embeds: [{ title: "G7 loan for Ukraine" }] });
+    const edited = await sent.edit({
+      embeds: [
+        { title: "G7 loan for Ukraine", fields: [{ name: "Also reported by", value: "Reuters" }] },
+      ],
+    });
+    expect(edited.editedTimestamp).not.toBeNull();
+    const stored = () => emu.messages(channel.id).find((m) => m.id === sent.id);
+    expect(stored()?.embeds[0]).toMatchObject({
+      fields: [{ name: "Also reported by", value: "Reuters" }],
+    });
+    // A field value over 1,024 characters is refused like a new message's, and changes nothing.
+    await expectApiError(
+      sent.edit({ embeds: [{ title: "t", fields: [{ name: "n", value: "v".repeat(1025) }] }] }),
+      50035,
+    );
+    expect(stored()?.embeds[0]?.fields).toEqual([{ name: "Also reported by", value: "Reuters" }]);
+    await sent.delete();
+    await expectApiError(
+      client.rest.patch(`/channels/${channel.id}/messages/${sent.id}`, { body: { content: "x" } }),
+      10008,
+    );
+  });
+
   it("enforces bot permissions and the client's permission view agrees", async () => {
     const alertsId = guild.channelId("alerts");
     const channel = client.channels.cache.get(alertsId) as TextChannel;
