@@ -2,14 +2,14 @@ import { cpus } from "node:os";
 
 /**
  * `npm run bench`: the machine, then each benchmark section with its own header.
- * `--only ingest|classify|summarize|analyze|load` runs one section. Sections whose module is missing (others
+ * `--only ingest|classify|summarize|analyze|load|cluster` runs one section. Sections whose module is missing (others
  * may still be writing them) are reported as skipped, not as failures.
  */
 
 type Bench = () => Promise<string[]>;
 
 interface Section {
-  name: "ingest" | "classify" | "summarize" | "analyze" | "load";
+  name: "ingest" | "classify" | "summarize" | "analyze" | "load" | "cluster";
   load: () => Promise<Bench | undefined>;
 }
 
@@ -22,6 +22,7 @@ const SECTIONS: Section[] = [
   { name: "summarize", load: async () => (await import("./summarize.js")).benchSummarize },
   { name: "analyze", load: async () => (await import("./analyze.js")).benchAnalyze },
   { name: "load", load: async () => (await import("./load.js")).benchLoad },
+  { name: "cluster", load: async () => (await import("./cluster.js")).benchCluster },
 ];
 
 function parseOnly(argv: string[]): Section["name"] | undefined {

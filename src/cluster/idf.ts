@@ -25,8 +25,17 @@ export function buildIdf(signatures: Iterable<EventSignature>, minDf = MIN_STORE
   return { docs, df };
 }
 
+const memo = new WeakMap<IdfTable, Map<string, number>>();
+
 /** Weight in (0, 1]: 1 for a stem rarer than the table stores, near 0 for one in every story. */
 export function idfWeight(t: IdfTable, stem: string): number {
-  const df = t.df[stem] ?? 1;
-  return Math.log((t.docs + 1) / (df + 0.5)) / Math.log((t.docs + 1) / 1.5);
+  const cache = memo.get(t) ?? new Map<string, number>();
+  memo.set(t, cache);
+  let w = cache.get(stem);
+  if (w === undefined) {
+    const df = t.df[stem] ?? 1;
+    w = Math.log((t.docs + 1) / (df + 0.5)) / Math.log((t.docs + 1) / 1.5);
+    cache.set(stem, w);
+  }
+  return w;
 }
