@@ -58,7 +58,7 @@ export function loadDevSet(path: string = DEV_SET_PATH): DevRow[] {
   return parseDevSet(readFileSync(path, "utf8"));
 }
 
-function prf(tp: number, fp: number, fn: number): Prf {
+export function prf(tp: number, fp: number, fn: number): Prf {
   // Conventions for empty denominators: nothing predicted and nothing to find is perfect.
   const precision = tp + fp === 0 ? (fn === 0 ? 1 : 0) : tp / (tp + fp);
   const recall = tp + fn === 0 ? (fp === 0 ? 1 : 0) : tp / (tp + fn);

@@ -1,4 +1,5 @@
-import { sigmoid } from "./model.js";
+import { type Prf, prf } from "../classify/eval.js";
+import { sigmoid } from "../classify/learned/model.js";
 
 export interface PairExample {
   x: readonly number[];
@@ -34,16 +35,17 @@ export function fitLogistic(
   return { weights: w, bias: b };
 }
 
-export interface PairCounts {
+export interface PairCounts extends Prf {
   tp: number;
   fp: number;
   fn: number;
-  precision: number;
-  recall: number;
-  f1: number;
 }
 
-export function pairCounts(scores: readonly number[], gold: readonly boolean[], t: number) {
+export function pairCounts(
+  scores: readonly number[],
+  gold: readonly boolean[],
+  t: number,
+): PairCounts {
   let tp = 0;
   let fp = 0;
   let fn = 0;
@@ -53,10 +55,7 @@ export function pairCounts(scores: readonly number[], gold: readonly boolean[], 
     else if (yes) fp++;
     else if (gold[i]) fn++;
   });
-  const precision = tp + fp === 0 ? 1 : tp / (tp + fp);
-  const recall = tp + fn === 0 ? 1 : tp / (tp + fn);
-  const f1 = precision + recall === 0 ? 0 : (2 * precision * recall) / (precision + recall);
-  return { tp, fp, fn, precision, recall, f1 } satisfies PairCounts;
+  return { tp, fp, fn, ...prf(tp, fp, fn) };
 }
 
 /**

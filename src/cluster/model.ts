@@ -1,6 +1,7 @@
 import { fileURLToPath } from "node:url";
 import { z } from "zod";
 import { loadJsonConfig } from "../classify/config-file.js";
+import { sigmoid } from "../classify/learned/model.js";
 import { FEATURE_NAMES, type PairFeatures } from "./similarity.js";
 
 export const DEFAULT_CLUSTER_MODEL_PATH = fileURLToPath(
@@ -36,8 +37,6 @@ export function parseClusterModel(raw: unknown): ClusterModel {
 export function loadClusterModel(path: string = DEFAULT_CLUSTER_MODEL_PATH): ClusterModel {
   return loadJsonConfig(path, "cluster model", parseClusterModel);
 }
-
-export const sigmoid = (z: number) => 1 / (1 + Math.exp(-z));
 
 /** Probability that two stories report the same event. */
 export function sameEventProbability(m: ClusterModel, f: PairFeatures): number {
