@@ -3,10 +3,15 @@ import {
   InteractionContextType,
   SlashCommandBuilder,
 } from "discord.js";
+import { byEvent } from "../src/digest/digest.js";
+import { alsoReportedBy } from "../src/digest/format.js";
 import type { SlashCommand } from "../src/discord/command.js";
 import type { BotContext } from "../src/discord/context.js";
 import { fitEmbeds, safeText, storyEmbed, storyLabels } from "../src/discord/format.js";
 import { answerInTime, answersPrivately } from "../src/discord/interactions.js";
+
+/** Hits read per requested event: other reports of the same events are folded in. */
+const READ_PER_EVENT = 3;
 
 async function execute(interaction: ChatInputCommandInteraction, ctx: BotContext): Promise<void> {
   const tr = ctx.i18n.for(interaction.locale);
@@ -14,14 +19,20 @@ async function execute(interaction: ChatInputCommandInteraction, ctx: BotContext
   const limit = interaction.options.getInteger("limit") ?? 5;
   const shown = safeText(query, 100, { singleLine: true });
   await answerInTime(interaction, answersPrivately(interaction), async () => {
-    const hits = ctx.search.search(query, { limit });
-    if (hits.length === 0) {
+    const hits = ctx.search.search(query, { limit: limit * READ_PER_EVENT });
+    const events = byEvent(hits.map((h) => h.story)).slice(0, limit);
+    if (events.length === 0) {
       return { content: tr.t("search.none", { query: shown }), private: true };
     }
     const labels = storyLabels(tr);
     const { embeds } = fitEmbeds(
-      hits.map((h) =>
-        storyEmbed(h.story, ctx.taxonomy, { summaryChars: 400, labels, language: tr.locale }),
+      events.map((e) =>
+        storyEmbed(e.lead, ctx.taxonomy, {
+          summaryChars: 400,
+          labels,
+          language: tr.locale,
+          extra: alsoReportedBy(e.outlets, tr),
+        }),
       ),
     );
     return { content: tr.t("search.found", { count: embeds.length, query: shown }), embeds };

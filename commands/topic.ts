@@ -3,6 +3,8 @@ import {
   InteractionContextType,
   SlashCommandBuilder,
 } from "discord.js";
+import { byEvent } from "../src/digest/digest.js";
+import { alsoReportedBy } from "../src/digest/format.js";
 import type { SlashCommand } from "../src/discord/command.js";
 import type { BotContext } from "../src/discord/context.js";
 import {
@@ -15,24 +17,29 @@ import {
 import { answerInTime, answersPrivately } from "../src/discord/interactions.js";
 import { autocompleteTopic } from "../src/discord/topic-autocomplete.js";
 
+/** Reports read per requested event: later reports of the same events are folded in. */
+const READ_PER_EVENT = 4;
+
 async function execute(interaction: ChatInputCommandInteraction, ctx: BotContext): Promise<void> {
   const tr = ctx.i18n.for(interaction.locale);
   const topic = requireTopic(ctx.taxonomy, interaction.options.getString("name", true), tr);
   const limit = interaction.options.getInteger("limit") ?? 5;
   const name = topicName(ctx.taxonomy, topic.id, tr.locale);
   await answerInTime(interaction, answersPrivately(interaction), async () => {
-    const stories = await ctx.stories.latest({ topic: topic.id, limit });
-    if (stories.length === 0) {
+    const read = await ctx.stories.latest({ topic: topic.id, limit: limit * READ_PER_EVENT });
+    const events = byEvent(read).slice(0, limit);
+    if (events.length === 0) {
       return { content: tr.t("topic.none", { topic: name }), private: true };
     }
     const labels = storyLabels(tr);
     const { embeds } = fitEmbeds(
-      stories.map((s) =>
-        storyEmbed(s, ctx.taxonomy, {
+      events.map((e) =>
+        storyEmbed(e.lead, ctx.taxonomy, {
           topic: topic.id,
           summaryChars: 400,
           labels,
           language: tr.locale,
+          extra: alsoReportedBy(e.outlets, tr),
         }),
       ),
     );

@@ -1,5 +1,7 @@
 import type { Logger } from "pino";
-import { loadClassifier, loadTaxonomy, type Taxonomy } from "./classify/index.js";
+import { type Classifier, loadClassifier, loadTaxonomy, type Taxonomy } from "./classify/index.js";
+import { StoryClusterer } from "./cluster/clusterer.js";
+import { loadClusterModel } from "./cluster/model.js";
 import type { EnvConfig } from "./config/env.js";
 import { createEnricher } from "./enrich/enricher.js";
 import type { Enricher, TaggedStory } from "./enrich/types.js";
@@ -16,6 +18,8 @@ import { USER_AGENT } from "./version.js";
 export { USER_AGENT } from "./version.js";
 export const ALERT_SUMMARY_CHARS = 500;
 const SWEEP_EVERY_MS = 3600_000;
+/** Stories read back at start to rebuild the clusters of the window (a busy fleet's 36 h). */
+const RESTORE_LIMIT = 50_000;
 
 /** Everything the running bot is made of, built once from validated config and passed down. */
 export interface App {
@@ -27,6 +31,8 @@ export interface App {
   fetcher: Fetcher;
   poller: Poller;
   enricher: Enricher;
+  /** Which event each story reports; rebuilt from storage at start (absent with CLUSTERING=off). */
+  clusterer?: StoryClusterer;
   taxonomy: Taxonomy;
   /** One poll cycle over the feeds that are due; stories go to the sink. */
   cycle(feeds: FeedSource[]): Promise<CycleReport>;
@@ -55,11 +61,35 @@ export interface AppOptions {
   now?: () => number;
 }
 
-export function createDefaultEnricher(taxonomy: Taxonomy = loadTaxonomy()): Enricher {
+export function createDefaultEnricher(
+  taxonomy: Taxonomy = loadTaxonomy(),
+  options: { classifier?: Classifier; clusterer?: StoryClusterer } = {},
+): Enricher {
+  const { clusterer } = options;
   return createEnricher({
-    classifier: loadClassifier(taxonomy),
+    classifier: options.classifier ?? loadClassifier(taxonomy),
     summarize,
     summaryBudget: ALERT_SUMMARY_CHARS,
+    ...(clusterer ? { cluster: (story, analysis) => clusterer.assign(story, analysis) } : {}),
+  });
+}
+
+/** Puts the stories of the clustering window back into the clusterer, with their clusters. */
+async function restoreClusters(
+  clusterer: StoryClusterer,
+  stories: StoryStore,
+  classifier: Classifier,
+  now: number,
+): Promise<number> {
+  const recent = await stories.latest({ since: now - clusterer.windowMs, limit: RESTORE_LIMIT });
+  return clusterer.restore(recent, (s) => {
+    const { analysis } = classifier.classify({
+      title: s.title,
+      text: s.text,
+      language: s.language,
+    });
+    if (!analysis) throw new Error("the classifier gave no analysis to cluster by");
+    return analysis;
   });
 }
 
@@ -68,9 +98,19 @@ export async function createApp(options: AppOptions): Promise<App> {
   const pollLog = options.pollLog ?? log;
   const now = options.now ?? Date.now;
   const taxonomy = loadTaxonomy();
-  const enricher = createDefaultEnricher(taxonomy);
+  const classifier = loadClassifier(taxonomy);
+  const clusterer =
+    config.CLUSTERING === "on" ? new StoryClusterer(loadClusterModel(), now) : undefined;
+  const enricher = createDefaultEnricher(taxonomy, {
+    classifier,
+    ...(clusterer ? { clusterer } : {}),
+  });
   const storage = await openStorage(config.STORAGE_URL, { log });
   const stories = new StoryStore(storage.kv, config.RETENTION_DAYS * 86_400_000, now);
+  if (clusterer) {
+    const restored = await restoreClusters(clusterer, stories, classifier, now());
+    if (restored > 0) log.info({ stories: restored }, "story clusters restored");
+  }
   const states = new FeedStateStore(storage.kv);
   const fetcher = new Fetcher({
     timeoutMs: config.FETCH_TIMEOUT_MS,
@@ -109,6 +149,7 @@ export async function createApp(options: AppOptions): Promise<App> {
     fetcher,
     poller,
     enricher,
+    ...(clusterer ? { clusterer } : {}),
     taxonomy,
     async cycle(feeds) {
       const report = await poller.runCycle(feeds);

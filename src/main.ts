@@ -122,11 +122,12 @@ async function runTerminal(
   const schedule = startSchedule(
     config.POLL_SCHEDULE,
     async () => {
-      const before = { printed: sink.printed, untagged: sink.untagged };
+      const before = { printed: sink.printed, untagged: sink.untagged, folded: sink.folded };
       const report = await app.cycle(feeds);
       const counts = {
         printed: sink.printed - before.printed,
         untagged: sink.untagged - before.untagged,
+        folded: sink.folded - before.folded,
       };
       for (const line of formatPollReport(report, counts, english))
         process.stdout.write(`${line}\n`);

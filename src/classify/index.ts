@@ -40,6 +40,8 @@ export interface Classification {
   countries: string[];
   /** ISO 639-1, or "und". */
   language: string;
+  /** What the text was read as: later stages (clustering) build on it instead of reading again. */
+  analysis?: Analysis;
 }
 
 export interface Classifier {
@@ -154,7 +156,7 @@ export function createClassifier(taxonomy: Taxonomy, opts: ClassifierOptions = {
       const topics = score(a)
         .filter((s) => s.score > 0 && s.score >= (thresholds.get(s.id) ?? 1))
         .sort(byScore);
-      return { topics, countries: a.countries, language: a.language };
+      return { topics, countries: a.countries, language: a.language, analysis: a };
     },
     allScores(input) {
       return score(analyzer.analyze(input)).sort(byScore);

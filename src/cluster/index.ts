@@ -7,6 +7,11 @@ export interface ClusterStory {
   /** Publication (or first-seen) time, ms. */
   at: number;
   signature: EventSignature;
+  /**
+   * The outlet (feed) that published it. An event holds one report per outlet: an outlet's second
+   * story on a subject is its follow-up, which its readers expect as a story of its own.
+   */
+  source?: string;
 }
 
 export interface Assignment {
@@ -27,6 +32,13 @@ interface Entry {
 const MIN_SHARED_STEMS = 2;
 /** At most this many candidates are scored per story: those sharing the most keys with it. */
 const MAX_COMPARED = 64;
+/**
+ * Keys held by more stories of the window than this find no candidates: at that point a word is
+ * common for the window ("president" in a week of elections), not a mark of one event.
+ */
+const MAX_POSTING = 400;
+/** Counting weight of a shared name against shared title stems (fewer than this per story). */
+const NAME_STEP = 1024;
 
 /**
  * Groups stories into events as they arrive: each story is compared with the stories of the
@@ -38,6 +50,8 @@ const MAX_COMPARED = 64;
 export class ClusterIndex {
   private readonly entries = new Map<string, Entry>();
   private readonly byKey = new Map<string, Set<string>>();
+  /** Per cluster, its members per outlet. */
+  private readonly sources = new Map<string, Map<string, number>>();
   /** Pairs scored so far: what the candidate rule saves is visible in benches. */
   comparisons = 0;
 
@@ -55,6 +69,7 @@ export class ClusterIndex {
     let best: { entry: Entry; p: number } | undefined;
     for (const entry of this.candidates(story.signature)) {
       if (Math.abs(entry.story.at - story.at) > windowMs) continue;
+      if (story.source && this.sources.get(entry.cluster)?.has(story.source)) continue;
       this.comparisons++;
       const p = sameEventProbability(
         this.model,
@@ -67,11 +82,17 @@ export class ClusterIndex {
     return { cluster, joined: best !== undefined, probability: best?.p ?? 0 };
   }
 
+  /** Puts back a story with the cluster it was given earlier (rebuilding after a restart). */
+  restore(story: ClusterStory, cluster: string): void {
+    if (!this.entries.has(story.id)) this.add({ story, cluster });
+  }
+
   /** Forget stories published before `before` (ms): they can no longer join or be joined. */
   evict(before: number): void {
     for (const [id, e] of this.entries) {
       if (e.story.at >= before) continue;
       this.entries.delete(id);
+      this.countSource(e, -1);
       for (const key of keysOf(e.story.signature)) {
         const ids = this.byKey.get(key);
         ids?.delete(id);
@@ -82,6 +103,7 @@ export class ClusterIndex {
 
   private add(e: Entry): void {
     this.entries.set(e.story.id, e);
+    this.countSource(e, 1);
     for (const key of keysOf(e.story.signature)) {
       const ids = this.byKey.get(key) ?? new Set<string>();
       ids.add(e.story.id);
@@ -89,21 +111,38 @@ export class ClusterIndex {
     }
   }
 
+  private countSource(e: Entry, delta: number): void {
+    const { source } = e.story;
+    if (!source) return;
+    const counts = this.sources.get(e.cluster) ?? new Map<string, number>();
+    const n = (counts.get(source) ?? 0) + delta;
+    if (n > 0) counts.set(source, n);
+    else counts.delete(source);
+    if (counts.size > 0) this.sources.set(e.cluster, counts);
+    else this.sources.delete(e.cluster);
+  }
+
   private candidates(s: EventSignature): Entry[] {
-    const named = new Map<string, number>();
-    const stems = new Map<string, number>();
+    // Per candidate: shared names and capitals in the high bits, shared title stems in the low.
+    const counts = new Map<string, number>();
     for (const key of keysOf(s)) {
-      const counts = key.startsWith("n:") ? named : stems;
-      for (const id of this.byKey.get(key) ?? []) counts.set(id, (counts.get(id) ?? 0) + 1);
+      const ids = this.byKey.get(key);
+      // A key most of the window shares names no event; walking it would cost the most.
+      if (!ids || ids.size > MAX_POSTING) continue;
+      const step = key.startsWith("n:") ? NAME_STEP : 1;
+      for (const id of ids) counts.set(id, (counts.get(id) ?? 0) + step);
     }
-    const shared = new Map<string, number>();
-    for (const [id, n] of named) shared.set(id, n + (stems.get(id) ?? 0));
-    for (const [id, n] of stems) if (n >= MIN_SHARED_STEMS && !shared.has(id)) shared.set(id, n);
+    const scored: Array<[string, number]> = [];
+    for (const [id, packed] of counts) {
+      const names = Math.floor(packed / NAME_STEP);
+      const stems = packed % NAME_STEP;
+      if (names > 0 || stems >= MIN_SHARED_STEMS) scored.push([id, names + stems]);
+    }
     // In a busy window a common name ("Trump") makes hundreds of stories candidates; the ones
     // sharing the most keys are the likely same events, so only those are scored.
-    const best = [...shared].sort((a, b) => b[1] - a[1]).slice(0, MAX_COMPARED);
+    if (scored.length > MAX_COMPARED) scored.sort((a, b) => b[1] - a[1]).length = MAX_COMPARED;
     const out: Entry[] = [];
-    for (const [id] of best) {
+    for (const [id] of scored) {
       const e = this.entries.get(id);
       if (e) out.push(e);
     }

@@ -38,14 +38,22 @@ function salientNumber(w: string): boolean {
   return w.includes(".") || Number(w) >= 10;
 }
 
-export function signatureOf(a: Analysis): EventSignature {
-  const { words, flags, titleEnd } = a.tokens;
+/**
+ * Body words read at most: the model learned from titles and leads, and an article's later
+ * paragraphs (background, other threads) would dilute what identifies its event.
+ */
+export const LEAD_WORDS = 120;
+
+export function signatureOf(a: Analysis, maxBodyWords = LEAD_WORDS): EventSignature {
+  const { flags, titleEnd } = a.tokens;
+  const end = Math.min(a.tokens.words.length, titleEnd + maxBodyWords);
+  const words = a.tokens.words;
   const all = new Set<string>();
   const title = new Set<string>();
   const names = new Set<string>();
   const capitals = new Set<string>();
   const numbers = new Set<string>();
-  for (let i = 0; i < words.length; i++) {
+  for (let i = 0; i < end; i++) {
     const w = words[i] as string;
     if (isNumber(w)) {
       if (salientNumber(w)) numbers.add(w);
@@ -64,6 +72,7 @@ export function signatureOf(a: Analysis): EventSignature {
     }
   }
   for (const h of a.actors) {
+    if (h.start >= end) continue;
     const id = a.actorDefs[h.entry.payload.actor]?.id;
     if (id) names.add(`@${id}`);
   }

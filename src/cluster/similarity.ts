@@ -61,44 +61,83 @@ const ofSmaller = <T>(a: ReadonlySet<T>, b: ReadonlySet<T>, shared = overlap(a, 
 /** Shared counts are capped: the fifth shared name adds nothing the fourth did not. */
 const CAP = 4;
 
-function weighted(a: ReadonlySet<string>, b: ReadonlySet<string>, idf: IdfTable) {
-  let shared = 0;
-  let union = 0;
-  let rarest = 0;
-  for (const w of a) {
-    const x = idfWeight(idf, w);
-    union += x;
-    if (b.has(w)) {
-      shared += x;
-      rarest = Math.max(rarest, x);
-    }
-  }
-  for (const w of b) if (!a.has(w)) union += idfWeight(idf, w);
-  return { jaccard: union === 0 ? 0 : shared / union, rarest };
+/** A signature's stems with their rarity, computed once per story rather than once per pair. */
+interface Rarity {
+  idf: IdfTable;
+  /** Every content stem (title stems and capitals are among them) with its weight. */
+  words: Map<string, number>;
+  wordSum: number;
+  titleSum: number;
 }
 
-/** The rarity-weighted share of `part` found in `whole`. */
-function covered(part: ReadonlySet<string>, whole: ReadonlySet<string>, idf: IdfTable): number {
-  let found = 0;
-  let all = 0;
-  for (const w of part) {
+const rarities = new WeakMap<EventSignature, Rarity>();
+
+function rarityOf(s: EventSignature, idf: IdfTable): Rarity {
+  const known = rarities.get(s);
+  if (known?.idf === idf) return known;
+  const words = new Map<string, number>();
+  let wordSum = 0;
+  for (const w of s.words) {
     const x = idfWeight(idf, w);
-    all += x;
-    if (whole.has(w)) found += x;
+    words.set(w, x);
+    wordSum += x;
   }
-  return all === 0 ? 0 : found / all;
+  let titleSum = 0;
+  for (const w of s.titleWords) titleSum += words.get(w) ?? idfWeight(idf, w);
+  const r: Rarity = { idf, words, wordSum, titleSum };
+  rarities.set(s, r);
+  return r;
+}
+
+/** Shared stems: how many, their summed rarity, and the rarest one's. */
+function sharedWords(a: Rarity, b: Rarity) {
+  const [small, large] = a.words.size <= b.words.size ? [a, b] : [b, a];
+  let count = 0;
+  let weight = 0;
+  let rarest = 0;
+  for (const [w, x] of small.words) {
+    if (!large.words.has(w)) continue;
+    count++;
+    weight += x;
+    if (x > rarest) rarest = x;
+  }
+  return { count, weight, rarest };
+}
+
+/** The rarity of the rarest stem in both sets. */
+function rarestIn(a: ReadonlySet<string>, b: ReadonlySet<string>, r: Rarity): number {
+  const [small, large] = a.size <= b.size ? [a, b] : [b, a];
+  let rarest = 0;
+  for (const w of small) {
+    if (!large.has(w)) continue;
+    const x = r.words.get(w) ?? idfWeight(r.idf, w);
+    if (x > rarest) rarest = x;
+  }
+  return rarest;
+}
+
+/** The rarity-weighted share of a title found in the other story's words. */
+function covered(title: ReadonlySet<string>, r: Rarity, whole: ReadonlySet<string>): number {
+  if (r.titleSum === 0) return 0;
+  let found = 0;
+  for (const w of title) if (whole.has(w)) found += r.words.get(w) ?? idfWeight(r.idf, w);
+  return found / r.titleSum;
 }
 
 export function pairFeatures(a: EventSignature, b: EventSignature, idf: IdfTable): PairFeatures {
+  const ra = rarityOf(a, idf);
+  const rb = rarityOf(b, idf);
   const sharedNames = overlap(a.names, b.names);
-  const w = weighted(a.words, b.words, idf);
+  const shared = sharedWords(ra, rb);
+  const wordUnion = a.words.size + b.words.size - shared.count;
+  const weightUnion = ra.wordSum + rb.wordSum - shared.weight;
   const f: PairFeatures = {
-    words: jaccard(a.words, b.words),
-    rareWords: w.jaccard,
-    rarestShared: w.rarest,
-    rarestCapital: weighted(a.capitals, b.capitals, idf).rarest,
+    words: wordUnion === 0 ? 0 : shared.count / wordUnion,
+    rareWords: weightUnion <= 0 ? 0 : shared.weight / weightUnion,
+    rarestShared: shared.rarest,
+    rarestCapital: rarestIn(a.capitals, b.capitals, ra),
     title: ofSmaller(a.titleWords, b.titleWords),
-    titleCovered: (covered(a.titleWords, b.words, idf) + covered(b.titleWords, a.words, idf)) / 2,
+    titleCovered: (covered(a.titleWords, ra, b.words) + covered(b.titleWords, rb, a.words)) / 2,
     names: ofSmaller(a.names, b.names, sharedNames),
     sharedNames: Math.min(CAP, sharedNames) / CAP,
     countries: jaccard(a.countries, b.countries),

@@ -80,6 +80,13 @@ const envSchema = z.object({
   FETCH_PER_HOST: intIn(1, 64, 2),
   MAX_ITEMS_PER_FEED: intIn(1, 10_000, 200),
   ALERTS_PER_CHANNEL_HOUR: intIn(1, 1000, 30),
+  /**
+   * `off`: every report is its own alert, as in feed bots without clustering (a server that wants
+   * each outlet's version). `on`: one alert per event per channel.
+   */
+  CLUSTERING: z.enum(["on", "off"]).default("on"),
+  /** A later report of an event edits the alert this long after it was posted; then it posts nothing. */
+  CLUSTER_EDIT_HOURS: intIn(0, 168, 12),
   DISCORD_GLOBAL_RATE: intIn(1, 10_000, 50),
   FEED_MIN_INTERVAL_SEC: intIn(1, 86_400, 60),
 });

@@ -91,13 +91,13 @@ export interface RollupEntry {
  * Title for a masked link. Brackets become parentheses first: an escaped `\]` would itself be
  * re-escaped by the markdown pass, and a bare one could close the link early.
  */
-function linkText(title: string): string {
+export function linkText(title: string): string {
   const plain = title.replace(/\[/g, "(").replace(/\]/g, ")");
   return safeText(plain, 200, { singleLine: true, fallback: "(untitled)" });
 }
 
 /** A URL inside `(…)` of a masked link: parentheses and spaces encoded so the link stays whole. */
-function linkTarget(url: string): string {
+export function linkTarget(url: string): string {
   return url.replace(/\(/g, "%28").replace(/\)/g, "%29").replace(/ /g, "%20");
 }
 

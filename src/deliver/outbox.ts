@@ -33,6 +33,18 @@ import { KeyedMutex } from "../store/mutex.js";
 import type { AlertTarget, Subscription } from "../subscriptions/store.js";
 import { type AlertEntry, type AlertEntryInput, AlertLog } from "./alert-log.js";
 import {
+  type ClusterPost,
+  clusterKey,
+  messageKey,
+  type Outlet,
+  outletOf,
+  outletsFor,
+  type Plan,
+  type PostedMessage,
+  planEntries,
+  withOutlets,
+} from "./clusters.js";
+import {
   type AlertLanguage,
   buildAlertEmbed,
   EMBED_LIMITS,
@@ -43,8 +55,14 @@ import { entryTopics } from "./match.js";
 
 const HOUR_MS = 3_600_000;
 const SCAN_CHUNK = 500;
+/** Wanted entries read beyond a batch's alerts: later reports of its events, merged into it. */
+const PLAN_SLACK = 40;
+/** How long a channel remembers where its alert for an event is: past any cluster's reach. */
+const CLUSTER_POST_MS = 72 * HOUR_MS;
+export const DEFAULT_CLUSTER_EDIT_MS = 12 * HOUR_MS;
 
-export type BatchKind = "alerts" | "rollup";
+/** `edit`: later reports of an event change the message of its alert instead of posting. */
+export type BatchKind = "alerts" | "rollup" | "edit";
 
 export interface InFlight {
   batchId: string;
@@ -60,6 +78,12 @@ export interface InFlight {
   createdAt: number;
   /** The language the batch was built in (absent: English, as batches were before languages). */
   locale?: Locale;
+  /** Alerts: each story's event (its cluster id, "" when it has none), parallel to `seqs`. */
+  clusters?: string[];
+  /** Later reports listed under an alert: [the alert's seq, the reports' seqs]. */
+  also?: Array<[number, number[]]>;
+  /** Edits: the message changed (its id); `seqs` are the later reports it will list. */
+  message?: string;
 }
 
 export interface ChannelState {
@@ -96,6 +120,17 @@ export interface Batch {
   items: OutboxItem[];
   /** Resumed from storage (a previous run or attempt started it). */
   resumed: boolean;
+  /**
+   * Edits: the message as it should now read. Absent when it cannot be edited any more (deleted,
+   * or expired): the batch is then done without a call.
+   */
+  edit?: { messageId: string; where: string; embeds: APIEmbed[] };
+}
+
+/** Where a batch went on Discord: the message (or forum post) and the channel or thread it is in. */
+export interface Posted {
+  id: string;
+  where: string;
 }
 
 export type TakeResult =
@@ -129,6 +164,8 @@ export interface OutboxDeps {
 export interface OutboxOptions {
   /** How long logged stories and channel states are kept (the story retention window). */
   retentionMs: number;
+  /** Later reports of an event edit its alert for this long after it was posted (default 12 h). */
+  clusterEditMs?: number;
 }
 
 export const channelKey = (channelId: string): string => `ob:ch:${channelId}`;
@@ -144,11 +181,22 @@ const hourOf = (ms: number): number => Math.floor(ms / HOUR_MS);
 const targetOf = (subs: readonly Subscription[]): AlertTarget =>
   subs.find((s) => s.target !== undefined)?.target ?? "channel";
 
+interface Matched {
+  entry: AlertEntry;
+  topics: string[];
+}
+
 interface Scan {
-  matched: Array<{ entry: AlertEntry; topics: string[] }>;
+  matched: Matched[];
   /** Where the scan stopped: every entry before it was considered. */
   end: number;
 }
+
+/** The channel's next piece of work, read from its cursor. */
+type Pick =
+  | { type: "none"; end: number }
+  | { type: "alerts"; heads: Matched[]; also: Array<[number, number[]]>; end: number }
+  | { type: "edit"; message: string; members: Matched[]; end: number };
 
 export class Outbox {
   readonly log: AlertLog;
@@ -156,6 +204,7 @@ export class Outbox {
   readonly #kv: Keyv;
   readonly #now: () => number;
   readonly #ttl: number;
+  readonly #editMs: number;
   /** Channel states read or written by this process. */
   readonly #states = new Map<string, ChannelState>();
   /** Channels whose cursor moved in memory only. */
@@ -170,6 +219,7 @@ export class Outbox {
     this.#kv = deps.kv;
     this.#now = deps.now ?? Date.now;
     this.#ttl = options.retentionMs;
+    this.#editMs = options.clusterEditMs ?? DEFAULT_CLUSTER_EDIT_MS;
     this.log = new AlertLog(deps.kv, { ttlMs: options.retentionMs }, this.#now);
   }
 
@@ -245,9 +295,15 @@ export class Outbox {
         st.hour = hour;
         st.sentInHour = 0;
         if (wasCapped) {
-          // The hour the cap was hit in has ended: what was held back goes out as one roll-up.
+          // The hour the cap was hit in has ended: what was held back goes out as one roll-up,
+          // each event once, and none the channel was alerted to before.
           const held = await this.#scan(st.cursor, subs, { before: hour * HOUR_MS });
-          if (held.matched.length > 0) return this.#start(channelId, st, "rollup", held, opts.now);
+          const plans = await this.#plan(channelId, held.matched, opts.now);
+          const heads = held.matched.filter((_, i) => plans[i]?.type === "alert");
+          if (heads.length > 0) {
+            const pick = { type: "alerts" as const, heads, also: [], end: held.end };
+            return this.#start(channelId, st, "rollup", pick, opts.now);
+          }
           this.#moveCursor(channelId, st, held.end);
         }
       }
@@ -256,26 +312,32 @@ export class Outbox {
       const perMessage =
         st.singles > 0 || targetOf(subs) === "forum" ? 1 : EMBED_LIMITS.embedsPerMessage;
       const limit = room <= 0 ? 1 : Math.min(perMessage, room);
-      const found = await this.#scan(st.cursor, subs, { limit });
-      const first = found.matched[0];
-      if (!first) {
-        this.#moveCursor(channelId, st, found.end);
+      const pick = await this.#pick(channelId, st.cursor, subs, limit, opts.now);
+      if (pick.type === "none") {
+        this.#moveCursor(channelId, st, pick.end);
         return { type: "empty" };
       }
+      // An edit posts nothing new, so the hourly cap does not hold it back.
+      if (pick.type === "edit") return this.#startEdit(channelId, st, pick, opts.now);
       if (room <= 0) {
-        this.#moveCursor(channelId, st, first.entry.seq);
+        this.#moveCursor(channelId, st, pick.heads[0]?.entry.seq ?? st.cursor);
         return { type: "capped", until: (hour + 1) * HOUR_MS };
       }
-      return this.#start(channelId, st, "alerts", found, opts.now);
+      return this.#start(channelId, st, "alerts", pick, opts.now);
     });
   }
 
-  /** The batch was posted (or found already posted): move past it. */
-  async complete(batch: Batch): Promise<void> {
+  /**
+   * The batch was posted (or found already posted) as `posted`, or its edit was made (or is
+   * moot): move past it. Where an alert went is written before the cursor moves, so a crash in
+   * between repeats the same writes, never a post.
+   */
+  async complete(batch: Batch, posted?: Posted): Promise<void> {
     const { channelId, flight } = batch;
     await this.#lock.run(channelId, async () => {
       const st = await this.#state(channelId);
       if (!st || st.flight?.batchId !== flight.batchId) return;
+      await this.#recordDone(channelId, flight, posted);
       st.cursor = Math.max(st.cursor, flight.end);
       st.flight = undefined;
       if (flight.kind === "alerts") {
@@ -283,6 +345,24 @@ export class Outbox {
         st.sentInHour += flight.seqs.length;
         if (st.singles > 0) st.singles -= 1;
       }
+      await this.#save(channelId, st);
+    });
+  }
+
+  /**
+   * The message an edit was for is gone (deleted on Discord): remember that, so that later
+   * reports of its events post nothing, and move past the batch.
+   */
+  async messageGone(batch: Batch): Promise<void> {
+    const { channelId, flight } = batch;
+    await this.#lock.run(channelId, async () => {
+      const st = await this.#state(channelId);
+      if (!st || st.flight?.batchId !== flight.batchId || !flight.message) return;
+      const key = messageKey(channelId, flight.message);
+      const record = await this.#kv.get<PostedMessage>(key);
+      if (record) await this.#kv.set(key, { ...record, gone: true }, this.#editMs + HOUR_MS);
+      st.cursor = Math.max(st.cursor, flight.end);
+      st.flight = undefined;
       await this.#save(channelId, st);
     });
   }
@@ -380,15 +460,67 @@ export class Outbox {
     return { matched, end: next };
   }
 
+  /**
+   * The channel's next work from `cursor`: an edit of an earlier alert, or up to `limit` new
+   * alerts with the later reports of their events that follow them. Later reports past the edit
+   * window are passed over.
+   */
+  async #pick(
+    channelId: string,
+    cursor: number,
+    subs: readonly Subscription[],
+    limit: number,
+    now: number,
+  ): Promise<Pick> {
+    for (;;) {
+      const found = await this.#scan(cursor, subs, { limit: limit + PLAN_SLACK });
+      const plans = await this.#plan(channelId, found.matched, now);
+      const first = plans.findIndex((p) => p.type !== "skip");
+      if (first < 0) {
+        if (found.end >= (await this.log.next()) || found.matched.length === 0)
+          return { type: "none", end: found.end };
+        cursor = found.end;
+        continue;
+      }
+      const plan = plans[first] as Plan;
+      return plan.type === "edit"
+        ? editRun(found, plans, first, plan.message)
+        : alertRun(found, plans, first, limit);
+    }
+  }
+
+  /** What each wanted entry becomes for the channel (see `planEntries`). */
+  async #plan(channelId: string, matched: readonly Matched[], now: number): Promise<Plan[]> {
+    const clusters = [
+      ...new Set(matched.flatMap((m) => (m.entry.story.cluster ? [m.entry.story.cluster] : []))),
+    ];
+    const posts = new Map<string, ClusterPost>();
+    if (clusters.length > 0) {
+      const found = await this.#kv.getMany<ClusterPost>(
+        clusters.map((c) => clusterKey(channelId, c)),
+      );
+      clusters.forEach((c, i) => {
+        const post = found[i];
+        if (post) posts.set(c, post);
+      });
+    }
+    return planEntries(
+      matched.map((m) => m.entry),
+      posts,
+      { now, editMs: this.#editMs },
+    );
+  }
+
   async #start(
     channelId: string,
     st: ChannelState,
-    kind: BatchKind,
-    scan: Scan,
+    kind: "alerts" | "rollup",
+    pick: Extract<Pick, { type: "alerts" }>,
     now: number,
   ): Promise<TakeResult> {
-    let chosen = scan.matched;
-    let end = scan.end;
+    let chosen = pick.heads;
+    let end = pick.end;
+    let also = pick.also;
     const built = new Map<number, APIEmbed>();
     const tr = (this.deps.language ?? englishAlerts)(st.guildId);
     if (kind === "alerts") {
@@ -400,8 +532,13 @@ export class Outbox {
       });
       const fits = Math.max(1, packEmbeds(embeds)[0]?.length ?? 0);
       if (fits < chosen.length) {
+        const next = chosen[fits] as Matched;
         chosen = chosen.slice(0, fits);
-        end = (chosen.at(-1)?.entry.seq ?? st.cursor) + 1;
+        // The next alert and what follows it wait for the next batch.
+        end = next.entry.seq;
+        also = also
+          .filter(([head]) => head < end)
+          .map(([head, seqs]): [number, number[]] => [head, seqs.filter((q) => q < end)]);
       }
     }
     const batchId = randomUUID();
@@ -415,10 +552,36 @@ export class Outbox {
       end,
       createdAt: now,
       locale: tr.locale,
+      clusters: chosen.map((m) => m.entry.story.cluster ?? ""),
+      ...(also.length > 0 ? { also } : {}),
     };
     st.flight = flight;
     await this.#save(channelId, st);
     return { type: "batch", batch: await this.#batch(channelId, st, flight, false, built) };
+  }
+
+  async #startEdit(
+    channelId: string,
+    st: ChannelState,
+    pick: Extract<Pick, { type: "edit" }>,
+    now: number,
+  ): Promise<TakeResult> {
+    const batchId = randomUUID();
+    const members = pick.members;
+    const flight: InFlight = {
+      batchId,
+      nonce: nonceFor(channelId, batchId),
+      kind: "edit",
+      seqs: members.map((m) => m.entry.seq),
+      storyIds: members.map((m) => m.entry.storyId),
+      topics: members.map(() => []),
+      end: pick.end,
+      createdAt: now,
+      message: pick.message,
+    };
+    st.flight = flight;
+    await this.#save(channelId, st);
+    return { type: "batch", batch: await this.#batch(channelId, st, flight, false) };
   }
 
   async #batch(
@@ -448,7 +611,116 @@ export class Outbox {
       });
     });
     const target = targetOf(this.deps.subscriptions.forChannel(channelId));
-    return { channelId, guildId: st.guildId, target, flight, items, resumed };
+    const batch: Batch = { channelId, guildId: st.guildId, target, flight, items, resumed };
+    if (flight.kind === "alerts" && flight.also) await this.#listOutlets(batch, flight.also, tr);
+    if (flight.kind === "edit" && flight.message) {
+      const edit = await this.#edited(channelId, st.guildId, flight.message, items);
+      if (edit) batch.edit = edit;
+    }
+    return batch;
+  }
+
+  /** New alerts with the later reports already in: their outlets listed under each. */
+  async #listOutlets(batch: Batch, also: InFlight["also"] & {}, tr: Translator): Promise<void> {
+    const later = await this.#outlets(also);
+    const heads = await this.log.entries(batch.items.map((i) => i.seq));
+    const outlets = heads.map((h) => outletsFor(h, later.get(h.seq) ?? []));
+    const embeds = withOutlets(
+      batch.items.map((i) => i.embed ?? {}),
+      outlets,
+      tr,
+    );
+    batch.items.forEach((item, i) => {
+      if (item.embed) item.embed = embeds[i];
+    });
+  }
+
+  /** Outlets of later reports, per the seq of the alert they are listed under. */
+  async #outlets(also: ReadonlyArray<[number, number[]]>): Promise<Map<number, Outlet[]>> {
+    const entries = new Map(
+      (await this.log.entries(also.flatMap(([, seqs]) => seqs))).map((e) => [e.seq, e]),
+    );
+    const out = new Map<number, Outlet[]>();
+    for (const [head, seqs] of also) {
+      const list = out.get(head) ?? [];
+      for (const seq of seqs) {
+        const e = entries.get(seq);
+        if (e) list.push(outletOf(e));
+      }
+      out.set(head, list);
+    }
+    return out;
+  }
+
+  /**
+   * The message with the edit's reports added to the alerts they report on, built from the
+   * entries it was posted from; undefined when it is gone or no longer known.
+   */
+  async #edited(
+    channelId: string,
+    guildId: string,
+    messageId: string,
+    items: readonly OutboxItem[],
+  ): Promise<Batch["edit"]> {
+    const record = await this.#kv.get<PostedMessage>(messageKey(channelId, messageId));
+    if (!record || record.gone) return undefined;
+    const heads = await this.log.entries(record.seqs);
+    if (heads.length !== record.seqs.length) return undefined;
+    const added = await this.log.entries(items.map((i) => i.seq));
+    const tr = (this.deps.language ?? englishAlerts)(guildId, record.locale ?? "en");
+    const outlets = heads.map((h) => {
+      const listed = record.also[String(h.seq)] ?? [];
+      const mine = added.filter((e) => e.story.cluster === h.story.cluster).map(outletOf);
+      return outletsFor(h, mergeOutlets(listed, mine));
+    });
+    const embeds = heads.map((h, i) => this.#embed(h, record.topics[i] ?? [], tr));
+    return { messageId: record.id, where: record.where, embeds: withOutlets(embeds, outlets, tr) };
+  }
+
+  /** Where the batch's alerts went, and the outlets an edit added, before the cursor moves. */
+  async #recordDone(channelId: string, flight: InFlight, posted?: Posted): Promise<void> {
+    const now = this.#now();
+    const postTtl = Math.max(this.#editMs, CLUSTER_POST_MS);
+    const recordTtl = this.#editMs + HOUR_MS;
+    if (flight.kind === "edit") {
+      if (!flight.message) return;
+      const key = messageKey(channelId, flight.message);
+      const record = await this.#kv.get<PostedMessage>(key);
+      if (!record || record.gone) return;
+      const added = await this.log.entries(flight.seqs);
+      const heads = await this.log.entries(record.seqs);
+      const also = { ...record.also };
+      for (const h of heads) {
+        const mine = added.filter((e) => e.story.cluster === h.story.cluster).map(outletOf);
+        also[String(h.seq)] = mergeOutlets(also[String(h.seq)] ?? [], mine);
+      }
+      await this.#kv.set(key, { ...record, also }, Math.max(1, record.at + recordTtl - now));
+      return;
+    }
+    const clusters = (flight.clusters ?? []).filter(Boolean);
+    if (clusters.length === 0) return;
+    // A roll-up cannot be edited: later reports of its events post nothing.
+    const message = flight.kind === "alerts" && posted ? posted.id : "";
+    const writes: Array<{ key: string; value: unknown; ttl: number }> = clusters.map((c) => ({
+      key: clusterKey(channelId, c),
+      value: { message, at: now } satisfies ClusterPost,
+      ttl: postTtl,
+    }));
+    if (message && posted) {
+      const later = await this.#outlets(flight.also ?? []);
+      const record: PostedMessage = {
+        id: posted.id,
+        where: posted.where,
+        seqs: flight.seqs,
+        topics: flight.topics,
+        ...(flight.locale ? { locale: flight.locale } : {}),
+        at: now,
+        also: Object.fromEntries([...later].map(([head, list]) => [String(head), list])),
+      };
+      // The message before the pointers to it: a pointer always finds its message.
+      await this.#kv.set(messageKey(channelId, posted.id), record, recordTtl);
+    }
+    await this.#kv.setMany(writes);
   }
 
   #embed(entry: AlertEntry, topics: string[], tr: Translator): APIEmbed {
@@ -482,4 +754,42 @@ export class Outbox {
       throw error;
     }
   }
+}
+
+/** Outlets already listed, then the new ones not among them. */
+function mergeOutlets(listed: readonly Outlet[], added: readonly Outlet[]): Outlet[] {
+  const ids = new Set(listed.map((o) => o.storyId));
+  return [...listed, ...added.filter((o) => !ids.has(o.storyId))];
+}
+
+/** Edits of one message at the front of the scan (later reports past the window in between). */
+function editRun(found: Scan, plans: readonly Plan[], first: number, message: string): Pick {
+  const members: Matched[] = [];
+  for (let i = first; i < plans.length; i++) {
+    const plan = plans[i] as Plan;
+    const m = found.matched[i] as Matched;
+    if (plan.type === "edit" && plan.message === message) members.push(m);
+    else if (plan.type !== "skip") return { type: "edit", message, members, end: m.entry.seq };
+  }
+  return { type: "edit", message, members, end: found.end };
+}
+
+/** Up to `limit` new alerts from `first`, with the later reports of their events that follow. */
+function alertRun(found: Scan, plans: readonly Plan[], first: number, limit: number): Pick {
+  const heads: Matched[] = [];
+  const also = new Map<number, number[]>();
+  for (let i = first; i < plans.length; i++) {
+    const plan = plans[i] as Plan;
+    const m = found.matched[i] as Matched;
+    if (plan.type === "skip") continue;
+    if (plan.type === "merge") {
+      also.set(plan.head, [...(also.get(plan.head) ?? []), m.entry.seq]);
+      continue;
+    }
+    if (plan.type === "edit" || heads.length >= limit) {
+      return { type: "alerts", heads, also: [...also], end: m.entry.seq };
+    }
+    heads.push(m);
+  }
+  return { type: "alerts", heads, also: [...also], end: found.end };
 }

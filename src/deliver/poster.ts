@@ -40,6 +40,16 @@ export interface ChannelPoster {
    * nonce for a few minutes only; a batch resumed later is looked for here before it is posted
    * again. Throws like `post`.
    */
+  /**
+   * Replaces a message's embeds (the bot's own message); throws like `post`, with Discord's
+   * 10008 when the message was deleted.
+   */
+  edit?(
+    channelId: string,
+    messageId: string,
+    body: { embeds: RESTPostAPIChannelMessageJSONBody["embeds"] },
+    signal?: AbortSignal,
+  ): Promise<void>;
   findPosted?(
     channelId: string,
     body: RESTPostAPIChannelMessageJSONBody,
@@ -112,8 +122,15 @@ function embedsKey(embeds: ListedMessage["embeds"]): string {
  * - `blocked`: the place takes no posts for now for a reason an admin can fix (a locked thread,
  *   a forum that requires a tag) — pause with that reason, keep the queue.
  * - `rejected`: any other 4xx (e.g. 50035 invalid form body) — this message will never be taken.
+ * - `message-gone`: the message an edit was for was deleted — the edit is moot.
  */
-export type PostFailureKind = "channel-gone" | "forbidden" | "blocked" | "transient" | "rejected";
+export type PostFailureKind =
+  | "channel-gone"
+  | "forbidden"
+  | "blocked"
+  | "transient"
+  | "rejected"
+  | "message-gone";
 
 export class PostError extends Error {
   override name = "PostError";
@@ -143,6 +160,7 @@ export class PostError extends Error {
 }
 
 export const UNKNOWN_CHANNEL = 10003;
+export const UNKNOWN_MESSAGE = 10008;
 export const MISSING_ACCESS = 50001;
 export const MISSING_PERMISSIONS = 50013;
 export const ARCHIVED_THREAD = 50083;
@@ -229,6 +247,23 @@ export class DiscordJsPoster implements ChannelPoster, ForumPoster {
       return { id: typeof result.id === "string" ? result.id : "" };
     } catch (error) {
       throw this.failure(channelId, target, error);
+    }
+  }
+
+  async edit(
+    channelId: string,
+    messageId: string,
+    body: { embeds: RESTPostAPIChannelMessageJSONBody["embeds"] },
+    signal?: AbortSignal,
+  ): Promise<void> {
+    try {
+      await this.rest.patch(Routes.channelMessage(channelId, messageId), {
+        // Alerts never ping; an edit keeps it so.
+        body: { embeds: body.embeds, allowed_mentions: { parse: [] } },
+        ...(signal ? { signal } : {}),
+      });
+    } catch (error) {
+      throw this.failure(channelId, "channel", error);
     }
   }
 

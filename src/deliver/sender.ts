@@ -11,13 +11,14 @@ import type { Translator } from "../i18n/messages.js";
 import type { SubscriptionStore } from "../subscriptions/store.js";
 import { type AlertLanguage, buildRollup, englishAlerts } from "./embed.js";
 import { tagForTopic, threadTitle } from "./forum.js";
-import type { Batch, Outbox } from "./outbox.js";
+import type { Batch, Outbox, Posted } from "./outbox.js";
 import {
   type ChannelPoster,
   classifyPostError,
   type ForumPost,
   type ForumPoster,
   PostError,
+  UNKNOWN_MESSAGE,
 } from "./poster.js";
 
 export interface DeliverySenderDeps {
@@ -81,6 +82,12 @@ const FORUM_UNSUPPORTED = {
 
 /** What one turn of a channel left behind. */
 type Turn = "sent" | "idle";
+
+/** Where a batch went, and whether it had gone there before this try (a resumed batch). */
+interface Sent {
+  posted: Posted;
+  earlier: boolean;
+}
 
 /** How often cursors that moved in memory only are written. */
 const FLUSH_MS = 30_000;
@@ -285,31 +292,37 @@ export class DeliverySender {
     const perPost = new AbortController();
     const abort = (): void => perPost.abort(this.#abort.signal.reason);
     this.#abort.signal.addEventListener("abort", abort, { once: true });
+    let posted: Posted | undefined;
     try {
-      const body = this.#body(batch);
-      // What a resumed batch had already become, if anything: then it is not posted again.
-      const earlier =
-        batch.target === "forum"
-          ? await this.#toForum(batch, body, perPost.signal)
-          : await this.#toChannel(batch, body, perPost.signal);
-      if (earlier) {
-        log.info(
-          {
-            guildId: batch.guildId,
-            channelId,
-            messageId: earlier.id,
-            storyIds: batch.flight.storyIds,
-          },
-          "resumed batch was already posted: recorded, not sent again",
-        );
+      if (batch.flight.kind === "edit") {
+        await this.#edit(batch, perPost.signal);
+      } else {
+        const body = this.#body(batch);
+        // What a resumed batch had already become, if anything: then it is not posted again.
+        const sent =
+          batch.target === "forum"
+            ? await this.#toForum(batch, body, perPost.signal)
+            : await this.#toChannel(batch, body, perPost.signal);
+        posted = sent.posted;
+        if (sent.earlier) {
+          log.info(
+            {
+              guildId: batch.guildId,
+              channelId,
+              messageId: sent.posted.id,
+              storyIds: batch.flight.storyIds,
+            },
+            "resumed batch was already posted: recorded, not sent again",
+          );
+        }
       }
     } catch (error) {
-      await this.#failed(batch, classifyPostError(error));
+      await this.#failed(batch, this.#failureOf(batch, error));
       return "idle";
     } finally {
       this.#abort.signal.removeEventListener("abort", abort);
     }
-    await outbox.complete(batch);
+    await outbox.complete(batch, posted);
     this.#failures.delete(channelId);
     await this.#credit(batch);
     log.debug(
@@ -341,11 +354,43 @@ export class DeliverySender {
     batch: Batch,
     body: RESTPostAPIChannelMessageJSONBody,
     signal: AbortSignal,
-  ): Promise<{ id: string } | undefined> {
+  ): Promise<Sent> {
     const found = await this.#postedBefore(batch, body, signal);
-    if (found) return found;
-    await this.deps.poster.post(batch.channelId, body, signal, batch.target);
-    return undefined;
+    if (found) return { posted: { id: found.id, where: batch.channelId }, earlier: true };
+    const { id } = await this.deps.poster.post(batch.channelId, body, signal, batch.target);
+    return { posted: { id, where: batch.channelId }, earlier: false };
+  }
+
+  /**
+   * Later reports of an event: the alert's message rewritten with their outlets. Rewriting is
+   * idempotent (the whole message is sent each time), so a retry after a crash changes nothing
+   * more. A message that can no longer be edited (deleted, expired) costs no call.
+   */
+  async #edit(batch: Batch, signal: AbortSignal): Promise<void> {
+    const { edit } = batch;
+    if (!edit) return;
+    const { poster } = this.deps;
+    if (!poster.edit) throw new PostError("rejected", "this poster cannot edit messages");
+    await poster.edit(edit.where, edit.messageId, { embeds: edit.embeds }, signal);
+    this.deps.log.debug(
+      { channelId: batch.channelId, messageId: edit.messageId, storyIds: batch.flight.storyIds },
+      "alert edited: later reports listed",
+    );
+  }
+
+  /**
+   * What a failure means for this batch. For an edit, an unknown message, or an unknown thread
+   * when the message is a forum post, means the alert was deleted: not the channel.
+   */
+  #failureOf(batch: Batch, error: unknown): PostError {
+    const failure = classifyPostError(error);
+    const edit = batch.edit;
+    if (batch.flight.kind !== "edit" || !edit) return failure;
+    const postGone = failure.kind === "channel-gone" && edit.where !== batch.channelId;
+    if (failure.details.code === UNKNOWN_MESSAGE || postGone) {
+      return new PostError("message-gone", failure.message, failure.details, { cause: error });
+    }
+    return failure;
   }
 
   /**
@@ -356,7 +401,7 @@ export class DeliverySender {
     batch: Batch,
     body: RESTPostAPIChannelMessageJSONBody,
     signal: AbortSignal,
-  ): Promise<{ id: string } | undefined> {
+  ): Promise<Sent> {
     const { forums } = this.deps;
     if (!forums) throw new PostError("blocked", "no forum poster", { ...FORUM_UNSUPPORTED });
     const { channelId, guildId } = batch;
@@ -365,10 +410,11 @@ export class DeliverySender {
       // A minute of slack for clocks: the post cannot predate the batch it was built from.
       const since = batch.flight.createdAt - 60_000;
       const found = await forums.findPost(guildId, channelId, post, since, signal);
-      if (found) return found;
+      // A forum post's first message has the thread's id.
+      if (found) return { posted: { id: found.id, where: found.id }, earlier: true };
     }
-    await forums.createPost(channelId, post, signal);
-    return undefined;
+    const { id } = await forums.createPost(channelId, post, signal);
+    return { posted: { id, where: id }, earlier: false };
   }
 
   async #forumPost(
@@ -442,6 +488,12 @@ export class DeliverySender {
     const { channelId, guildId } = batch;
     const ids = { guildId, channelId, storyIds: batch.flight.storyIds, ...failure.details };
     switch (failure.kind) {
+      case "message-gone": {
+        // Deleted by someone on purpose: its event is not posted again.
+        await outbox.messageGone(batch);
+        log.info({ ...ids, messageId: batch.flight.message }, "edited alert was deleted; left so");
+        return;
+      }
       case "channel-gone": {
         await subscriptions.setChannelStatus(
           guildId,

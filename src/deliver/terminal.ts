@@ -33,14 +33,25 @@ export function formatAlert(story: TaggedStory): string {
   return lines.join("\n");
 }
 
+/** A later report of an event already printed, naming the alert it belongs to. */
+export function formatAlsoReported(story: TaggedStory, alerted: string): string {
+  const link = story.url ? ` <${story.url}>` : "";
+  return `  ↳ also reported by ${story.feedName}, the same event as “${alerted}”: ${story.title}${link}`;
+}
+
 /**
  * The sink for running without Discord: a terminal has no subscriptions, so every story with at
- * least one topic is its alert, printed oldest first. Untagged stories are stored for /search and
- * digests but not printed; they are counted so that the poll's summary line can say so.
+ * least one topic is its alert, printed oldest first; a later report of an event printed before
+ * is one "also reported by" line. Untagged stories are stored for /search and digests but not
+ * printed; they are counted so that the poll's summary line can say so.
  */
 export class TerminalSink implements AlertSink {
   printed = 0;
   untagged = 0;
+  /** Later reports of events already printed. */
+  folded = 0;
+  /** Events printed in this run, with their alert's title (a terminal run has nothing to persist). */
+  readonly #events = new Map<string, string>();
 
   constructor(private readonly write: (text: string) => void = (t) => process.stdout.write(t)) {}
 
@@ -53,6 +64,14 @@ export class TerminalSink implements AlertSink {
         this.untagged++;
         continue;
       }
+      const event = story.cluster ?? story.id;
+      const alerted = this.#events.get(event);
+      if (alerted !== undefined) {
+        this.write(`${formatAlsoReported(story, alerted)}\n`);
+        this.folded++;
+        continue;
+      }
+      this.#events.set(event, story.title);
       this.write(`${formatAlert(story)}\n`);
       this.printed++;
     }
@@ -63,6 +82,8 @@ export class TerminalSink implements AlertSink {
 export interface PrintedCounts {
   printed: number;
   untagged: number;
+  /** Later reports printed as "also reported by" lines. */
+  folded?: number;
 }
 
 function clock(ms: number): string {
@@ -81,8 +102,10 @@ export function formatPollReport(
 ): string[] {
   const at = clock(report.finishedAt);
   const stored = report.outcomes.reduce((n, o) => n + o.stored, 0);
-  const silent = Math.max(0, stored - counts.printed - counts.untagged);
+  const folded = counts.folded ?? 0;
+  const silent = Math.max(0, stored - counts.printed - counts.untagged - folded);
   const parts = [`${counts.printed} printed`];
+  if (folded > 0) parts.push(`${folded} folded under earlier alerts`);
   if (counts.untagged > 0) parts.push(`${counts.untagged} untagged stored without printing`);
   if (silent > 0) parts.push(`${silent} from new feeds' backlogs stored without printing`);
   const what = stored === 0 ? "nothing new" : `${stored} new stories: ${parts.join(", ")}`;

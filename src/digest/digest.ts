@@ -76,8 +76,8 @@ function scoreFor(story: TaggedStory, topic: string | undefined): number {
 }
 
 /**
- * Partitions reports into events: two reports are one event when they share their canonical URL,
- * or come from different outlets within `maxGapMs` with similar headlines. Linking is transitive
+ * Partitions reports into events: two reports are one event when they share their canonical URL
+ * or their cluster, or come from different outlets within `maxGapMs` with similar headlines. Linking is transitive
  * (union–find), so A≈B and B≈C puts all three together.
  */
 export function groupReports(
@@ -105,12 +105,16 @@ export function groupReports(
     if (ra !== rb) parent[Math.max(ra, rb)] = Math.min(ra, rb);
   };
 
-  const byUrl = new Map<string, number>();
-  stories.forEach((s, i) => {
-    if (!s.url) return;
-    const seen = byUrl.get(s.url);
-    if (seen === undefined) byUrl.set(s.url, i);
+  // One canonical URL, or one event as the clusterer saw it when the stories arrived.
+  const byKey = new Map<string, number>();
+  const join = (key: string, i: number) => {
+    const seen = byKey.get(key);
+    if (seen === undefined) byKey.set(key, i);
     else union(seen, i);
+  };
+  stories.forEach((s, i) => {
+    if (s.url) join(`u:${s.url}`, i);
+    if (s.cluster) join(`c:${s.cluster}`, i);
   });
 
   // Only pairs sharing a word can be similar: an inverted index skips the rest.
@@ -186,4 +190,30 @@ export function buildDigest(
       b.latestAt - a.latestAt ||
       a.lead.id.localeCompare(b.lead.id),
   );
+}
+
+/** A list entry standing for every listed report of one event. */
+export interface EventEntry<S> {
+  /** The report shown: the first of the event in the list's order. */
+  lead: S;
+  /** Distinct outlet names, the lead's first. */
+  outlets: string[];
+}
+
+/**
+ * Reports of one event (the same cluster) as one entry, in the order the list gives (newest
+ * first, best match first): /topic and /search show an event once, with its outlets.
+ */
+export function byEvent<
+  S extends { id: string; cluster?: string; feedId: string; feedName: string },
+>(stories: readonly S[]): Array<EventEntry<S>> {
+  const entries = new Map<string, EventEntry<S>>();
+  for (const s of stories) {
+    const key = s.cluster ?? s.id;
+    const outlet = s.feedName.trim() || s.feedId;
+    const entry = entries.get(key);
+    if (!entry) entries.set(key, { lead: s, outlets: [outlet] });
+    else if (!entry.outlets.includes(outlet)) entry.outlets.push(outlet);
+  }
+  return [...entries.values()];
 }

@@ -28,9 +28,12 @@ const MAX_SUMMARY = 600;
 const MIN_SUMMARY = 120;
 const MAX_OUTLETS_LISTED = 8;
 
-/** "also reported by: Outlet A, Outlet B and 3 more" (outlet names escaped). */
-export function alsoReportedBy(group: DigestGroup, tr: Translator): string | undefined {
-  const others = group.outlets.slice(1);
+/**
+ * "also reported by: Outlet B, Outlet C and 3 more" for an event's distinct outlets, the shown
+ * report's first (outlet names escaped).
+ */
+export function alsoReportedBy(outlets: readonly string[], tr: Translator): string | undefined {
+  const others = outlets.slice(1);
   if (others.length === 0) return undefined;
   const shown = others
     .slice(0, MAX_OUTLETS_LISTED)
@@ -52,7 +55,7 @@ function embedsFor(
     storyEmbed(g.lead, taxonomy, {
       topic,
       summaryChars,
-      extra: alsoReportedBy(g, tr),
+      extra: alsoReportedBy(g.outlets, tr),
       labels,
       language: tr.locale,
     }),

@@ -63,7 +63,7 @@ export async function startDiscordBot(config: EnvConfig, log: Logger): Promise<R
       const language = serverLanguage(client, i18n);
       const outbox = new Outbox(
         { kv: storage.kv, subscriptions, taxonomy, language },
-        { retentionMs },
+        { retentionMs, clusterEditMs: config.CLUSTER_EDIT_HOURS * 3_600_000 },
       );
       const poster = new DiscordJsPoster(client.rest, { client });
       const sender = new DeliverySender(

@@ -1,3 +1,4 @@
+import type { Analysis } from "../classify/analyze.js";
 import type { Classifier } from "../classify/index.js";
 import type { Story } from "../feeds/types.js";
 import type { SummaryInput } from "../summarize/index.js";
@@ -9,6 +10,11 @@ export interface EnricherDeps {
   summarize: (input: SummaryInput) => string;
   /** Characters for the stored summary; alerts are ~500, Discord's embed description allows 4,096. */
   summaryBudget: number;
+  /**
+   * The event the story reports (src/cluster/clusterer.ts), from the classifier's reading of it.
+   * Without it stories carry no cluster and each is its own event.
+   */
+  cluster?: (story: Story, analysis: Analysis) => string;
 }
 
 /** Story → tagged story: topics with their evidence, countries, language, and a summary. */
@@ -32,7 +38,15 @@ export function createEnricher(deps: EnricherDeps): Enricher {
         ),
       );
       const language = result.language !== "und" ? result.language : (story.language ?? "und");
-      return { ...story, topics: result.topics, countries: result.countries, language, summary };
+      const tagged: TaggedStory = {
+        ...story,
+        topics: result.topics,
+        countries: result.countries,
+        language,
+        summary,
+      };
+      if (deps.cluster && result.analysis) tagged.cluster = deps.cluster(story, result.analysis);
+      return tagged;
     },
   };
 }

@@ -13,6 +13,11 @@ export interface TaggedStory extends Story {
   countries: string[];
   language: string;
   summary: string;
+  /**
+   * The id of the first story of the event this story reports (its own id when it is the first),
+   * as the clusterer saw it when the story arrived. Absent in stories stored before clustering.
+   */
+  cluster?: string;
 }
 
 export interface Enricher {

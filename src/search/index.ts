@@ -23,6 +23,8 @@ export interface IndexedStory {
   countries: string[];
   author?: string;
   imageUrl?: string;
+  /** The event it reports (see TaggedStory.cluster): results show an event once. */
+  cluster?: string;
 }
 
 export interface SearchHit {
@@ -217,5 +219,6 @@ function slim(s: TaggedStory): IndexedStory {
     countries: s.countries ?? [],
     ...(s.author ? { author: s.author } : {}),
     ...(s.imageUrl ? { imageUrl: s.imageUrl } : {}),
+    ...(s.cluster ? { cluster: s.cluster } : {}),
   };
 }

@@ -78,9 +78,11 @@ describe("reading commands", () => {
     });
     expect((outcome.message?.flags ?? 0) & EPHEMERAL_FLAG).toBe(0);
     const embeds = embedsOf(outcome);
-    expect(embeds.map((e) => e.title)).toEqual([SANCTIONS_B.title, SANCTIONS_A.title]);
+    // Two outlets' reports of one sanctions package: one entry, the latest, naming the other.
+    expect(embeds.map((e) => e.title)).toEqual([SANCTIONS_B.title]);
     expect(embeds[0]?.url).toBe(SANCTIONS_B.url);
     expect(String(embeds[0]?.description)).toContain("sanctions");
+    expect(String(embeds[0]?.description)).toMatch(/also reported by: Brussels Wire\*?$/);
     const fields = embeds[0]?.fields as Array<{ name: string; value: string }>;
     expect(embeds[0]?.author).toMatchObject({ name: "Continental Post" });
     expect(Date.parse(String(embeds[0]?.timestamp))).toBeGreaterThan(Date.now() - 2 * 3600_000);

@@ -29,6 +29,37 @@ describe("TerminalSink", () => {
     expect(out.join("")).not.toContain("Untagged local news");
     expect(sink).toMatchObject({ printed: 2, untagged: 1 });
   });
+
+  it("prints a later report of a printed event as one 'also reported by' line", async () => {
+    const out: string[] = [];
+    const sink = new TerminalSink((t) => out.push(t));
+    await sink.accept([story(1, { title: "G7 agrees loan", cluster: "s0001" })], FEED);
+    await sink.accept(
+      [
+        story(2, { title: "G7 backs $50bn loan", feedName: "Courier", cluster: "s0001" }),
+        story(3, { title: "Drone strike on Odesa", cluster: "s0003" }),
+      ],
+      FEED,
+    );
+    expect(out[1]).toBe(
+      "  ↳ also reported by Courier, the same event as “G7 agrees loan”: G7 backs $50bn loan <https://example.org/news/2>\n",
+    );
+    expect(out[2]?.split("\n")[2]).toBe("Drone strike on Odesa");
+    expect(sink).toMatchObject({ printed: 2, folded: 1 });
+    const report = { feeds: 1, due: 1, startedAt: 0, finishedAt: 0 };
+    const outcomes = [
+      { feedId: "f1", feedName: "Wire", status: "new" as const, stored: 3, alerted: 3 },
+    ];
+    expect(
+      formatPollReport(
+        { ...report, outcomes },
+        { printed: 2, untagged: 0, folded: 1 },
+        loadMessages().for("en"),
+      )[0],
+    ).toBe(
+      "(00:00:00 UTC: 1 of 1 feeds were due; 3 new stories: 2 printed, 1 folded under earlier alerts)",
+    );
+  });
 });
 
 describe("formatPollReport", () => {

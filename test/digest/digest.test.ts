@@ -53,6 +53,19 @@ describe("titleWords / jaccard", () => {
 });
 
 describe("groupReports", () => {
+  it("groups reports the clusterer joined even when their headlines share few words", () => {
+    const a = story("G7 leaders agree $50 billion loan for Ukraine", "Wire", { cluster: "s-g7" });
+    const b = story("Kyiv wins windfall from frozen assets", "Courier", {
+      cluster: "s-g7",
+      minutes: 30,
+    });
+    const c = story("Kharkiv apartment block hit by drone", "Courier", { cluster: "s-kh" });
+    const groups = groupReports([a, b, c]);
+    expect(groups.map((g) => g.map((s) => s.id).sort())).toEqual([[a.id, b.id].sort(), [c.id]]);
+    const [top] = buildDigest([a, b, c]);
+    expect(top?.outlets).toEqual(["Wire", "Courier"]);
+  });
+
   it("groups near-identical headlines from different outlets", () => {
     const a = story(
       "EU agrees new sanctions package against Russia over Ukraine war",

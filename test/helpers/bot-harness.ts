@@ -8,6 +8,8 @@
 import type { Client } from "discord.js";
 import pino from "pino";
 import { loadClassifier, loadTaxonomy } from "../../src/classify/index.js";
+import { StoryClusterer } from "../../src/cluster/clusterer.js";
+import { loadClusterModel } from "../../src/cluster/model.js";
 import { loadEnvConfig } from "../../src/config/env.js";
 import { createDiscordClient } from "../../src/discord/client.js";
 import type { SlashCommand } from "../../src/discord/command.js";
@@ -186,7 +188,14 @@ export async function startBotHarness(options: HarnessOptions = {}): Promise<Bot
     guild.id,
   );
 
-  const enricher = createEnricher({ classifier, summarize, summaryBudget: 500 });
+  // Seeded stories are clustered as the pipeline clusters them.
+  const clusterer = new StoryClusterer(loadClusterModel(), now);
+  const enricher = createEnricher({
+    classifier,
+    summarize,
+    summaryBudget: 500,
+    cluster: (story, analysis) => clusterer.assign(story, analysis),
+  });
   let seq = 0;
 
   const send = async (kind: "command" | "autocomplete", input: RunInput) => {

@@ -177,7 +177,7 @@ describe("cutting between words", () => {
         const { embeds } = digestMessage(groups, taxonomy, { hours: 24, tr: english });
         embeds.forEach((e, i) => {
           const group = groups[i] as DigestGroup;
-          const also = alsoReportedBy(group, english) ?? "";
+          const also = alsoReportedBy(group.outlets, english) ?? "";
           const description = e.description ?? "";
           expect(description.endsWith(`\n\n${also}`)).toBe(true);
           const summary = description.slice(0, -(also.length + 2));
