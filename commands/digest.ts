@@ -13,7 +13,7 @@ import { digestMessage } from "../src/digest/format.js";
 import { MAX_SCHEDULES_PER_GUILD, ScheduleLimitError } from "../src/digest/schedule-store.js";
 import { cadenceText, scheduleLine, scopeText, whenText } from "../src/digest/schedule-text.js";
 import {
-  type Cadence,
+  CADENCES,
   canonicalZone,
   formatTime,
   matchZones,
@@ -74,6 +74,10 @@ async function now(interaction: ChatInputCommandInteraction, ctx: BotContext): P
   });
 }
 
+function oneOf<T extends string>(values: readonly T[], raw: string | null): T | undefined {
+  return values.find((v) => v === raw);
+}
+
 /** The options of /digest schedule that need checking beyond Discord's own, as a schedule's fields. */
 function readWhen(interaction: ChatInputCommandInteraction) {
   const at = interaction.options.getString("at", true);
@@ -88,8 +92,9 @@ function readWhen(interaction: ChatInputCommandInteraction) {
       value: safeText(zoneTyped, 64, { singleLine: true }),
     });
   }
-  const every = (interaction.options.getString("every") ?? "day") as Cadence;
-  const on = interaction.options.getString("on") as Weekday | null;
+  // Discord offers only the choices; anything else (an old client, a hand-made request) is the default.
+  const every = oneOf(CADENCES, interaction.options.getString("every")) ?? "day";
+  const on = oneOf(WEEKDAYS, interaction.options.getString("on"));
   if (on && every !== "week") throw UserError.of("digestSchedule.onNeedsWeek");
   return { ...time, timezone, every, ...(every === "week" ? { on: on ?? "mon" } : {}) };
 }

@@ -111,6 +111,12 @@ describe("/digest schedule through the emulator", () => {
       options: [chan(h.alertsId), str("at", "08:30"), str("timezone", "Europe/Atlantis")],
     });
     expect(zone.outcome.message?.content).toMatch(/^“Europe\/Atlantis” is not a time zone/);
+    const dayWithoutWeek = await h.run({
+      name: "digest",
+      subcommand: "schedule",
+      options: [chan(h.alertsId), str("at", "08:30"), str("on", "fri")],
+    });
+    expect(dayWithoutWeek.outcome.message?.content).toMatch(/^A day applies only to a weekly/);
     expect(h.ctx.digests.list(h.guildId)).toEqual([]);
   });
 
