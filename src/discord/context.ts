@@ -1,6 +1,7 @@
 import type { Logger } from "pino";
 import type { Classifier, Taxonomy } from "../classify/index.js";
 import type { EnvConfig } from "../config/env.js";
+import type { DigestScheduler } from "../digest/scheduler.js";
 import type { Fetcher } from "../feeds/fetch.js";
 import type { GuildFeedStore } from "../feeds/guild-feeds.js";
 import type { FeedSource } from "../feeds/types.js";
@@ -29,6 +30,8 @@ export interface BotContext {
   /** In-memory full-text index of stored stories; the pipeline calls `search.add()` after storing. */
   search: StoryIndex;
   now: () => number;
+  /** Scheduled digests: /digest schedule and unschedule change them through it, taking effect at once. */
+  digests: DigestScheduler;
   /** The message catalogue: replies go out in the user's language (`i18n.for(interaction.locale)`). */
   i18n: Messages;
 }

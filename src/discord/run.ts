@@ -8,6 +8,9 @@ import { DiscordSink } from "../deliver/discord-sink.js";
 import { Outbox } from "../deliver/outbox.js";
 import { DiscordJsPoster } from "../deliver/poster.js";
 import { DeliverySender } from "../deliver/sender.js";
+import { nodeCronRunner } from "../digest/cron-runner.js";
+import { ScheduleStore } from "../digest/schedule-store.js";
+import { DigestScheduler } from "../digest/scheduler.js";
 import { GuildFeedStore, mergeFeeds } from "../feeds/guild-feeds.js";
 import { loadMessages } from "../i18n/messages.js";
 import { startSchedule } from "../schedule/cron.js";
@@ -81,6 +84,18 @@ export async function startDiscordBot(config: EnvConfig, log: Logger): Promise<R
   const guildFeeds = new GuildFeedStore(app.storage.kv);
   await guildFeeds.load();
   search = await StoryIndex.fromStore(app.stories, { retentionMs });
+  const digestStore = new ScheduleStore(app.storage.kv, log);
+  await digestStore.load();
+  const digests = new DigestScheduler({
+    store: digestStore,
+    stories: app.stories,
+    taxonomy: app.taxonomy,
+    poster: new DiscordJsPoster(client.rest, { client }),
+    language: serverLanguage(client, i18n),
+    cron: nodeCronRunner,
+    now: Date.now,
+    log,
+  });
 
   const ctx: BotContext = {
     config,
@@ -97,12 +112,17 @@ export async function startDiscordBot(config: EnvConfig, log: Logger): Promise<R
     search,
     now: Date.now,
     i18n,
+    digests,
   };
 
   client.on(Events.InteractionCreate, createInteractionHandler(commands, ctx));
   client.on(Events.GuildDelete, (guild) => {
     // The bot was removed from the server (an outage shows as GuildUnavailable instead).
-    void Promise.all([subscriptions.removeGuild(guild.id), guildFeeds.removeGuild(guild.id)])
+    void Promise.all([
+      subscriptions.removeGuild(guild.id),
+      guildFeeds.removeGuild(guild.id),
+      digests.removeGuild(guild.id),
+    ])
       .then(() => log.info({ guildId: guild.id }, "left a server; its data was removed"))
       .catch((err: unknown) =>
         log.error({ err, guildId: guild.id }, "could not remove a server's data"),
@@ -116,6 +136,11 @@ export async function startDiscordBot(config: EnvConfig, log: Logger): Promise<R
       })
       .catch((err: unknown) =>
         log.error({ err, channelId: channel.id }, "could not disable subscriptions"),
+      );
+    void digests
+      .channelDeleted(channel.guildId, channel.id)
+      .catch((err: unknown) =>
+        log.error({ err, channelId: channel.id }, "could not disable digest schedules"),
       );
   });
   client.on(Events.ThreadDelete, (thread) => {
@@ -146,6 +171,8 @@ export async function startDiscordBot(config: EnvConfig, log: Logger): Promise<R
           "slash commands in place",
         );
         sender.start();
+        // Arms each schedule and catches up a slot missed while the bot was down (in the background).
+        await digests.start();
         schedule = startSchedule(
           config.POLL_SCHEDULE,
           async () => {
@@ -163,6 +190,7 @@ export async function startDiscordBot(config: EnvConfig, log: Logger): Promise<R
     async stop() {
       app.poller.stop();
       await schedule?.stop();
+      await digests.stop();
       const drained = await sender.drain(DRAIN_MS);
       log.info({ ...drained }, "deliveries drained");
       await client.destroy();

@@ -102,6 +102,7 @@ describe("localisation", () => {
   it("answers a French user in French, and others in English", async () => {
     const digest = await h.run({
       name: "digest",
+      subcommand: "now",
       locale: "fr",
       options: [{ name: "topic", type: 3, value: "climat" }],
     });

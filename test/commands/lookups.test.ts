@@ -108,14 +108,14 @@ describe("lookups", () => {
   });
 
   it("/topic and /digest are ephemeral by default, public with public:true", async () => {
-    for (const [name, options] of [
-      ["topic", [{ name: "name", type: 3, value: "migration" }]],
-      ["digest", [{ name: "hours", type: 4, value: 24 }]],
+    for (const [name, subcommand, options] of [
+      ["topic", undefined, [{ name: "name", type: 3, value: "migration" }]],
+      ["digest", "now", [{ name: "hours", type: 4, value: 24 }]],
     ] as const) {
-      const own = await h.run({ name, options: [...options] });
+      const own = await h.run({ name, subcommand, options: [...options] });
       expect(own.outcome.message?.embeds.length, name).toBeGreaterThan(0);
       expect(ephemeral(own.outcome), name).toBe(true);
-      const shared = await h.run({ name, options: [...options, PUBLIC] });
+      const shared = await h.run({ name, subcommand, options: [...options, PUBLIC] });
       expect(ephemeral(shared.outcome), name).toBe(false);
     }
     const empty = await h.run({

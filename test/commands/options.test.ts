@@ -67,16 +67,16 @@ describe("options outside a command's definition", () => {
   });
 
   it("refuses an integer below its minimum, or not whole: /digest hours", async () => {
-    expect(await refused("digest", [{ name: "hours", type: 4, value: -5 }])).toBe(
+    expect(await refused("digest", [{ name: "hours", type: 4, value: -5 }], "now")).toBe(
       "`hours` must be a whole number from 1 to 168.",
     );
-    expect(await refused("digest", [{ name: "hours", type: 4, value: 2.5 }])).toBe(
+    expect(await refused("digest", [{ name: "hours", type: 4, value: 2.5 }], "now")).toBe(
       "`hours` must be a whole number from 1 to 168.",
     );
   });
 
   it("refuses a value of the wrong type", async () => {
-    const text = await refused("digest", [{ name: "hours", type: 3, value: "48" }]);
+    const text = await refused("digest", [{ name: "hours", type: 3, value: "48" }], "now");
     expect(text).toBe("`hours` must be a whole number from 1 to 168.");
   });
 
@@ -119,6 +119,7 @@ describe("options outside a command's definition", () => {
     h.logs.length = 0;
     const { outcome } = await h.run({
       name: "digest",
+      subcommand: "now",
       options: [{ name: "hours", type: 4, value: 168 }],
     });
     expect(outcome.message?.content).not.toMatch(/must be/);

@@ -149,6 +149,7 @@ describe("set-up commands", () => {
     expect(german.map((c) => c.value)).toContain("climate");
     const french = await h.autocomplete({
       name: "digest",
+      subcommand: "now",
       options: [{ name: "topic", type: 3, value: "réfugiés", focused: true }],
     });
     expect(french.map((c) => c.value)).toContain("migration");

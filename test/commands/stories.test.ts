@@ -131,6 +131,7 @@ describe("reading commands", () => {
   it("/digest groups two outlets' near-identical stories as one, with 'also reported by'", async () => {
     const { outcome } = await h.run({
       name: "digest",
+      subcommand: "now",
       options: [{ name: "topic", type: 3, value: "russia-ukraine" }],
     });
     const embeds = embedsOf(outcome);
@@ -143,6 +144,7 @@ describe("reading commands", () => {
   it("/digest over all topics ranks the event with two outlets first", async () => {
     const { outcome } = await h.run({
       name: "digest",
+      subcommand: "now",
       options: [{ name: "hours", type: 4, value: 24 }],
     });
     const embeds = embedsOf(outcome);
@@ -156,6 +158,7 @@ describe("reading commands", () => {
   it("/digest over one hour leaves out older stories", async () => {
     const { outcome } = await h.run({
       name: "digest",
+      subcommand: "now",
       options: [{ name: "hours", type: 4, value: 1 }],
     });
     const titles = embedsOf(outcome).map((e) => e.title);

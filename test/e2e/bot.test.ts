@@ -67,8 +67,16 @@ describe("the bot against the Discord emulator", () => {
     options: Array<{ name: string; type: number; value: string | number }> = [],
     userId = ADMIN,
     channelId = alerts,
+    subcommand?: string,
   ) {
-    const record = await emu.sendSlashCommand({ guildId, channelId, userId, name, options });
+    const record = await emu.sendSlashCommand({
+      guildId,
+      channelId,
+      userId,
+      name,
+      options,
+      subcommand,
+    });
     return record.waitForResponse(15_000);
   }
 
@@ -181,7 +189,13 @@ describe("the bot against the Discord emulator", () => {
     expect(JSON.stringify(topic.message?.embeds ?? [])).toContain("Gas prices and emissions");
     const search = await command("search", [{ name: "query", type: 3, value: "pipelines" }]);
     expect(JSON.stringify(search.message?.embeds ?? [])).toContain("Gas prices and emissions");
-    const digest = await command("digest", [{ name: "hours", type: 4, value: 168 }]);
+    const digest = await command(
+      "digest",
+      [{ name: "hours", type: 4, value: 168 }],
+      ADMIN,
+      alerts,
+      "now",
+    );
     expect((digest.message?.embeds ?? []).length).toBeGreaterThan(0);
     const classify = await command("classify", [
       {

@@ -11,6 +11,10 @@ import { loadClassifier, loadTaxonomy } from "../../src/classify/index.js";
 import { StoryClusterer } from "../../src/cluster/clusterer.js";
 import { loadClusterModel } from "../../src/cluster/model.js";
 import { loadEnvConfig } from "../../src/config/env.js";
+import { DiscordJsPoster } from "../../src/deliver/poster.js";
+import { ScheduleStore } from "../../src/digest/schedule-store.js";
+import { DigestScheduler } from "../../src/digest/scheduler.js";
+import { serverLanguage } from "../../src/discord/alert-language.js";
 import { createDiscordClient } from "../../src/discord/client.js";
 import type { SlashCommand } from "../../src/discord/command.js";
 import { commandDefinitions, loadCommands, syncCommands } from "../../src/discord/commands.js";
@@ -38,6 +42,7 @@ import {
   type InteractionOutcome,
   type InteractionRecord,
 } from "../discord-emulator/index.js";
+import { FakeCron } from "./fake-cron.js";
 
 export const ADMIN = { id: "500000000000000001", username: "editor" };
 export const MEMBER = { id: "500000000000000002", username: "reader" };
@@ -90,6 +95,8 @@ export interface BotHarness {
   newsId: string;
   alertsId: string;
   logs: LogRecord[];
+  /** The digest scheduler's cron: nothing fires unless a test fires it. */
+  cron: FakeCron;
   /** Runs a slash command and waits for its visible answer. */
   run(input: RunInput): Promise<{ record: InteractionRecord; outcome: InteractionOutcome }>;
   /** Sends an autocomplete interaction; `options` must mark one option focused. */
@@ -110,6 +117,8 @@ export interface HarnessOptions {
   allowFeedPorts?: number[];
   /** Storage other than in-memory SQLite (e.g. Redis behind a proxy a test can cut). */
   storage?: { url: string; namespace?: string };
+  /** The digest scheduler's clock (default Date.now), so a test can put it at a slot. */
+  digestNow?: () => number;
 }
 
 export function makeFetcher(allow = "", ports: number[] = []): Fetcher {
@@ -142,6 +151,22 @@ export async function startBotHarness(options: HarnessOptions = {}): Promise<Bot
   const guildFeeds = new GuildFeedStore(storage.kv);
   await guildFeeds.load();
   const stories = new StoryStore(storage.kv, RETENTION_MS, now);
+
+  const commands = await loadCommands();
+  for (const extra of options.extraCommands ?? []) commands.set(extra.data.name, extra);
+
+  const emu = await DiscordEmulator.start();
+  const guild = emu.addGuild({
+    name: "ForeignDesk test",
+    channels: [{ name: "news" }, { name: "alerts" }],
+    ...(options.guildLocale ? { preferredLocale: options.guildLocale } : {}),
+  });
+  emu.addMember(guild.id, ADMIN, ADMIN_PERMISSIONS);
+  emu.addMember(guild.id, MEMBER, MEMBER_PERMISSIONS);
+
+  const client = createDiscordClient({ apiUrl: emu.apiUrl, globalRequestsPerSecond: 50 });
+  const cron = new FakeCron();
+  const i18n = loadMessages();
   const ctx: BotContext = {
     config: loadEnvConfig({}),
     log,
@@ -158,22 +183,23 @@ export async function startBotHarness(options: HarnessOptions = {}): Promise<Bot
     guildFeeds,
     search: await StoryIndex.fromStore(stories, { retentionMs: RETENTION_MS, now }),
     now,
-    i18n: loadMessages(),
+    i18n,
+    digests: new DigestScheduler(
+      {
+        store: new ScheduleStore(storage.kv, log),
+        stories,
+        taxonomy,
+        poster: new DiscordJsPoster(client.rest, { client }),
+        language: serverLanguage(client, i18n),
+        cron,
+        now: options.digestNow ?? now,
+        log,
+        sleep: async () => {},
+      },
+      // The emulator answers fast; no test waits for retries.
+      { retryDelaysMs: [0, 0] },
+    ),
   };
-
-  const commands = await loadCommands();
-  for (const extra of options.extraCommands ?? []) commands.set(extra.data.name, extra);
-
-  const emu = await DiscordEmulator.start();
-  const guild = emu.addGuild({
-    name: "ForeignDesk test",
-    channels: [{ name: "news" }, { name: "alerts" }],
-    ...(options.guildLocale ? { preferredLocale: options.guildLocale } : {}),
-  });
-  emu.addMember(guild.id, ADMIN, ADMIN_PERMISSIONS);
-  emu.addMember(guild.id, MEMBER, MEMBER_PERMISSIONS);
-
-  const client = createDiscordClient({ apiUrl: emu.apiUrl, globalRequestsPerSecond: 50 });
   // Each run() is a minute after the last as far as cooldowns go, so tests can repeat commands.
   let runs = 0;
   const cooldowns = new Cooldowns(() => Date.now() + runs * 60_000);
@@ -181,6 +207,7 @@ export async function startBotHarness(options: HarnessOptions = {}): Promise<Bot
   const ready = new Promise<void>((resolve) => client.once("clientReady", () => resolve()));
   await client.login(emu.token);
   await ready;
+  await ctx.digests.start();
   await syncCommands(
     client.rest,
     emu.applicationId,
@@ -222,6 +249,7 @@ export async function startBotHarness(options: HarnessOptions = {}): Promise<Bot
     newsId: guild.channelId("news"),
     alertsId: guild.channelId("alerts"),
     logs,
+    cron,
     async run(input) {
       runs++;
       const record = await send("command", input);
@@ -263,6 +291,7 @@ export async function startBotHarness(options: HarnessOptions = {}): Promise<Bot
       return tagged;
     },
     async close() {
+      await ctx.digests.stop();
       await client.destroy();
       await emu.stop();
       await ctx.fetcher.close();
