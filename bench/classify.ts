@@ -99,7 +99,7 @@ function throughput(stories: readonly Story[], fn: (s: Story) => number, rounds 
 const FEED_CORPUS = fileURLToPath(new URL("../../shared/corpus/feeds", import.meta.url));
 
 /** Every story of the shared feed corpus (real feeds from parser test suites), as the bot reads them. */
-async function feedCorpusStories(): Promise<Story[]> {
+export async function feedCorpusStories(): Promise<Story[]> {
   if (!existsSync(FEED_CORPUS)) return [];
   const source: FeedSource = {
     id: "bench",

@@ -128,7 +128,7 @@ function clustering(path: string): void {
     );
   const viaIndex = measurePairs(model, examples, true);
   console.log(
-    `  as the bot runs it (the index compares only stories sharing a name, a capitalised word or two title words): precision ${pct(viaIndex.precision)}, recall ${pct(viaIndex.recall)}`,
+    `  as the bot runs it (the index compares only stories sharing three names, capitalised words or title words): precision ${pct(viaIndex.precision)}, recall ${pct(viaIndex.recall)}`,
   );
 }
 

@@ -25,17 +25,25 @@ export function buildIdf(signatures: Iterable<EventSignature>, minDf = MIN_STORE
   return { docs, df };
 }
 
-const memo = new WeakMap<IdfTable, Map<string, number>>();
+const memo = new WeakMap<IdfTable, (stem: string) => number>();
 
-/** Weight in (0, 1]: 1 for a stem rarer than the table stores, near 0 for one in every story. */
-export function idfWeight(t: IdfTable, stem: string): number {
-  const cache = memo.get(t) ?? new Map<string, number>();
-  memo.set(t, cache);
-  let w = cache.get(stem);
-  if (w === undefined) {
-    const df = t.df[stem] ?? 1;
-    w = Math.log((t.docs + 1) / (df + 0.5)) / Math.log((t.docs + 1) / 1.5);
-    cache.set(stem, w);
-  }
-  return w;
+/**
+ * The table's weight function, memoised per stem: weight in (0, 1], 1 for a stem rarer than the
+ * table stores, near 0 for one in every story.
+ */
+export function idfWeigher(t: IdfTable): (stem: string) => number {
+  const known = memo.get(t);
+  if (known) return known;
+  const cache = new Map<string, number>();
+  const scale = Math.log((t.docs + 1) / 1.5);
+  const weigh = (stem: string): number => {
+    let w = cache.get(stem);
+    if (w === undefined) {
+      w = Math.log((t.docs + 1) / ((t.df[stem] ?? 1) + 0.5)) / scale;
+      cache.set(stem, w);
+    }
+    return w;
+  };
+  memo.set(t, weigh);
+  return weigh;
 }

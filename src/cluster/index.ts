@@ -1,3 +1,4 @@
+import { hashOf } from "./hash.js";
 import { type ClusterModel, sameEventProbability } from "./model.js";
 import type { EventSignature } from "./signature.js";
 import { pairFeatures } from "./similarity.js";
@@ -26,10 +27,16 @@ export interface Assignment {
 interface Entry {
   story: ClusterStory;
   cluster: string;
+  /** Its index keys, made once (`keysOf`). */
+  keys: number[];
 }
 
-/** A candidate must share this many title stems when it shares no name. */
-const MIN_SHARED_STEMS = 2;
+/**
+ * A candidate shares at least this many keys (names, capitalised words, title stems) with the
+ * story. Of the 900 labelled pairs, none the model calls one event shares fewer; pairs that do
+ * are most of what would be scored in a busy window.
+ */
+const MIN_SHARED_KEYS = 3;
 /** At most this many candidates are scored per story: those sharing the most keys with it. */
 const MAX_COMPARED = 64;
 /**
@@ -37,8 +44,6 @@ const MAX_COMPARED = 64;
  * common for the window ("president" in a week of elections), not a mark of one event.
  */
 const MAX_POSTING = 400;
-/** Counting weight of a shared name against shared title stems (fewer than this per story). */
-const NAME_STEP = 1024;
 
 /**
  * Groups stories into events as they arrive: each story is compared with the stories of the
@@ -49,7 +54,7 @@ const NAME_STEP = 1024;
  */
 export class ClusterIndex {
   private readonly entries = new Map<string, Entry>();
-  private readonly byKey = new Map<string, Set<string>>();
+  private readonly byKey = new Map<number, Set<Entry>>();
   /** Per cluster, its members per outlet. */
   private readonly sources = new Map<string, Map<string, number>>();
   /** Pairs scored so far: what the candidate rule saves is visible in benches. */
@@ -66,8 +71,9 @@ export class ClusterIndex {
     if (known)
       return { cluster: known.cluster, joined: known.cluster !== story.id, probability: 1 };
     const windowMs = this.model.windowHours * 3_600_000;
+    const keys = keysOf(story.signature);
     let best: { entry: Entry; p: number } | undefined;
-    for (const entry of this.candidates(story.signature)) {
+    for (const entry of this.candidates(keys)) {
       if (Math.abs(entry.story.at - story.at) > windowMs) continue;
       if (story.source && this.sources.get(entry.cluster)?.has(story.source)) continue;
       this.comparisons++;
@@ -78,13 +84,13 @@ export class ClusterIndex {
       if (p >= this.model.threshold && (!best || p > best.p)) best = { entry, p };
     }
     const cluster = best ? best.entry.cluster : story.id;
-    this.add({ story, cluster });
+    this.add({ story, cluster, keys });
     return { cluster, joined: best !== undefined, probability: best?.p ?? 0 };
   }
 
   /** Puts back a story with the cluster it was given earlier (rebuilding after a restart). */
   restore(story: ClusterStory, cluster: string): void {
-    if (!this.entries.has(story.id)) this.add({ story, cluster });
+    if (!this.entries.has(story.id)) this.add({ story, cluster, keys: keysOf(story.signature) });
   }
 
   /** Forget stories published before `before` (ms): they can no longer join or be joined. */
@@ -93,10 +99,10 @@ export class ClusterIndex {
       if (e.story.at >= before) continue;
       this.entries.delete(id);
       this.countSource(e, -1);
-      for (const key of keysOf(e.story.signature)) {
-        const ids = this.byKey.get(key);
-        ids?.delete(id);
-        if (ids?.size === 0) this.byKey.delete(key);
+      for (const key of e.keys) {
+        const posting = this.byKey.get(key);
+        posting?.delete(e);
+        if (posting?.size === 0) this.byKey.delete(key);
       }
     }
   }
@@ -104,10 +110,10 @@ export class ClusterIndex {
   private add(e: Entry): void {
     this.entries.set(e.story.id, e);
     this.countSource(e, 1);
-    for (const key of keysOf(e.story.signature)) {
-      const ids = this.byKey.get(key) ?? new Set<string>();
-      ids.add(e.story.id);
-      this.byKey.set(key, ids);
+    for (const key of e.keys) {
+      const posting = this.byKey.get(key);
+      if (posting) posting.add(e);
+      else this.byKey.set(key, new Set([e]));
     }
   }
 
@@ -122,46 +128,52 @@ export class ClusterIndex {
     else this.sources.delete(e.cluster);
   }
 
-  private candidates(s: EventSignature): Entry[] {
-    // Per candidate: shared names and capitals in the high bits, shared title stems in the low.
-    const counts = new Map<string, number>();
-    for (const key of keysOf(s)) {
-      const ids = this.byKey.get(key);
+  private candidates(keys: readonly number[]): Entry[] {
+    const counts = new Map<Entry, number>();
+    for (const key of keys) {
+      const posting = this.byKey.get(key);
       // A key most of the window shares names no event; walking it would cost the most.
-      if (!ids || ids.size > MAX_POSTING) continue;
-      const step = key.startsWith("n:") ? NAME_STEP : 1;
-      for (const id of ids) counts.set(id, (counts.get(id) ?? 0) + step);
+      if (!posting || posting.size > MAX_POSTING) continue;
+      for (const e of posting) counts.set(e, (counts.get(e) ?? 0) + 1);
     }
-    const scored: Array<[string, number]> = [];
-    for (const [id, packed] of counts) {
-      const names = Math.floor(packed / NAME_STEP);
-      const stems = packed % NAME_STEP;
-      if (names > 0 || stems >= MIN_SHARED_STEMS) scored.push([id, names + stems]);
-    }
+    const scored: Array<[Entry, number]> = [];
+    for (const [e, shared] of counts) if (shared >= MIN_SHARED_KEYS) scored.push([e, shared]);
     // In a busy window a common name ("Trump") makes hundreds of stories candidates; the ones
     // sharing the most keys are the likely same events, so only those are scored.
     if (scored.length > MAX_COMPARED) scored.sort((a, b) => b[1] - a[1]).length = MAX_COMPARED;
-    const out: Entry[] = [];
-    for (const [id] of scored) {
-      const e = this.entries.get(id);
-      if (e) out.push(e);
-    }
-    return out;
+    return scored.map(([e]) => e);
   }
 }
 
-/** Whether the index compares two stories at all: a shared name or capital, or two title stems. */
+/**
+ * Whether the index compares two stories at all: they share three keys (names, capitalised words,
+ * title stems). The index applies the same rule through its posting lists (`candidates`).
+ */
 export function isCandidate(a: EventSignature, b: EventSignature): boolean {
-  for (const n of a.names) if (b.names.has(n)) return true;
-  for (const c of a.capitals) if (b.capitals.has(c)) return true;
   let shared = 0;
-  for (const w of a.titleWords)
-    if (b.titleWords.has(w) && ++shared >= MIN_SHARED_STEMS) return true;
+  for (const sets of [
+    [a.names, b.names],
+    [a.capitals, b.capitals],
+    [a.titleWords, b.titleWords],
+  ] as const) {
+    for (const k of sets[0]) if (sets[1].has(k) && ++shared >= MIN_SHARED_KEYS) return true;
+  }
   return false;
 }
 
-function* keysOf(s: EventSignature): Generator<string> {
-  for (const n of s.names) yield `n:${n}`;
-  for (const c of s.capitals) yield `n:c:${c}`;
-  for (const w of s.titleWords) yield `t:${w}`;
+/** Seeds that keep a name, a capitalised stem and a title stem spelt alike apart as keys. */
+const NAME_SEED = 0x811c9dc5;
+const CAPITAL_SEED = 0x2f6b1a3d;
+const TITLE_SEED = 0x5bd1e995;
+
+/**
+ * A story's index keys as hashes (cheaper to make and look up than strings). Two keys hashing
+ * alike only make an extra candidate, which the model then scores.
+ */
+function keysOf(s: EventSignature): number[] {
+  const keys: number[] = [];
+  for (const n of s.names) keys.push(hashOf(n, NAME_SEED));
+  for (const c of s.capitals) keys.push(hashOf(c, CAPITAL_SEED));
+  for (const w of s.titleWords) keys.push(hashOf(w, TITLE_SEED));
+  return keys;
 }
