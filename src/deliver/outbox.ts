@@ -378,8 +378,9 @@ export class Outbox {
       const st = await this.#state(channelId);
       if (!st || st.flight?.batchId !== flight.batchId) return [];
       st.flight = undefined;
-      // A roll-up has no smaller form worth trying; its stories already missed their alert.
-      const poisoned = flight.kind === "rollup" || flight.seqs.length === 1;
+      // A roll-up has no smaller form worth trying; its stories already missed their alert. An
+      // edit rewrites one message whatever its size: split, each part would be refused alike.
+      const poisoned = flight.kind !== "alerts" || flight.seqs.length === 1;
       if (!poisoned) {
         st.singles = flight.seqs.length;
         await this.#save(channelId, st);

@@ -6,7 +6,7 @@
 import { REST, type RESTPostAPIChannelMessageJSONBody, Routes } from "discord.js";
 import Keyv from "keyv";
 import { afterEach, describe, expect, it } from "vitest";
-import { type ChannelPoster, DiscordJsPoster } from "../../src/deliver/poster.js";
+import { type ChannelPoster, DiscordJsPoster, PostError } from "../../src/deliver/poster.js";
 import type { TaggedStory } from "../../src/enrich/types.js";
 import { SubscriptionStore } from "../../src/subscriptions/store.js";
 import { DiscordEmulator, type EmulatedGuild, type JsonObject } from "../discord-emulator/index.js";
@@ -223,6 +223,34 @@ describe("one alert per event per channel", () => {
     const also = alsoField(messages[0]?.embeds[0]) ?? "";
     expect(also.match(/\[AP\]/g)).toHaveLength(1);
     expect(also).toContain("[BBC]");
+  });
+
+  it("an edit Discord refuses is dropped, not retried forever, and later alerts still go out", async () => {
+    const w = await world();
+    let refused = 0;
+    const refusing: ChannelPoster = {
+      post: (channelId, body: RESTPostAPIChannelMessageJSONBody, signal) =>
+        w.poster.post(channelId, body, signal),
+      async edit() {
+        refused++;
+        throw new PostError("rejected", "Invalid Form Body", { status: 400, code: 50035 });
+      },
+    };
+    const parts = pipeline(w, refusing);
+    await parts.sink.accept([report(1, "s0001", "Reuters")], FEED);
+    await settled(w, parts);
+    await parts.sink.accept(
+      [report(2, "s0001", "AP"), report(3, "s0001", "BBC"), report(4, "s0001", "Le Monde")],
+      feedOf("AP"),
+    );
+    await settled(w, parts);
+    expect(refused).toBe(1);
+    await parts.sink.accept([story(9, { title: "Another event", cluster: "s0009" })], FEED);
+    await settled(w, parts);
+    expect(w.emu.messages(w.news).flatMap((m) => m.embeds.map((e) => e.title))).toEqual([
+      report(1, "s0001", "Reuters").title,
+      "Another event",
+    ]);
   });
 
   it("keeps an edited message within Discord's limits when many outlets report", async () => {
