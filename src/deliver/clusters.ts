@@ -100,6 +100,25 @@ export function outletsFor(head: AlertEntry, later: readonly Outlet[]): Outlet[]
   return out;
 }
 
+/**
+ * The later reports each alert of a posted message lists once `added` (reports of its events)
+ * are put in, by the alert's seq: those listed before first, each report once.
+ */
+export function alsoAfterEdit(
+  message: PostedMessage,
+  heads: readonly AlertEntry[],
+  added: readonly AlertEntry[],
+): Record<string, Outlet[]> {
+  const also = { ...message.also };
+  for (const h of heads) {
+    const listed = also[String(h.seq)] ?? [];
+    const ids = new Set(listed.map((o) => o.storyId));
+    const mine = added.filter((e) => e.story.cluster === h.story.cluster && !ids.has(e.storyId));
+    also[String(h.seq)] = [...listed, ...mine.map(outletOf)];
+  }
+  return also;
+}
+
 export function outletOf(entry: AlertEntry): Outlet {
   return {
     storyId: entry.storyId,

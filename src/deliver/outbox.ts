@@ -33,6 +33,7 @@ import { KeyedMutex } from "../store/mutex.js";
 import type { AlertTarget, Subscription } from "../subscriptions/store.js";
 import { type AlertEntry, type AlertEntryInput, AlertLog } from "./alert-log.js";
 import {
+  alsoAfterEdit,
   type ClusterPost,
   clusterKey,
   messageKey,
@@ -669,11 +670,8 @@ export class Outbox {
     if (heads.length !== record.seqs.length) return undefined;
     const added = await this.log.entries(items.map((i) => i.seq));
     const tr = (this.deps.language ?? englishAlerts)(guildId, record.locale ?? "en");
-    const outlets = heads.map((h) => {
-      const listed = record.also[String(h.seq)] ?? [];
-      const mine = added.filter((e) => e.story.cluster === h.story.cluster).map(outletOf);
-      return outletsFor(h, mergeOutlets(listed, mine));
-    });
+    const also = alsoAfterEdit(record, heads, added);
+    const outlets = heads.map((h) => outletsFor(h, also[String(h.seq)] ?? []));
     const embeds = heads.map((h, i) => this.#embed(h, record.topics[i] ?? [], tr));
     return { messageId: record.id, where: record.where, embeds: withOutlets(embeds, outlets, tr) };
   }
@@ -690,11 +688,7 @@ export class Outbox {
       if (!record || record.gone) return;
       const added = await this.log.entries(flight.seqs);
       const heads = await this.log.entries(record.seqs);
-      const also = { ...record.also };
-      for (const h of heads) {
-        const mine = added.filter((e) => e.story.cluster === h.story.cluster).map(outletOf);
-        also[String(h.seq)] = mergeOutlets(also[String(h.seq)] ?? [], mine);
-      }
+      const also = alsoAfterEdit(record, heads, added);
       await this.#kv.set(key, { ...record, also }, Math.max(1, record.at + recordTtl - now));
       return;
     }
@@ -755,12 +749,6 @@ export class Outbox {
       throw error;
     }
   }
-}
-
-/** Outlets already listed, then the new ones not among them. */
-function mergeOutlets(listed: readonly Outlet[], added: readonly Outlet[]): Outlet[] {
-  const ids = new Set(listed.map((o) => o.storyId));
-  return [...listed, ...added.filter((o) => !ids.has(o.storyId))];
 }
 
 /** Edits of one message at the front of the scan (later reports past the window in between). */
