@@ -111,6 +111,7 @@ async function feedStories(taxonomy: ReturnType<typeof loadTaxonomy>) {
           return result;
         },
         allScores: (input) => classifier.allScores(input),
+        analyze: (input) => classifier.analyze(input),
       },
       summarize,
       summaryBudget: 500,

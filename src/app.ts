@@ -31,6 +31,8 @@ export interface App {
   fetcher: Fetcher;
   poller: Poller;
   enricher: Enricher;
+  /** The classifier the enricher runs (commands such as /classify use the same one). */
+  classifier: Classifier;
   /** Which event each story reports; rebuilt from storage at start (absent with CLUSTERING=off). */
   clusterer?: StoryClusterer;
   taxonomy: Taxonomy;
@@ -82,15 +84,10 @@ async function restoreClusters(
   now: number,
 ): Promise<number> {
   const recent = await stories.latest({ since: now - clusterer.windowMs, limit: RESTORE_LIMIT });
-  return clusterer.restore(recent, (s) => {
-    const { analysis } = classifier.classify({
-      title: s.title,
-      text: s.text,
-      language: s.language,
-    });
-    if (!analysis) throw new Error("the classifier gave no analysis to cluster by");
-    return analysis;
-  });
+  // The reading alone: the stored tags stand, so scoring them again would be wasted start-up.
+  return clusterer.restore(recent, (s) =>
+    classifier.analyze({ title: s.title, text: s.text, language: s.language }),
+  );
 }
 
 export async function createApp(options: AppOptions): Promise<App> {
@@ -149,6 +146,7 @@ export async function createApp(options: AppOptions): Promise<App> {
     fetcher,
     poller,
     enricher,
+    classifier,
     ...(clusterer ? { clusterer } : {}),
     taxonomy,
     async cycle(feeds) {

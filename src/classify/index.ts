@@ -48,6 +48,8 @@ export interface Classifier {
   classify(input: ClassifyInput): Classification;
   /** All 12 topics, best first, ignoring thresholds (eval and debugging). */
   allScores(input: ClassifyInput): TopicScore[];
+  /** The reading alone, without scoring: what later stages (clustering) build on. */
+  analyze(input: ClassifyInput): Analysis;
 }
 
 export interface ClassifierOptions {
@@ -160,6 +162,9 @@ export function createClassifier(taxonomy: Taxonomy, opts: ClassifierOptions = {
     },
     allScores(input) {
       return score(analyzer.analyze(input)).sort(byScore);
+    },
+    analyze(input) {
+      return analyzer.analyze(input);
     },
   };
 }

@@ -1,7 +1,6 @@
 import { Events } from "discord.js";
 import type { Logger } from "pino";
 import { createApp } from "../app.js";
-import { loadClassifier } from "../classify/index.js";
 import type { EnvConfig } from "../config/env.js";
 import { loadFeedsFile } from "../config/feeds.js";
 import { DiscordSink } from "../deliver/discord-sink.js";
@@ -101,7 +100,8 @@ export async function startDiscordBot(config: EnvConfig, log: Logger): Promise<R
     config,
     log,
     taxonomy: app.taxonomy,
-    classifier: loadClassifier(app.taxonomy),
+    // The pipeline's own: loading the model twice would cost start-up time and ~44 MB.
+    classifier: app.classifier,
     summarize,
     stories: app.stories,
     states: app.states,
