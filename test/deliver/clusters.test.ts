@@ -3,27 +3,17 @@
  * client against the Discord emulator: later reports of an event edit the first one's message,
  * within the edit window, once, across crashes; a deleted alert is not posted again.
  */
-import { REST, type RESTPostAPIChannelMessageJSONBody, Routes } from "discord.js";
-import Keyv from "keyv";
+import { type RESTPostAPIChannelMessageJSONBody, Routes } from "discord.js";
 import { afterEach, describe, expect, it } from "vitest";
-import { type ChannelPoster, DiscordJsPoster, PostError } from "../../src/deliver/poster.js";
+import { type ChannelPoster, PostError } from "../../src/deliver/poster.js";
 import type { TaggedStory } from "../../src/enrich/types.js";
-import { SubscriptionStore } from "../../src/subscriptions/store.js";
-import { DiscordEmulator, type EmulatedGuild, type JsonObject } from "../discord-emulator/index.js";
-import { deliveryPipeline, FEED, story, sub } from "./fixtures.js";
+import type { JsonObject } from "../discord-emulator/index.js";
+import { type World as BaseWorld, deliveryWorld, sleep, until } from "./emulator-world.js";
+import { deliveryPipeline, FEED, story } from "./fixtures.js";
 
 const HOUR = 3_600_000;
 
-interface World {
-  emu: DiscordEmulator;
-  guild: EmulatedGuild;
-  kv: Keyv;
-  subs: SubscriptionStore;
-  rest: REST;
-  poster: DiscordJsPoster;
-  clock: { offset: number; now: () => number };
-  news: string;
-}
+type World = BaseWorld & { news: string };
 
 const cleanups: Array<() => Promise<void>> = [];
 afterEach(async () => {
@@ -31,21 +21,8 @@ afterEach(async () => {
 });
 
 async function world(): Promise<World> {
-  const emu = await DiscordEmulator.start({ rateLimit: { perChannel: 5, windowMs: 1000 } });
-  const guild = emu.addGuild({ name: "Desk", channels: [{ name: "news" }] });
-  const rest = new REST({ api: emu.apiUrl }).setToken(emu.token);
-  cleanups.push(async () => {
-    rest.clearHashSweeper();
-    rest.clearHandlerSweeper();
-    await emu.stop();
-  });
-  const kv = new Keyv();
-  const subs = new SubscriptionStore(kv);
-  await subs.load();
-  const news = guild.channelId("news");
-  await subs.upsert(sub({ guildId: guild.id, channelId: news }));
-  const clock = { offset: 0, now: () => Date.now() + clock.offset };
-  return { emu, guild, kv, subs, rest, poster: new DiscordJsPoster(rest), clock, news };
+  const w = await deliveryWorld(cleanups);
+  return { ...w, news: w.guild.channelId("news") };
 }
 
 function pipeline(w: World, poster: ChannelPoster = w.poster) {
@@ -69,16 +46,6 @@ function report(n: number, cluster: string, outlet: string): TaggedStory {
 }
 
 const feedOf = (outlet: string) => ({ ...FEED, id: `feed-${outlet}`, name: outlet });
-
-async function until(check: () => boolean | Promise<boolean>, ms = 10_000): Promise<void> {
-  const end = Date.now() + ms;
-  while (!(await check())) {
-    if (Date.now() > end) throw new Error("timed out waiting");
-    await new Promise((r) => setTimeout(r, 25));
-  }
-}
-
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 function alsoField(embed: JsonObject | undefined): string | undefined {
   const fields = (embed?.fields ?? []) as Array<{ name: string; value: string }>;

@@ -3,32 +3,16 @@
  * bursts under a rate limit, deleted channels, lost permissions, outages, crashes mid-send,
  * the hourly cap, and repeated offers.
  */
-import { PermissionFlagsBits, REST, type RESTPostAPIChannelMessageJSONBody } from "discord.js";
-import Keyv from "keyv";
+import { PermissionFlagsBits, type RESTPostAPIChannelMessageJSONBody } from "discord.js";
 import { afterEach, describe, expect, it } from "vitest";
-import { type ChannelPoster, DiscordJsPoster } from "../../src/deliver/poster.js";
+import type { ChannelPoster } from "../../src/deliver/poster.js";
 import type { DeliverySenderOptions } from "../../src/deliver/sender.js";
 import type { TaggedStory } from "../../src/enrich/types.js";
-import { SubscriptionStore } from "../../src/subscriptions/store.js";
-import {
-  DiscordEmulator,
-  type EmulatedGuild,
-  type EmulatorOptions,
-  type JsonObject,
-} from "../discord-emulator/index.js";
+import type { JsonObject } from "../discord-emulator/index.js";
+import { deliveryWorld, sleep, until, type World } from "./emulator-world.js";
 import { deliveryPipeline, FEED, story, sub } from "./fixtures.js";
 
 const _DAY_MS = 86_400_000;
-
-interface World {
-  emu: DiscordEmulator;
-  guild: EmulatedGuild;
-  kv: Keyv;
-  subs: SubscriptionStore;
-  rest: REST;
-  poster: DiscordJsPoster;
-  clock: { offset: number; now: () => number };
-}
 
 const cleanups: Array<() => Promise<void>> = [];
 
@@ -36,31 +20,9 @@ afterEach(async () => {
   for (const c of cleanups.splice(0).reverse()) await c();
 });
 
-async function world(
-  channels: string[] = ["news"],
-  rateLimit: { perChannel: number; windowMs: number; sendHeaders?: boolean } = {
-    perChannel: 5,
-    windowMs: 1000,
-  },
-  options: EmulatorOptions = {},
-): Promise<World> {
-  const emu = await DiscordEmulator.start({ rateLimit, ...options });
-  const guild = emu.addGuild({ name: "Desk", channels: channels.map((name) => ({ name })) });
-  const rest = new REST({ api: emu.apiUrl }).setToken(emu.token);
-  cleanups.push(async () => {
-    rest.clearHashSweeper();
-    rest.clearHandlerSweeper();
-    await emu.stop();
-  });
-  const kv = new Keyv();
-  const subs = new SubscriptionStore(kv);
-  await subs.load();
-  for (const name of channels) {
-    await subs.upsert(sub({ guildId: guild.id, channelId: guild.channelId(name) }));
-  }
-  const clock = { offset: 0, now: () => Date.now() + clock.offset };
-  return { emu, guild, kv, subs, rest, poster: new DiscordJsPoster(rest), clock };
-}
+type WorldArgs = Parameters<typeof deliveryWorld>;
+const world = (channels?: WorldArgs[1], rateLimit?: WorldArgs[2], options?: WorldArgs[3]) =>
+  deliveryWorld(cleanups, channels, rateLimit, options);
 
 function pipeline(
   w: World,
@@ -79,16 +41,6 @@ const stories = (n: number, from = 1): TaggedStory[] =>
 function embeds(w: World, channelId: string): JsonObject[] {
   return w.emu.messages(channelId).flatMap((m) => m.embeds);
 }
-
-async function until(check: () => boolean | Promise<boolean>, ms = 10_000): Promise<void> {
-  const end = Date.now() + ms;
-  while (!(await check())) {
-    if (Date.now() > end) throw new Error("timed out waiting");
-    await new Promise((r) => setTimeout(r, 25));
-  }
-}
-
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 describe("delivery through the emulator", () => {
   it.each([

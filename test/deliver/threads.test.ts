@@ -19,6 +19,7 @@ import {
   type EmulatedGuild,
   type ThreadInput,
 } from "../discord-emulator/index.js";
+import { sleep, until } from "./emulator-world.js";
 import { deliveryPipeline, FEED, story, sub } from "./fixtures.js";
 
 const _DAY_MS = 86_400_000;
@@ -85,15 +86,6 @@ function pipeline(w: World, forums: ForumPoster | undefined = w.poster, language
 
 const stories = (n: number, from = 1): TaggedStory[] =>
   Array.from({ length: n }, (_, i) => story(from + i));
-
-async function until(check: () => boolean | Promise<boolean>, ms = 10_000): Promise<void> {
-  const end = Date.now() + ms;
-  while (!(await check())) {
-    if (Date.now() > end) throw new Error("timed out waiting");
-    await new Promise((r) => setTimeout(r, 25));
-  }
-}
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 const titlesIn = (w: World, channelId: string): string[] =>
   w.emu.messages(channelId).flatMap((m) => m.embeds.map((e) => String(e.title)));
