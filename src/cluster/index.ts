@@ -146,18 +146,13 @@ export class ClusterIndex {
 }
 
 /**
- * Whether the index compares two stories at all: they share three keys (names, capitalised words,
- * title stems). The index applies the same rule through its posting lists (`candidates`).
+ * Whether the index compares two stories at all: they share three keys (`keysOf`). The index
+ * applies this rule through its posting lists (`candidates`), here it is for one pair.
  */
 export function isCandidate(a: EventSignature, b: EventSignature): boolean {
+  const theirs = new Set(keysOf(b));
   let shared = 0;
-  for (const sets of [
-    [a.names, b.names],
-    [a.capitals, b.capitals],
-    [a.titleWords, b.titleWords],
-  ] as const) {
-    for (const k of sets[0]) if (sets[1].has(k) && ++shared >= MIN_SHARED_KEYS) return true;
-  }
+  for (const key of keysOf(a)) if (theirs.has(key) && ++shared >= MIN_SHARED_KEYS) return true;
   return false;
 }
 
