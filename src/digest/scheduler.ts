@@ -18,6 +18,7 @@ import type { APIEmbed } from "discord.js";
 import type { Logger } from "pino";
 import type { Taxonomy } from "../classify/index.js";
 import { type ChannelPoster, classifyPostError, type PostError } from "../deliver/poster.js";
+import type { TaggedStory } from "../enrich/types.js";
 import type { Translator } from "../i18n/messages.js";
 import { KeyedMutex } from "../store/mutex.js";
 import type { StoryStore } from "../store/stories.js";
@@ -67,6 +68,14 @@ export const DEFAULT_SCHEDULER_OPTIONS: DigestSchedulerOptions = {
 
 /** However long a schedule was idle, a digest reaches back at most a week. */
 const MAX_WINDOW_MS = 7 * 86_400_000;
+/** How long before its first sighting a story may have been published and still be in a digest. */
+const LATE_MS = 2 * 86_400_000;
+
+/** When the bot first read the story (stories from older builds: their publication time). */
+function firstSeen(story: TaggedStory): number {
+  const seen = Date.parse(story.firstSeenAt);
+  return Number.isFinite(seen) ? seen : Date.parse(story.publishedAt);
+}
 
 /** A nonce Discord accepts (≤ 25 characters), the same for every attempt at one slot. */
 export function digestNonce(scheduleId: string, slot: number): string {
@@ -206,9 +215,18 @@ export class DigestScheduler {
       state.lastDigestSlot ?? slot - defaultWindowMs(s.every),
       slot - MAX_WINDOW_MS,
     );
-    const latest = await stories.latest({ topic: s.topic, since, limit: this.#options.maxReports });
-    // Stories up to the slot only: the next digest starts there, so none is in two digests.
-    const inPeriod = latest.filter((story) => Date.parse(story.publishedAt) < slot);
+    // A period holds the stories first seen in it: a story published before the previous slot
+    // but read after it (a slow feed, a back-dated item) belongs to this digest, not to none.
+    // The index is by publication, so it is read from LATE_MS earlier than the period.
+    const latest = await stories.latest({
+      topic: s.topic,
+      since: since - LATE_MS,
+      limit: this.#options.maxReports,
+    });
+    const inPeriod = latest.filter((story) => {
+      const seen = firstSeen(story);
+      return seen >= since && seen < slot;
+    });
     const groups = buildDigest(inPeriod, { topic: s.topic });
     const message = scheduledDigestMessage(groups, taxonomy, {
       topic: s.topic,

@@ -357,6 +357,27 @@ describe("DigestScheduler", () => {
     expect(second).toEqual(["Too late for this digest"]);
   });
 
+  it("a story published before a slot but first seen after it goes into the next digest", async () => {
+    const late = story(
+      "Back-dated report read after the slot",
+      "Slow Wire",
+      SLOT - 2 * HOUR,
+      "china",
+    );
+    late.firstSeenAt = new Date(SLOT + 10 * MIN).toISOString();
+    w.stories.push(late);
+    const { scheduler, cron } = await scheduled();
+    cron.fireAll();
+    await scheduler.idle();
+    const first = w.poster.posts[0]?.body.embeds?.map((e) => e.title) ?? [];
+    expect(first).not.toContain(late.title);
+    w.clock.ms = SLOT + 24 * HOUR + 1_000;
+    cron.fireAll();
+    await scheduler.idle();
+    const second = w.poster.posts[1]?.body.embeds?.map((e) => e.title) ?? [];
+    expect(second.sort()).toEqual([late.title, "Too late for this digest"].sort());
+  });
+
   it("posts nothing for a period without stories, and records the slot", async () => {
     w.stories.length = 0;
     const { scheduler, cron, schedule } = await scheduled();
