@@ -215,6 +215,35 @@ describe("opt-in role pings", () => {
     expect(pinged(w.emu.messages(w.news)[1])).toEqual(NO_PING);
   });
 
+  it("a pinging batch resumed after Discord forgot its nonce is found by its embeds, not sent twice", async () => {
+    const w = await world({ nonceWindowMs: 100 });
+    let attempts = 0;
+    // Discord takes the message, then the process dies before it learns so.
+    const dying: ChannelPoster = {
+      async post(channelId, body, signal) {
+        attempts++;
+        await w.poster.post(channelId, body, signal);
+        throw new Error("process killed");
+      },
+    };
+    const first = pipeline(w, { backoffBaseMs: 60_000, backoffMaxMs: 60_000 }, dying);
+    first.sender.start();
+    await first.sink.accept([climate(1, 0.9)], FEED);
+    await until(() => attempts === 1);
+    await first.sender.stop();
+    await sleep(150);
+    w.clock.offset += 10 * 60_000;
+    const second = pipeline(w);
+    second.sender.start();
+    await settled(w, second);
+    const messages = w.emu.messages(w.news);
+    expect(messages).toHaveLength(1);
+    expect(pinged(messages[0])).toEqual(pingOf(w.desk));
+    expect(
+      w.emu.requests.filter((r) => r.method === "GET" && r.path.includes(w.news)),
+    ).toHaveLength(1);
+  });
+
   it("a forum post's first message carries the ping", async () => {
     const w = await world();
     const forum = w.emu.addChannel(w.guild.id, {
