@@ -30,12 +30,14 @@ import {
   requireGuild,
   requireManageGuild,
 } from "../src/discord/permissions.js";
+import { checkPingRole, roleMention } from "../src/discord/role-ping.js";
 import { autocompleteTopic } from "../src/discord/topic-autocomplete.js";
 import type { Translator } from "../src/i18n/messages.js";
 import { topicLabel } from "../src/search/topics.js";
 import {
   type AlertTarget,
   MAX_SUBSCRIPTIONS_PER_GUILD,
+  type MentionSetting,
   SubscriptionLimitError,
 } from "../src/subscriptions/store.js";
 
@@ -84,6 +86,9 @@ function confirmation(
     keywords: string[];
     exclude: string[];
     target: AlertTarget;
+    mention: MentionSetting | undefined;
+    /** The ping the subscription had before, if subscribing again dropped it. */
+    droppedMention: MentionSetting | undefined;
   },
 ): string {
   const terms = (list: string[], none: string) =>
@@ -99,6 +104,17 @@ function confirmation(
     tr.t("subscribe.keywords", { value: terms(what.keywords, tr.t("subscribe.noKeywords")) }),
     tr.t("subscribe.excluded", { value: terms(what.exclude, tr.t("subscribe.noExcluded")) }),
     ...(what.target === "forum" ? [tr.t("subscribe.postPerStory")] : []),
+    ...(what.mention
+      ? [
+          tr.t("subscribe.mention", {
+            role: roleMention(what.mention.roleId),
+            value: tr.number(what.mention.minScore, 2),
+          }),
+        ]
+      : []),
+    ...(what.droppedMention
+      ? [tr.t("subscribe.mentionRemoved", { role: roleMention(what.droppedMention.roleId) })]
+      : []),
   ].join("\n");
 }
 
@@ -161,12 +177,24 @@ async function execute(interaction: ChatInputCommandInteraction, ctx: BotContext
       throw error;
     }));
   const target = await checkTarget(channel, guild, topic, tr);
+  const mention = channel
+    ? checkPingRole(
+        interaction.options.getRole("mention"),
+        interaction.options.getNumber("mention_min_score"),
+        { guildId: guild.id, channel, me: await botMember(guild) },
+      )
+    : undefined;
 
   const minScore = interaction.options.getNumber("min_score") ?? 0;
   const keywords = parseKeywords(interaction.options.getString("keywords"));
   const exclude = parseKeywords(interaction.options.getString("exclude"), "exclude");
   const both = exclude.find((e) => keywords.some((k) => termKey(k) === termKey(e)));
   if (both) throw UserError.of("subscribe.both", { term: sanitize(both, { singleLine: true }) });
+  const before = ctx.subscriptions
+    .forChannel(channelId)
+    .find((s) => s.topic === topic.id && s.guildId === guild.id);
+  // Subscribing again replaces every setting, the ping too: the reply says it went.
+  const droppedMention = !mention ? before?.mention : undefined;
   let replaced: boolean;
   try {
     replaced = await ctx.subscriptions.upsert({
@@ -177,6 +205,7 @@ async function execute(interaction: ChatInputCommandInteraction, ctx: BotContext
       keywords,
       exclude,
       target,
+      ...(mention ? { mention } : {}),
       createdBy: interaction.user.id,
       createdAt: ctx.now(),
       status: "active",
@@ -196,6 +225,9 @@ async function execute(interaction: ChatInputCommandInteraction, ctx: BotContext
       target,
       userId: interaction.user.id,
       replaced,
+      mentionRoleId: mention?.roleId,
+      mentionMinScore: mention?.minScore,
+      mentionRemoved: droppedMention !== undefined,
     },
     "subscription saved",
   );
@@ -207,6 +239,8 @@ async function execute(interaction: ChatInputCommandInteraction, ctx: BotContext
     keywords,
     exclude,
     target,
+    mention,
+    droppedMention,
   });
   await interaction.reply({
     content,
@@ -253,6 +287,20 @@ const command: SlashCommand = {
         .setName("exclude")
         .setDescription("Never stories containing any of these words, comma-separated")
         .setMaxLength(300),
+    )
+    .addRoleOption((o) =>
+      o
+        .setName("mention")
+        .setDescription("Ping this role for the stories most on the topic (opt-in; not @everyone)"),
+    )
+    .addNumberOption((o) =>
+      o
+        .setName("mention_min_score")
+        .setDescription(
+          "Ping only for stories scoring at least this for the topic (0–1, default 0.8)",
+        )
+        .setMinValue(0)
+        .setMaxValue(1),
     ),
   execute,
   autocomplete: autocompleteTopic,

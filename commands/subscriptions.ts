@@ -14,6 +14,7 @@ import {
   topicName,
 } from "../src/discord/format.js";
 import { requireGuild } from "../src/discord/permissions.js";
+import { roleMention } from "../src/discord/role-ping.js";
 import { statusReasonText } from "../src/discord/status-reason.js";
 import type { Translator } from "../src/i18n/messages.js";
 import type { Subscription } from "../src/subscriptions/store.js";
@@ -50,6 +51,14 @@ export function subscriptionLine(ctx: BotContext, s: Subscription, tr: Translato
         ]
       : []),
     ...(s.target === "forum" ? [tr.t("subscriptions.postPerStory")] : []),
+    ...(s.mention
+      ? [
+          tr.t("subscriptions.mention", {
+            role: roleMention(s.mention.roleId),
+            value: tr.number(s.mention.minScore, 2),
+          }),
+        ]
+      : []),
   ];
   return [
     `${topicName(ctx.taxonomy, s.topic, tr.locale)} → ${channelMention(s.channelId)}`,

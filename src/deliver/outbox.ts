@@ -53,6 +53,7 @@ import {
   packEmbeds,
 } from "./embed.js";
 import { entryTopics } from "./match.js";
+import { pingsFor } from "./pings.js";
 
 const HOUR_MS = 3_600_000;
 const SCAN_CHUNK = 500;
@@ -85,6 +86,11 @@ export interface InFlight {
   also?: Array<[number, number[]]>;
   /** Edits: the message changed (its id); `seqs` are the later reports it will list. */
   message?: string;
+  /**
+   * Alerts: the roles the message pings (opt-in subscriptions), decided when the batch was
+   * taken so that a retry pings the same. Absent: nobody (roll-ups and edits never ping).
+   */
+  pings?: string[];
 }
 
 export interface ChannelState {
@@ -543,6 +549,8 @@ export class Outbox {
           .map(([head, seqs]): [number, number[]] => [head, seqs.filter((q) => q < end)]);
       }
     }
+    const pings =
+      kind === "alerts" ? pingsFor(chosen, this.deps.subscriptions.forChannel(channelId)) : [];
     const batchId = randomUUID();
     const flight: InFlight = {
       batchId,
@@ -556,6 +564,7 @@ export class Outbox {
       locale: tr.locale,
       clusters: chosen.map((m) => m.entry.story.cluster ?? ""),
       ...(also.length > 0 ? { also } : {}),
+      ...(pings.length > 0 ? { pings } : {}),
     };
     st.flight = flight;
     await this.#save(channelId, st);

@@ -19,6 +19,7 @@ import {
 import { alertTargetOf, missingFor, NEEDED } from "../discord/permissions.js";
 import type { AlertTarget, StatusCode } from "../subscriptions/store.js";
 import { type ForumTag, REQUIRE_TAG_FLAG } from "./forum.js";
+import { pingableRoles, pingFields } from "./pings.js";
 
 /** 2015-01-01, where Discord's snowflake clock starts. */
 const DISCORD_EPOCH_MS = 1_420_070_400_000;
@@ -113,6 +114,27 @@ function embedsKey(embeds: ListedMessage["embeds"]): string {
   return JSON.stringify(
     (embeds ?? []).map((e) => [e.title ?? "", e.url ?? "", e.description ?? ""]),
   );
+}
+
+/**
+ * The body as it may go to Discord: whatever text a feed smuggles in, nothing is parsed for
+ * mentions (`parse` is always empty). A body that asks for role pings
+ * (`allowed_mentions.roles`) pings those roles only, once each, ids checked as snowflakes, and
+ * its content is rebuilt from them; any other body keeps its content and pings nobody.
+ */
+export function withOnlyRolePings(
+  body: RESTPostAPIChannelMessageJSONBody,
+): RESTPostAPIChannelMessageJSONBody {
+  const { content, allowed_mentions: asked, ...rest } = body;
+  const roles = asked?.roles;
+  if (!Array.isArray(roles)) {
+    return {
+      ...rest,
+      ...(content !== undefined ? { content } : {}),
+      allowed_mentions: { parse: [] },
+    };
+  }
+  return { ...rest, ...pingFields(pingableRoles(roles)) };
 }
 
 /**
@@ -234,11 +256,7 @@ export class DiscordJsPoster implements ChannelPoster, ForumPoster {
     signal?: AbortSignal,
     target: AlertTarget = "channel",
   ): Promise<{ id: string }> {
-    // Alerts never ping, whatever text a feed smuggles in.
-    const payload: RESTPostAPIChannelMessageJSONBody = {
-      ...body,
-      allowed_mentions: { parse: [] },
-    };
+    const payload = withOnlyRolePings(body);
     try {
       const result = (await this.rest.post(Routes.channelMessages(channelId), {
         body: payload,
@@ -330,8 +348,7 @@ export class DiscordJsPoster implements ChannelPoster, ForumPoster {
   ): Promise<{ id: string }> {
     const body: RESTPostAPIGuildForumThreadsJSONBody = {
       name: post.name,
-      // Alerts never ping, whatever text a feed smuggles in.
-      message: { ...post.message, allowed_mentions: { parse: [] } },
+      message: withOnlyRolePings(post.message),
       ...(post.appliedTags && post.appliedTags.length > 0
         ? { applied_tags: post.appliedTags }
         : {}),

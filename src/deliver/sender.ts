@@ -12,6 +12,7 @@ import type { SubscriptionStore } from "../subscriptions/store.js";
 import { type AlertLanguage, buildRollup, englishAlerts } from "./embed.js";
 import { tagForTopic, threadTitle } from "./forum.js";
 import type { Batch, Outbox, Posted } from "./outbox.js";
+import { pingFields } from "./pings.js";
 import {
   type ChannelPoster,
   classifyPostError,
@@ -457,12 +458,14 @@ export class DeliverySender {
       batch.flight.kind === "rollup"
         ? [buildRollup(batch.items, this.#language(batch), this.#rollupTopic(batch))]
         : batch.items.flatMap((i) => (i.embed ? [i.embed] : []));
+    // Roles were chosen when the batch was taken; only alerts ping, never a roll-up.
+    const pings = batch.flight.kind === "alerts" ? (batch.flight.pings ?? []) : [];
     return {
+      ...pingFields(pings),
       embeds,
       nonce: batch.flight.nonce,
       // Discord returns the earlier message for a repeated nonce instead of posting twice.
       enforce_nonce: true,
-      allowed_mentions: { parse: [] },
     };
   }
 

@@ -22,6 +22,8 @@ export interface Subscription {
   exclude?: string[];
   /** Absent in subscriptions made before threads and forums: a channel. */
   target?: AlertTarget;
+  /** Opt-in role ping (absent: alerts ping nobody). */
+  mention?: MentionSetting;
   createdBy: string;
   createdAt: number;
   status: SubscriptionStatus;
@@ -30,6 +32,15 @@ export interface Subscription {
   /** The same as a code, shown in each admin's language (absent in older subscriptions). */
   statusWhy?: StatusWhy;
   alertsSent: number;
+}
+
+/**
+ * A role an alert mentions when one of its stories scores at least `minScore` for the topic. Set
+ * only by /subscribe, which refuses @everyone and roles the bot cannot notify.
+ */
+export interface MentionSetting {
+  roleId: string;
+  minScore: number;
 }
 
 /** Why a channel's subscriptions were paused or disabled: `statusReason.<code>` in the catalogue. */

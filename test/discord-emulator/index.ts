@@ -22,6 +22,7 @@ import {
   EmulatedGuild,
   type EmulatedMember,
   type EmulatedMessage,
+  type EmulatedRole,
   EmulatorState,
   guildCreateJson,
   InteractionRecord,
@@ -107,6 +108,10 @@ export interface RoleInput {
   name: string;
   permissions?: Bits;
   color?: number;
+  /** "Allow anyone to @mention this role" (default false, as Discord's). */
+  mentionable?: boolean;
+  /** Managed by an integration (a bot's or a subscription's role). */
+  managed?: boolean;
 }
 
 export interface GuildInput {
@@ -240,18 +245,7 @@ export class DiscordEmulator {
       managed: true,
       botId: bot.id,
     });
-    let position = 2;
-    for (const role of input.roles ?? []) {
-      const id = role.id ?? snowflake();
-      guild.roles.set(id, {
-        id,
-        name: role.name,
-        permissions: toBigInt(role.permissions ?? 0n),
-        position: position++,
-        color: role.color ?? 0,
-        managed: false,
-      });
-    }
+    for (const role of input.roles ?? []) guild.roles.set(...this.makeRole(guild, role));
     const channels = input.channels ?? [{ name: "general" }];
     channels.forEach((c, i) => {
       const channel = this.makeChannel(guild.id, c, i);
@@ -276,6 +270,24 @@ export class DiscordEmulator {
     guild.channels.set(channel.id, channel);
     this.gateway.dispatch("CHANNEL_CREATE", channelJson(channel));
     return channel;
+  }
+
+  /** Adds a role to an existing guild (above the others) and dispatches GUILD_ROLE_CREATE. */
+  addRole(guildId: string, input: RoleInput): EmulatedRole {
+    const guild = this.guild(guildId);
+    const [, role] = this.makeRole(guild, input);
+    guild.roles.set(role.id, role);
+    this.gateway.dispatch("GUILD_ROLE_CREATE", { guild_id: guild.id, role: roleJson(role) });
+    return role;
+  }
+
+  /** Changes whether a role is mentionable and dispatches GUILD_ROLE_UPDATE. */
+  setRoleMentionable(guildId: string, roleId: string, mentionable: boolean): void {
+    const guild = this.guild(guildId);
+    const role = guild.roles.get(roleId);
+    if (!role) throw new Error(`emulator: guild ${guildId} has no role ${roleId}`);
+    role.mentionable = mentionable;
+    this.gateway.dispatch("GUILD_ROLE_UPDATE", { guild_id: guild.id, role: roleJson(role) });
   }
 
   /**
@@ -512,6 +524,22 @@ export class DiscordEmulator {
     const guild = this.state.guilds.get(guildId);
     if (!guild) throw new Error(`emulator: unknown guild ${guildId}`);
     return guild;
+  }
+
+  private makeRole(guild: EmulatedGuild, r: RoleInput): [string, EmulatedRole] {
+    const id = r.id ?? snowflake();
+    return [
+      id,
+      {
+        id,
+        name: r.name,
+        permissions: toBigInt(r.permissions ?? 0n),
+        position: guild.roles.size,
+        color: r.color ?? 0,
+        managed: r.managed === true,
+        mentionable: r.mentionable === true,
+      },
+    ];
   }
 
   private makeChannel(guildId: string, c: ChannelInput, position: number): EmulatedChannel {

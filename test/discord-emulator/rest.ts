@@ -4,6 +4,7 @@
  */
 import type { IncomingHttpHeaders } from "node:http";
 import type { Gateway } from "./gateway.js";
+import { mentionsOf } from "./mentions.js";
 import type { FixedWindowLimiter } from "./ratelimit.js";
 import {
   botSeesThread,
@@ -332,6 +333,12 @@ export class RestApi {
       const valid = validateMessageBody(req.body, { partial: true });
       if (!valid.ok) return valid;
       applyEdit(msg, valid.value);
+      // New content is parsed for mentions again (an edit notifies nobody anew either way).
+      if (typeof valid.value.content === "string") {
+        const bot = s.botMember(found.guild);
+        const { content, allowed_mentions } = valid.value;
+        Object.assign(msg, mentionsOf(found.guild, found.channel, bot, content, allowed_mentions));
+      }
       s.messagesChanged();
       return { status: 200, body: msg };
     });
@@ -591,7 +598,12 @@ export class RestApi {
       const earlier = this.state.messageByNonce(this.state.botUser.id, nonce);
       if (earlier) return withHeaders({ status: 200, body: earlier });
     }
-    const message = this.state.newMessage(channel.id, guild.id, body);
+    const message = this.state.newMessage(
+      channel.id,
+      guild.id,
+      body,
+      mentionsOf(guild, channel, bot, body.content, body.allowed_mentions),
+    );
     this.state.addMessage(message);
     if (channel.thread?.archived) {
       // "The API will automatically unarchive a thread when sending a message in that thread."
@@ -685,7 +697,14 @@ export class RestApi {
     };
     guild.channels.set(id, thread);
     forum.lastMessageId = id;
-    const starter = this.state.newMessage(id, guild.id, message, { id });
+    const mentioned = mentionsOf(
+      guild,
+      thread,
+      this.state.botMember(guild),
+      message.content,
+      message.allowed_mentions,
+    );
+    const starter = this.state.newMessage(id, guild.id, message, { id, ...mentioned });
     this.state.addMessage(starter);
     this.gateway.dispatch("THREAD_CREATE", { ...channelJson(thread), newly_created: true });
     return withHeaders({ status: 201, body: { ...channelJson(thread), message: starter } });

@@ -85,6 +85,8 @@ export interface EmulatedRole {
   position: number;
   color: number;
   managed: boolean;
+  /** Anyone may @mention it (a mention of a role that is not notifies only from Mention Everyone holders). */
+  mentionable?: boolean;
   /** Set for the bot's integration role so role.tags.botId resolves client-side. */
   botId?: string;
 }
@@ -301,7 +303,7 @@ export function roleJson(role: EmulatedRole): JsonObject {
     position: role.position,
     permissions: role.permissions.toString(),
     managed: role.managed,
-    mentionable: false,
+    mentionable: role.mentionable === true,
     flags: 0,
     ...(role.botId ? { tags: { bot_id: role.botId } } : {}),
   };

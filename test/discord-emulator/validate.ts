@@ -225,6 +225,66 @@ export interface MessageValidationOptions {
   files?: number;
 }
 
+const MENTION_TYPES = ["roles", "users", "everyone"];
+const SNOWFLAKE = /^\d{17,20}$/;
+
+/**
+ * `allowed_mentions` as Discord checks it: `parse` from the three types, at most 100 role and
+ * user ids, and a type either parsed or listed, not both.
+ */
+function validateAllowedMentions(errors: FormErrors, value: unknown): void {
+  const at = ["allowed_mentions"];
+  if (!isObject(value)) {
+    errors.add(at, "MODEL_TYPE_CONVERT", "Only dictionaries may be used in a ModelType");
+    return;
+  }
+  const parse = value.parse ?? [];
+  if (!Array.isArray(parse)) {
+    errors.add([...at, "parse"], "BASE_TYPE_LIST", "Must be an array.");
+  } else {
+    parse.forEach((p: unknown, i: number) => {
+      if (typeof p !== "string" || !MENTION_TYPES.includes(p)) {
+        errors.add(
+          [...at, "parse", i],
+          "BASE_TYPE_CHOICES",
+          `Value must be one of {${MENTION_TYPES.map((t) => `'${t}'`).join(", ")}}.`,
+        );
+      }
+    });
+  }
+  for (const kind of ["roles", "users"] as const) {
+    const ids = value[kind];
+    if (ids === undefined || ids === null) continue;
+    if (!Array.isArray(ids)) {
+      errors.add([...at, kind], "BASE_TYPE_LIST", "Must be an array.");
+      continue;
+    }
+    if (ids.length > 100) {
+      const e = maxLen(100);
+      errors.add([...at, kind], e.code, e.message);
+    }
+    ids.forEach((id: unknown, i: number) => {
+      if (typeof id !== "string" || !SNOWFLAKE.test(id)) {
+        errors.add(
+          [...at, kind, i],
+          "NUMBER_TYPE_COERCE",
+          `Value "${String(id)}" is not snowflake.`,
+        );
+      }
+    });
+    if (ids.length > 0 && Array.isArray(parse) && parse.includes(kind)) {
+      errors.add(
+        at,
+        "MESSAGE_ALLOWED_MENTIONS_PARSE_EXCLUSIVE",
+        `parse:["${kind}"] and ${kind}: [ids] are mutually exclusive.`,
+      );
+    }
+  }
+  if (value.replied_user !== undefined && typeof value.replied_user !== "boolean") {
+    errors.add([...at, "replied_user"], "BASE_TYPE_BOOLEAN", "Must be either true or false.");
+  }
+}
+
 /** Validates a create/edit message body; the 50006 "empty message" check is skipped for partial edits. */
 export function validateMessageBody(
   body: unknown,
@@ -260,6 +320,9 @@ export function validateMessageBody(
   }
   if (body.flags !== undefined && body.flags !== null && typeof body.flags !== "number") {
     errors.add(["flags"], "NUMBER_TYPE_COERCE", "Value is not int.");
+  }
+  if (body.allowed_mentions !== undefined && body.allowed_mentions !== null) {
+    validateAllowedMentions(errors, body.allowed_mentions);
   }
   if (!errors.empty) return { ok: false, ...invalidFormBody(errors) };
 
