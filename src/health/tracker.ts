@@ -103,10 +103,13 @@ export class HealthTracker {
     await this.#records.load();
   }
 
-  /** Checks now, then every interval until `stop()`. */
+  /**
+   * Checks every interval until `stop()`. The first check waits one interval too: at start the
+   * client is still receiving its servers, whose language a notice is written in.
+   */
   start(): void {
     this.#stopped = false;
-    this.wake();
+    this.#schedule();
   }
 
   /** Checks soon (a status just changed); a check under way is followed by one more. */
@@ -118,7 +121,9 @@ export class HealthTracker {
     }
     if (this.#timer) clearTimeout(this.#timer);
     this.#timer = undefined;
-    void this.check().finally(() => this.#schedule());
+    this.check()
+      .catch((error: unknown) => this.#deps.log.error({ err: error }, "health check failed"))
+      .finally(() => this.#schedule());
   }
 
   async stop(): Promise<void> {
