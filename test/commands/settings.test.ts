@@ -83,7 +83,7 @@ describe("/settings through the emulator", () => {
 
   it("lists the limits and this server's usage with the right numbers", async () => {
     await h.ctx.subscriptions.upsert(
-      sub({ guildId: h.guildId, channelId: h.alertsId, topic: "sanctions" }),
+      sub({ guildId: h.guildId, channelId: h.alertsId, topic: "energy" }),
     );
     await h.ctx.guildFeeds.add(h.guildId, {
       url: "https://feeds.example.org/a.xml",
