@@ -89,6 +89,8 @@ const envSchema = z.object({
   CLUSTER_EDIT_HOURS: intIn(0, 168, 12),
   DISCORD_GLOBAL_RATE: intIn(1, 10_000, 50),
   FEED_MIN_INTERVAL_SEC: intIn(1, 86_400, 60),
+  /** How often each server's health (failing feeds, paused or deleted channels) is checked. */
+  HEALTH_CHECK_SEC: intIn(1, 3600, 60),
 });
 
 export type EnvConfig = z.output<typeof envSchema>;

@@ -5,6 +5,7 @@ import type { DigestScheduler } from "../digest/scheduler.js";
 import type { Fetcher } from "../feeds/fetch.js";
 import type { GuildFeedStore } from "../feeds/guild-feeds.js";
 import type { FeedSource } from "../feeds/types.js";
+import type { ServerSettingsStore } from "../health/settings-store.js";
 import type { Messages } from "../i18n/messages.js";
 import type { StoryIndex } from "../search/index.js";
 import type { FeedStateStore } from "../store/feed-state.js";
@@ -34,4 +35,6 @@ export interface BotContext {
   digests: DigestScheduler;
   /** The message catalogue: replies go out in the user's language (`i18n.for(interaction.locale)`). */
   i18n: Messages;
+  /** Each server's own settings (/settings): where health notices go. */
+  settings: ServerSettingsStore;
 }

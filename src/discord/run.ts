@@ -11,6 +11,8 @@ import { nodeCronRunner } from "../digest/cron-runner.js";
 import { ScheduleStore } from "../digest/schedule-store.js";
 import { DigestScheduler } from "../digest/scheduler.js";
 import { GuildFeedStore, mergeFeeds } from "../feeds/guild-feeds.js";
+import { ServerSettingsStore } from "../health/settings-store.js";
+import { HealthTracker } from "../health/tracker.js";
 import { loadMessages } from "../i18n/messages.js";
 import { startSchedule } from "../schedule/cron.js";
 import { StoryIndex } from "../search/index.js";
@@ -95,6 +97,24 @@ export async function startDiscordBot(config: EnvConfig, log: Logger): Promise<R
     now: Date.now,
     log,
   });
+  const settings = new ServerSettingsStore(app.storage.kv, log);
+  // Health notices read the stores' state: they need no hook in the sender or the poller.
+  const health = new HealthTracker(
+    {
+      kv: app.storage.kv,
+      settings,
+      subscriptions,
+      guildFeeds,
+      states: app.states,
+      poster: new DiscordJsPoster(client.rest, { client }),
+      language: serverLanguage(client, i18n),
+      taxonomy: app.taxonomy,
+      log,
+      now: Date.now,
+    },
+    { intervalMs: config.HEALTH_CHECK_SEC * 1000 },
+  );
+  await health.load();
 
   const ctx: BotContext = {
     config,
@@ -113,6 +133,7 @@ export async function startDiscordBot(config: EnvConfig, log: Logger): Promise<R
     now: Date.now,
     i18n,
     digests,
+    settings,
   };
 
   client.on(Events.InteractionCreate, createInteractionHandler(commands, ctx));
@@ -122,6 +143,7 @@ export async function startDiscordBot(config: EnvConfig, log: Logger): Promise<R
       subscriptions.removeGuild(guild.id),
       guildFeeds.removeGuild(guild.id),
       digests.removeGuild(guild.id),
+      settings.removeGuild(guild.id),
     ])
       .then(() => log.info({ guildId: guild.id }, "left a server; its data was removed"))
       .catch((err: unknown) =>
@@ -134,6 +156,7 @@ export async function startDiscordBot(config: EnvConfig, log: Logger): Promise<R
       .setChannelStatus(channel.guildId, channel.id, "disabled", "the channel was deleted", {
         code: "channel-deleted",
       })
+      .then(() => health.wake())
       .catch((err: unknown) =>
         log.error({ err, channelId: channel.id }, "could not disable subscriptions"),
       );
@@ -148,6 +171,7 @@ export async function startDiscordBot(config: EnvConfig, log: Logger): Promise<R
       .setChannelStatus(thread.guildId, thread.id, "disabled", "the thread was deleted", {
         code: "thread-deleted",
       })
+      .then(() => health.wake())
       .catch((err: unknown) =>
         log.error({ err, channelId: thread.id }, "could not disable subscriptions"),
       );
@@ -171,6 +195,7 @@ export async function startDiscordBot(config: EnvConfig, log: Logger): Promise<R
           "slash commands in place",
         );
         sender.start();
+        health.start();
         // Arms each schedule and catches up a slot missed while the bot was down (in the background).
         await digests.start();
         schedule = startSchedule(
@@ -191,6 +216,7 @@ export async function startDiscordBot(config: EnvConfig, log: Logger): Promise<R
       app.poller.stop();
       await schedule?.stop();
       await digests.stop();
+      await health.stop();
       const drained = await sender.drain(DRAIN_MS);
       log.info({ ...drained }, "deliveries drained");
       await client.destroy();

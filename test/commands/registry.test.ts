@@ -35,6 +35,7 @@ describe("validateCommand", () => {
       "feeds",
       "preview",
       "search",
+      "settings",
       "status",
       "subscribe",
       "subscriptions",

@@ -33,6 +33,7 @@ describe("set-up commands", () => {
       "feeds",
       "preview",
       "search",
+      "settings",
       "status",
       "subscribe",
       "subscriptions",

@@ -28,6 +28,7 @@ import { Fetcher } from "../../src/feeds/fetch.js";
 import { GuildFeedStore } from "../../src/feeds/guild-feeds.js";
 import { feedIdFor, storyIdFor } from "../../src/feeds/id.js";
 import type { Story } from "../../src/feeds/types.js";
+import { ServerSettingsStore } from "../../src/health/settings-store.js";
 import { loadMessages } from "../../src/i18n/messages.js";
 import { StoryIndex } from "../../src/search/index.js";
 import { FeedStateStore } from "../../src/store/feed-state.js";
@@ -199,6 +200,7 @@ export async function startBotHarness(options: HarnessOptions = {}): Promise<Bot
       // The emulator answers fast; no test waits for retries.
       { retryDelaysMs: [0, 0] },
     ),
+    settings: new ServerSettingsStore(storage.kv, log),
   };
   // Each run() is a minute after the last as far as cooldowns go, so tests can repeat commands.
   let runs = 0;
