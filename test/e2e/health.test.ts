@@ -143,7 +143,8 @@ describe("health notices from the running bot", () => {
     expect(text(paused)).toContain("Alerts paused");
     expect(text(paused)).toContain("Send Messages");
     expect(text(paused)).toContain(`<#${alerts}>`);
-    expect(text(paused)).toContain("`/subscribe`");
+    expect(text(paused)).toContain("resume by themselves");
+    expect(text(paused)).toContain("`/resume`");
     expect(paused?.allowed_mentions).toEqual({ parse: [] });
     // The other channel got the alert: only the channel without the permission is paused.
     expect(emu.messages(doomed)).toHaveLength(1);

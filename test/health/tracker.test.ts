@@ -102,8 +102,10 @@ describe("health notices", () => {
     expect(body).toContain("Alerts paused");
     expect(body).toContain("**Send Messages**");
     expect(body).toContain(`<#${news}>`);
-    expect(body).toContain("`/subscribe`");
-    expect(body).toContain("Climate");
+    // The fix that is true: alerts come back by themselves, /resume does it at once.
+    expect(body).toContain("resume by themselves within minutes");
+    expect(body).toContain("`/resume`");
+    expect(body).not.toContain("`/subscribe`");
 
     // A restart: a new client and tracker over the same storage.
     await first.stop();
@@ -214,7 +216,8 @@ describe("health notices", () => {
     const body = w.text(w.emu.messages(w.ops)[0] as EmulatedMessage);
     expect(body).toContain("Meldungen pausiert");
     expect(body).toContain("Links einbetten");
-    expect(body).toContain("`/abonnieren`");
+    expect(body).toContain("`/fortsetzen`");
+    expect(body).toContain("von selbst fortgesetzt");
   });
 
   it("records incidents without a log channel and does not post them when one is chosen later", async () => {
@@ -274,5 +277,18 @@ describe("health notices", () => {
     await tracker.check();
     expect(w.emu.messages(w.ops)).toHaveLength(1);
     expect(w.text(w.emu.messages(w.ops)[0] as EmulatedMessage)).toContain("the thread is locked");
+    expect(w.text(w.emu.messages(w.ops)[0] as EmulatedMessage)).toContain("resume by themselves");
+  });
+
+  it("names /resume as the fix for a pause the bot cannot see fixed by itself", async () => {
+    const w = await healthWorld();
+    await w.settings.setLogChannel(w.guild.id, w.ops, ADMIN, w.clock.now());
+    const news = w.guild.channelId("news");
+    await w.subs.setChannelStatus(w.guild.id, news, "paused", "x", { code: "tag-required" });
+    await (await w.bot("fr")).check();
+    const body = w.text(w.emu.messages(w.ops)[0] as EmulatedMessage);
+    expect(body).toContain("`/reprendre`");
+    expect(body).toContain(`<#${news}>`);
+    expect(body).not.toContain("d'elles-mêmes");
   });
 });
