@@ -32,6 +32,7 @@ describe("set-up commands", () => {
       "digest",
       "feeds",
       "preview",
+      "resume",
       "search",
       "settings",
       "status",
