@@ -160,6 +160,30 @@ describe("alerts paused for a lost permission", () => {
     expect(resumedLogs()).toHaveLength(1);
   });
 
+  it("resume in a thread once a moderator unlocks it (THREAD_UPDATE)", async () => {
+    const thread = h.emu.addThread(h.newsId, { name: "desk" });
+    await until(() => h.client.channels.cache.has(thread.id));
+    await h.ctx.subscriptions.upsert(
+      sub({ guildId: h.guildId, channelId: thread.id, target: "thread" }),
+    );
+    h.emu.setThread(thread.id, { locked: true });
+    await until(() => {
+      const cached = h.client.channels.cache.get(thread.id);
+      return cached?.isThread() === true && cached.locked === true;
+    });
+    const { sink, sender } = bot();
+    await sink.accept([story(1)], FEED);
+    sender.start();
+    await until(() => subOf(thread.id)?.status === "paused");
+    expect(subOf(thread.id)?.statusWhy?.code).toBe("thread-locked");
+
+    h.emu.setThread(thread.id, { locked: false });
+    await until(() => titles(thread.id).length >= 1, 5000);
+    await sleep(300);
+    expect(titles(thread.id)).toEqual(["Story number 1"]);
+    expect(subOf(thread.id)?.status).toBe("active");
+  });
+
   it("stay paused while the permission given is not the one missing", async () => {
     await h.ctx.subscriptions.upsert(sub({ guildId: h.guildId, channelId: h.newsId }));
     h.emu.setBotPermissions(h.newsId, WITHOUT_SEND);
