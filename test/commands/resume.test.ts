@@ -137,4 +137,20 @@ describe("/resume", () => {
     expect(done.outcome.message?.content).toContain("1 subscription is active again");
     expect(statusOf(thread.id, "climate")).toBe("active");
   });
+
+  it("refuses a forum that still requires a tag the topic lacks", async () => {
+    const forum = h.emu.addChannel(h.guildId, {
+      name: "desk-forum",
+      type: 15,
+      flags: 1 << 4,
+      tags: [{ name: "Trade" }],
+    });
+    await until(() => h.client.channels.cache.has(forum.id));
+    await paused(forum.id, "climate", { code: "tag-required" });
+    const { outcome } = await resume(forum.id);
+    expect(outcome.message?.content).toContain("requires a tag on every post");
+    expect(outcome.message?.content).toContain("Climate");
+    expect(statusOf(forum.id, "climate")).toBe("paused");
+    expect(woken).toEqual([]);
+  });
 });
