@@ -8,7 +8,7 @@ import { afterEach, describe, expect, it } from "vitest";
 import type { TaggedStory } from "../../src/enrich/types.js";
 import { openStorage, type Storage } from "../../src/store/open.js";
 import { StoryStore } from "../../src/store/stories.js";
-import { DailyCounts, DAY_MS, dayOf, KEEP_MS, MAX_DAYS } from "../../src/trends/counts.js";
+import { DAY_MS, DailyCounts, dayOf, KEEP_MS, MAX_DAYS } from "../../src/trends/counts.js";
 import { biggestRise, trendOf } from "../../src/trends/trend.js";
 import { story } from "../store/fixtures.js";
 
@@ -176,7 +176,13 @@ describe("trendOf", () => {
   it("without a topic: the top five topics, every day of the period, zeros included", async () => {
     const { counts, now } = await world();
     const trend = await trendOf(counts, { days: 20 }, now);
-    expect(trend.lines.map((l) => l.key)).toEqual(["war", "climate", "trade", "migration", "health"]);
+    expect(trend.lines.map((l) => l.key)).toEqual([
+      "war",
+      "climate",
+      "trade",
+      "migration",
+      "health",
+    ]);
     expect(trend.lines[0]?.values).toHaveLength(20);
     // Days before any story are 0, not unknown: the counts exist (rebuilding: no back-fill ran).
     expect(trend.lines[0]?.values.slice(0, 6)).toEqual([0, 0, 0, 0, 0, 0]);
@@ -204,8 +210,6 @@ describe("trendOf", () => {
       { key: "b", kind: "topic", values: [0, 0, 2, 9, 0], total: 11 },
     ]);
     expect(rise).toEqual({ key: "b", kind: "topic", before: 0, after: 11 });
-    expect(biggestRise([{ key: "c", kind: "topic", values: [3, 1, 0], total: 4 }])).toBe(
-      undefined,
-    );
+    expect(biggestRise([{ key: "c", kind: "topic", values: [3, 1, 0], total: 4 }])).toBe(undefined);
   });
 });
