@@ -7,7 +7,7 @@
 import { countryNames } from "../classify/countries.js";
 import type { Taxonomy } from "../classify/index.js";
 import { topicById } from "../discord/safe-text.js";
-import { countryLabel } from "../discord/story-card.js";
+import { countryLabel, topicName } from "../discord/story-card.js";
 import type { Translator } from "../i18n/messages.js";
 import { topicLabel } from "../search/topics.js";
 import { DAY_MS } from "./counts.js";
@@ -125,9 +125,13 @@ export function presentTrend(trend: Trend, taxonomy: Taxonomy, tr: Translator): 
     yTitle: tr.t("trends.axis.y"),
   };
   const country = trend.query.country;
+  // In text, topics and countries wear their emoji and flags (the chart's font has none).
   const lineLines = trend.lines.map((l, i) => {
-    const flag = l.kind === "country" ? `${countryLabel(l.key).split(" ")[0]} ` : "";
-    return tr.t("trends.line", { name: `${flag}${names[i]}`, count: l.total });
+    const name =
+      l.kind === "topic"
+        ? topicName(taxonomy, l.key, tr.locale)
+        : `${countryLabel(l.key).split(" ")[0]} ${names[i]}`;
+    return tr.t("trends.line", { name, count: l.total });
   });
   const rise = trend.rise;
   const riseLine = rise

@@ -40,6 +40,7 @@ describe("validateCommand", () => {
       "subscriptions",
       "topic",
       "topics",
+      "trends",
       "unsubscribe",
     ]);
     for (const def of commandDefinitions(commands, loadMessages())) {
