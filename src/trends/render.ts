@@ -149,7 +149,7 @@ function config(input: ChartInput): ChartConfiguration<"line", Array<number | nu
       responsive: false,
       animation: false,
       devicePixelRatio: 1,
-      layout: { padding: { top: 8, right: 24, bottom: 8, left: 16 } },
+      layout: { padding: { top: 8, right: 40, bottom: 8, left: 16 } },
       color: TEXT,
       font: { family: family(FONT), size: 14 },
       plugins: {
