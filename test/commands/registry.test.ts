@@ -41,6 +41,7 @@ describe("validateCommand", () => {
       "subscriptions",
       "topic",
       "topics",
+      "trends",
       "unsubscribe",
     ]);
     for (const def of commandDefinitions(commands, loadMessages())) {

@@ -488,6 +488,11 @@ export class DiscordEmulator {
   }
 
   /** REST calls in arrival order (method, path, templated route, status, parsed body). */
+  /** The bytes of an uploaded file, by the id of the attachment it became. */
+  attachmentBytes(attachmentId: string): Buffer | undefined {
+    return this.state.files.get(attachmentId);
+  }
+
   get requests(): readonly RequestLogEntry[] {
     return this.state.requests;
   }

@@ -607,6 +607,8 @@ export class EmulatorState {
   readonly commands = new Map<string, StoredCommand[]>();
   readonly interactions = new Map<string, InteractionRecord>();
   readonly requests: RequestLogEntry[] = [];
+  /** Uploaded files' bytes by attachment id (see uploads.ts). */
+  readonly files = new Map<string, Buffer>();
   readonly botUser: EmulatedUser;
   outage = false;
   private readonly messageListeners = new Set<() => void>();
