@@ -127,8 +127,8 @@ function noticeFor(error: unknown, tr: Translator): string {
 
 /**
  * The `interactionCreate` listener: routes slash commands and autocomplete to their command by
- * name and buttons to src/discord/buttons/, refuses options that do not fit the command's definition before it runs, and is the ONE
- * place errors are handled. A UserError is shown to the user (from the catalogue in their
+ * name and button presses to src/discord/buttons/, refuses options that do not fit the command's
+ * definition before it runs, and is the ONE place errors are handled. A UserError is shown to the user (from the catalogue in their
  * language when it has a key); anything else is logged with the ids needed to find it and
  * answered with an apology. The returned function never rejects.
  */

@@ -6,8 +6,10 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { DiscordJsPoster } from "../../src/deliver/poster.js";
+import { APOLOGY } from "../../src/discord/interactions.js";
 import type { TaggedStory } from "../../src/enrich/types.js";
 import { urlKeyFor } from "../../src/feeds/id.js";
+import { StorageUnavailableError } from "../../src/store/unavailable.js";
 import { deliveryPipeline, FEED, story, sub, tag } from "../deliver/fixtures.js";
 import type { EmulatedMessage } from "../discord-emulator/index.js";
 import {
@@ -409,6 +411,35 @@ describe("buttons on alerts", () => {
     const refused = h.logs.filter((l) => l.msg === "button refused");
     expect(refused.map((l) => l.customId)).toEqual(cases.map(([id]) => id));
     expect(refused.every((l) => l.level === 40 && l.messageId === alert.id)).toBe(true);
+  });
+
+  it("the error boundary: storage down gets the storage notice, a bug the apology and a log line", async () => {
+    const alert = alertFor(asiaId, source) as EmulatedMessage;
+    const stories = h.ctx.stories;
+    const original = stories.knownUrls.bind(stories);
+    try {
+      stories.knownUrls = async () => {
+        throw new StorageUnavailableError("getMany", new Error("connection refused"));
+      };
+      const down = await press(alert, "fd1:why");
+      expect(down.outcome.message?.content).toBe(
+        "Storage is unavailable right now; try again in a minute.",
+      );
+      stories.knownUrls = async () => {
+        throw new TypeError("boom");
+      };
+      const bug = await press(alert, "fd1:more");
+      expect(bug.outcome.message?.content).toBe(APOLOGY);
+      expect((bug.outcome.message?.flags ?? 0) & EPHEMERAL_FLAG).toBe(EPHEMERAL_FLAG);
+    } finally {
+      stories.knownUrls = original;
+    }
+    const failed = h.logs.filter((l) => l.msg === "button failed");
+    expect(failed.map((l) => [l.level, l.customId, l.messageId])).toEqual([
+      [50, "fd1:why", alert.id],
+      [50, "fd1:more", alert.id],
+    ]);
+    expect(failed[0]?.reason).toBe("storage-unavailable");
   });
 
   it("a button on an alert whose story has expired says so", async () => {
