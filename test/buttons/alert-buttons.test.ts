@@ -46,6 +46,7 @@ describe("buttons on alerts", () => {
   let h: BotHarness;
   let pipeline: ReturnType<typeof deliveryPipeline>;
   let asiaId = "";
+  let forumId = "";
   const APOLOGY_WORDS = "Something went wrong";
 
   const put = async (stories: TaggedStory[]): Promise<void> => {
@@ -89,7 +90,8 @@ describe("buttons on alerts", () => {
     h = await startBotHarness();
     const asia = h.emu.addChannel(h.guildId, { name: "asia" });
     asiaId = asia.id;
-    await until(() => h.client.channels.cache.has(asiaId));
+    forumId = h.emu.addChannel(h.guildId, { name: "briefings", type: 15 }).id;
+    await until(() => h.client.channels.cache.has(asiaId) && h.client.channels.cache.has(forumId));
     const createdAt = Date.now() - 1000;
     for (const [channelId, topic] of [
       [h.newsId, "climate"],
@@ -99,14 +101,24 @@ describe("buttons on alerts", () => {
     ] as const) {
       await h.ctx.subscriptions.upsert(sub({ guildId: h.guildId, channelId, topic, createdAt }));
     }
+    await h.ctx.subscriptions.upsert(
+      sub({
+        guildId: h.guildId,
+        channelId: forumId,
+        topic: "migration",
+        createdAt,
+        target: "forum",
+      }),
+    );
+    const poster = new DiscordJsPoster(h.client.rest, { client: h.client });
     pipeline = deliveryPipeline(
       {
         kv: h.storage.kv,
         subs: h.ctx.subscriptions,
-        poster: new DiscordJsPoster(h.client.rest, { client: h.client }),
+        poster,
         clock: { now: Date.now },
       },
-      { sender: { idleMs: 200 } },
+      { sender: { idleMs: 200 }, forums: poster },
     );
     pipeline.sender.start();
   }, 60_000);
@@ -307,6 +319,31 @@ describe("buttons on alerts", () => {
       `<#${h.newsId}> has no subscription to 🌍 Climate any more (it was removed), so there is nothing to switch back on. /subscribe adds it again.`,
     );
     expect(subOf(h.newsId, "energy")?.status).toBe("active");
+  });
+
+  it("a forum post's first message has the row, and Mute there pauses the forum's subscription", async () => {
+    const asylum = story(50, {
+      title: "EU ministers agree asylum screening rules",
+      topics: [tag("migration", 0.9, ["asylum"])],
+      countries: ["BE"],
+      publishedAt: minutesAgo(15),
+    });
+    await put([asylum]);
+    const [post] = await h.emu.waitForThreads(forumId, 1, 8000);
+    const threadId = (post as { id: string }).id;
+    await until(() => h.client.channels.cache.has(threadId));
+    const first = h.emu.messages(threadId)[0] as EmulatedMessage;
+    expect(buttonsOf(first).map(([id]) => id)).toEqual([
+      "fd1:why",
+      "fd1:mute:migration",
+      "fd1:more",
+    ]);
+    const { outcome } = await press(first, "fd1:mute:migration");
+    expect(outcome.message?.content).toContain(`Muted 🧳`);
+    expect(subOf(forumId, "migration")).toMatchObject({
+      status: "paused",
+      statusWhy: { code: "muted" },
+    });
   });
 
   // "More like this": a fixture with one right order (see src/search/similar.ts).
