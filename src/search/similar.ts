@@ -53,7 +53,12 @@ function jaccard(a: ReadonlySet<string>, b: ReadonlySet<string>): number {
   return shared / (a.size + b.size - shared);
 }
 
-/** The `limit` stories most like `source` among `candidates`, best first (see above). */
+/**
+ * The `limit` stories most like `source` among `candidates`, best first (see above). Topics and
+ * countries are counted for every candidate (set lookups); the words, the costly part, only for
+ * candidates that could still make the list: visited from the most shared topics and countries
+ * down, the walk stops once even full word overlap could not lift one past the current last.
+ */
 export function similarStories(
   source: SimilarSource,
   candidates: Iterable<IndexedStory>,
@@ -61,22 +66,39 @@ export function similarStories(
 ): SimilarHit[] {
   const topics = new Set(source.topics.map((t) => t.id));
   const countries = new Set(source.countries ?? []);
-  const words = indexTerms(`${source.title} ${source.summary}`);
   const event = eventOf(source);
-  const best = new Map<string, SimilarHit>();
+  // Candidates by their points from topics and countries (small integers), most first.
+  const byPoints: IndexedStory[][] = [];
   for (const story of candidates) {
     if (story.id === source.id || eventOf(story) === event) continue;
     const sharedTopics = story.topics.filter((t) => topics.has(t.id)).length;
     const sharedCountries = new Set(story.countries.filter((c) => countries.has(c))).size;
     if (sharedTopics === 0 && sharedCountries === 0) continue;
-    const overlap = jaccard(words, termsOf(story));
-    const score =
-      TOPIC_POINTS * sharedTopics + COUNTRY_POINTS * sharedCountries + TERM_POINTS * overlap;
-    const key = eventOf(story);
-    const held = best.get(key);
-    if (!held || before({ story, score }, held)) best.set(key, { story, score });
+    const points = TOPIC_POINTS * sharedTopics + COUNTRY_POINTS * sharedCountries;
+    const bucket = byPoints[points];
+    if (bucket) bucket.push(story);
+    else byPoints[points] = [story];
+  }
+  const words = indexTerms(`${source.title} ${source.summary}`);
+  const best = new Map<string, SimilarHit>();
+  let floor = Number.NEGATIVE_INFINITY;
+  for (let points = byPoints.length - 1; points > 0; points--) {
+    if (points + TERM_POINTS < floor) break;
+    for (const story of byPoints[points] ?? []) {
+      const score = points + TERM_POINTS * jaccard(words, termsOf(story));
+      const key = eventOf(story);
+      const held = best.get(key);
+      if (!held || before({ story, score }, held)) best.set(key, { story, score });
+    }
+    if (best.size >= limit) floor = lastKept(best, limit);
   }
   return [...best.values()].sort((a, b) => (before(a, b) ? -1 : 1)).slice(0, limit);
+}
+
+/** The score of the `limit`-th best hit so far. */
+function lastKept(best: ReadonlyMap<string, SimilarHit>, limit: number): number {
+  const scores = [...best.values()].map((h) => h.score).sort((a, b) => b - a);
+  return scores[limit - 1] ?? Number.NEGATIVE_INFINITY;
 }
 
 /** Whether `a` ranks before `b`: higher score, then newer, then smaller id. */
