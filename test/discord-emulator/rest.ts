@@ -761,6 +761,12 @@ export class RestApi {
     } else if (type === 7) {
       const valid = validateMessageBody(data ?? {}, { partial: true });
       if (!valid.ok) return prefixData(valid);
+      // The message the button is on becomes what the update says.
+      const target = record.componentMessage;
+      if (target && !target.deleted) {
+        applyEdit(target, valid.value);
+        this.state.messagesChanged();
+      }
     } else if (type === 8) {
       const valid = validateAutocompleteResult(data);
       if (!valid.ok) return valid;
@@ -890,7 +896,8 @@ export class RestApi {
     if ("status" in record) return record;
     const target =
       p.msg === "@original"
-        ? record.original
+        ? // After a deferred update (6) or an update (7), @original is the button's message.
+          (record.original ?? record.componentMessage ?? null)
         : (record.followupMessages.find((m) => m.id === p.msg) ?? null);
     if (!target || target.deleted) return Errors.unknownMessage();
     if (method === "GET") return { status: 200, body: target };
