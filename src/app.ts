@@ -13,6 +13,7 @@ import { FeedStateStore } from "./store/feed-state.js";
 import { openStorage, type Storage } from "./store/open.js";
 import { StoryStore } from "./store/stories.js";
 import { summarize } from "./summarize/index.js";
+import { DailyCounts } from "./trends/counts.js";
 import { USER_AGENT } from "./version.js";
 
 export { USER_AGENT } from "./version.js";
@@ -27,6 +28,8 @@ export interface App {
   log: Logger;
   storage: Storage;
   stories: StoryStore;
+  /** Stories per UTC day (for /trends), counted by the stories store as it stores. */
+  trends: DailyCounts;
   states: FeedStateStore;
   fetcher: Fetcher;
   poller: Poller;
@@ -103,7 +106,10 @@ export async function createApp(options: AppOptions): Promise<App> {
     ...(clusterer ? { clusterer } : {}),
   });
   const storage = await openStorage(config.STORAGE_URL, { log });
-  const stories = new StoryStore(storage.kv, config.RETENTION_DAYS * 86_400_000, now);
+  const trends = new DailyCounts(storage.kv, now);
+  const stories = new StoryStore(storage.kv, config.RETENTION_DAYS * 86_400_000, now, {
+    counts: trends,
+  });
   if (clusterer) {
     const restored = await restoreClusters(clusterer, stories, classifier, now());
     if (restored > 0) log.info({ stories: restored }, "story clusters restored");
@@ -142,6 +148,7 @@ export async function createApp(options: AppOptions): Promise<App> {
     log,
     storage,
     stories,
+    trends,
     states,
     fetcher,
     poller,

@@ -689,3 +689,15 @@ export class CountryTagger {
       .map(([code]) => code);
   }
 }
+
+/** The ISO 3166-1 alpha-2 codes the tagger can give (every code i18n-iso-countries names). */
+export function countryCodes(): string[] {
+  return Object.keys(countries.getAlpha2Codes());
+}
+
+/** A code's official name in `lang` (en/de/fr), and every name it is known by there. */
+export function countryNames(code: string, lang: string): { name?: string; all: string[] } {
+  const name = countries.getName(code, lang) ?? countries.getName(code, "en");
+  const all = countries.getNames(lang, { select: "all" })[code.toUpperCase()] ?? [];
+  return { ...(name ? { name } : {}), all };
+}

@@ -106,6 +106,8 @@ export function entryTopics(entry: AlertEntry, subs: readonly Subscription[]): s
   const checkedAt = entry.checkedAt ?? entry.at;
   for (const sub of subs) {
     if (sub.status !== "active" || sub.createdAt > checkedAt) continue;
+    // Switched back on after a mute: what was logged meanwhile is not sent late.
+    if (sub.activeSince !== undefined && entry.at < sub.activeSince) continue;
     const tag = entry.story.topics.find((t) => t.id === sub.topic);
     if (!tag || tag.score < sub.minScore) continue;
     const keys = keysOf(sub);

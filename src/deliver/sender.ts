@@ -7,8 +7,9 @@
 import type { RESTPostAPIChannelMessageJSONBody } from "discord.js";
 import type { Logger } from "pino";
 import type { Taxonomy } from "../classify/taxonomy.js";
+import { alertButtons } from "../discord/buttons/row.js";
 import type { Translator } from "../i18n/messages.js";
-import type { SubscriptionStore } from "../subscriptions/store.js";
+import { isMuted, type SubscriptionStore } from "../subscriptions/store.js";
 import { type AlertLanguage, buildRollup, englishAlerts } from "./embed.js";
 import { tagForTopic, threadTitle } from "./forum.js";
 import type { Batch, Outbox, Posted } from "./outbox.js";
@@ -70,7 +71,8 @@ export interface DrainResult {
   handedBack: number;
 }
 
-type Gate = "send" | "hold" | "drop";
+/** `skip`: like `drop`, for a channel whose subscriptions are all muted (or gone). */
+type Gate = "send" | "hold" | "drop" | "skip";
 
 const TAG_MISSING = {
   reason: "the forum requires a tag on every post and has none named after the topic",
@@ -267,10 +269,15 @@ export class DeliverySender {
       this.#notBefore.set(channelId, this.#now() + this.#options.idleMs);
       return "idle";
     }
-    if (gate === "drop") {
+    if (gate === "drop" || gate === "skip") {
       const dropped = await outbox.dropChannel(channelId);
       if (dropped > 0)
-        log.info({ channelId, dropped }, "dropped alerts for a channel without subscriptions");
+        log.info(
+          { channelId, dropped },
+          gate === "skip"
+            ? "dropped alerts for a channel whose subscriptions are muted"
+            : "dropped alerts for a channel without subscriptions",
+        );
       return "idle";
     }
     const taken = await outbox.take(channelId, {
@@ -442,27 +449,37 @@ export class DeliverySender {
     };
   }
 
-  /** Send while any of the channel's subscriptions is active; hold while paused; else drop. */
+  /**
+   * Send while any of the channel's subscriptions is active; hold while one is paused for a
+   * problem an admin will fix (its stories then go out late, as they should); else skip ahead.
+   * A muted subscription holds nothing: a mute means "not these", so what arrives meanwhile is
+   * passed over rather than kept for a flood on unmute.
+   */
   #gate(channelId: string): Gate {
     const { subscriptions } = this.deps;
     // Before the store is loaded every channel looks unsubscribed: never drop on that.
     if (!subscriptions.loaded) return "hold";
     const subs = subscriptions.forChannel(channelId);
     if (subs.some((s) => s.status === "active")) return "send";
-    if (subs.some((s) => s.status === "paused")) return "hold";
-    return "drop";
+    if (subs.some((s) => s.status === "paused" && !isMuted(s))) return "hold";
+    return subs.some(isMuted) ? "skip" : "drop";
   }
 
   #body(batch: Batch): RESTPostAPIChannelMessageJSONBody {
-    const embeds =
-      batch.flight.kind === "rollup"
-        ? [buildRollup(batch.items, this.#language(batch), this.#rollupTopic(batch))]
-        : batch.items.flatMap((i) => (i.embed ? [i.embed] : []));
+    const rollup = batch.flight.kind === "rollup";
+    const tr = this.#language(batch);
+    const embeds = rollup
+      ? [buildRollup(batch.items, tr, this.#rollupTopic(batch))]
+      : batch.items.flatMap((i) => (i.embed ? [i.embed] : []));
+    // The message's focus topic is the one Mute silences: the roll-up's, or the first alert's.
+    const focus = rollup ? this.#rollupTopic(batch) : this.#topic(batch.items[0]?.topics[0]);
     // Roles were chosen when the batch was taken; only alerts ping, never a roll-up.
     const pings = batch.flight.kind === "alerts" ? (batch.flight.pings ?? []) : [];
     return {
       ...pingFields(pings),
       embeds,
+      // Buttons do not count in `embedsKey`, so a resumed batch is still recognised.
+      components: [alertButtons(tr, focus)],
       nonce: batch.flight.nonce,
       // Discord returns the earlier message for a repeated nonce instead of posting twice.
       enforce_nonce: true,
@@ -473,6 +490,10 @@ export class DeliverySender {
   /** The words the batch was started with: a resumed post must read as the first try did. */
   #language(batch: Batch): Translator {
     return (this.deps.language ?? englishAlerts)(batch.guildId, batch.flight.locale ?? "en");
+  }
+
+  #topic(id: string | undefined) {
+    return id ? this.deps.taxonomy.topics.find((t) => t.id === id) : undefined;
   }
 
   /** The roll-up wears the topic most of its stories were sent for. */

@@ -23,6 +23,8 @@ const statusWhy = z.object({
     "thread-locked",
     "tag-required",
     "forum-unsupported",
+    // Subscriptions only (an alert's Mute button); listed so both share one type.
+    "muted",
   ]),
   permissions: z.array(z.string()).optional(),
   anyOf: z.boolean().optional(),

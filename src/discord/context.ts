@@ -12,6 +12,7 @@ import type { FeedStateStore } from "../store/feed-state.js";
 import type { StoryStore } from "../store/stories.js";
 import type { SubscriptionStore } from "../subscriptions/store.js";
 import type { SummaryInput } from "../summarize/index.js";
+import type { DailyCounts } from "../trends/counts.js";
 
 /** What command handlers and the delivery side may use; built once in `src/app.ts`. */
 export interface BotContext {
@@ -33,6 +34,8 @@ export interface BotContext {
   now: () => number;
   /** Scheduled digests: /digest schedule and unschedule change them through it, taking effect at once. */
   digests: DigestScheduler;
+  /** Stories per UTC day, per topic and country (/trends); the stories store counts as it stores. */
+  trends: DailyCounts;
   /** The message catalogue: replies go out in the user's language (`i18n.for(interaction.locale)`). */
   i18n: Messages;
   /** Each server's own settings (/settings): where health notices go. */

@@ -1,12 +1,15 @@
 import type {
   AutocompleteInteraction,
+  ButtonInteraction,
   ChatInputCommandInteraction,
   Interaction,
   InteractionEditReplyOptions,
   InteractionReplyOptions,
+  RepliableInteraction,
 } from "discord.js";
 import type { Translator } from "../i18n/messages.js";
 import { isStorageUnavailable } from "../store/unavailable.js";
+import { handleButton, pressIds } from "./buttons/index.js";
 import { type SlashCommand, UserError } from "./command.js";
 import type { CommandJson } from "./commands.js";
 import type { BotContext } from "./context.js";
@@ -28,6 +31,8 @@ export const DEFER_AFTER_MS = 2000;
 export interface Answer {
   content?: string;
   embeds?: InteractionReplyOptions["embeds"];
+  /** Buttons under the answer (e.g. a mute's Undo). */
+  components?: InteractionReplyOptions["components"];
   /**
    * Only the user may see this answer, even when the command was asked to answer publicly
    * (a "no match" is of no use to the channel).
@@ -50,7 +55,7 @@ export function answersPrivately(interaction: ChatInputCommandInteraction): bool
  * ephemeral follow-up.
  */
 export async function answerInTime(
-  interaction: ChatInputCommandInteraction,
+  interaction: RepliableInteraction,
   ephemeral: boolean,
   produce: () => Promise<Answer>,
 ): Promise<void> {
@@ -91,7 +96,7 @@ export async function answerInTime(
 
 /** Replies, or edits the deferred reply, or follows up: whatever the interaction still allows. */
 export async function sendNotice(
-  interaction: ChatInputCommandInteraction,
+  interaction: RepliableInteraction,
   content: string,
 ): Promise<void> {
   if (interaction.deferred && !interaction.replied) {
@@ -122,8 +127,8 @@ function noticeFor(error: unknown, tr: Translator): string {
 
 /**
  * The `interactionCreate` listener: routes slash commands and autocomplete to their command by
- * name, refuses options that do not fit the command's definition before it runs, and is the ONE
- * place errors are handled. A UserError is shown to the user (from the catalogue in their
+ * name and button presses to src/discord/buttons/, refuses options that do not fit the command's
+ * definition before it runs, and is the ONE place errors are handled. A UserError is shown to the user (from the catalogue in their
  * language when it has a key); anything else is logged with the ids needed to find it and
  * answered with an apology. The returned function never rejects.
  */
@@ -173,29 +178,43 @@ export function createInteractionHandler(
       }
       await command.execute(interaction, ctx);
     } catch (error) {
-      const isUserError = error instanceof UserError;
-      // Storage being down is not a bug: the user is told to retry, the log keeps the backend's words.
-      const storageDown = !isUserError && isStorageUnavailable(error);
-      if (!isUserError)
-        ctx.log.error(
-          {
-            err: error,
-            ...idsOf(interaction, name),
-            ...(storageDown ? { reason: "storage-unavailable" } : {}),
-          },
-          "command failed",
-        );
-      const tr = ctx.i18n.for(interaction.locale);
-      const notice = storageDown ? tr.t("feedProblem.storage-unavailable") : noticeFor(error, tr);
-      try {
-        await sendNotice(interaction, notice);
-      } catch (sendError) {
-        // Typically 10062: the 3 s window passed. Nothing more can be said to the user.
-        ctx.log.warn(
-          { err: sendError, ...idsOf(interaction, name) },
-          "could not tell the user about a failed command",
-        );
-      }
+      await fail(interaction, error, idsOf(interaction, name), "command");
+    }
+  }
+
+  /**
+   * The boundary's answer to a failure: a UserError is shown; storage being down is not a bug,
+   * so the user is told to retry and the log keeps the backend's words; anything else is logged
+   * with `ids` and answered with an apology.
+   */
+  async function fail(
+    interaction: RepliableInteraction,
+    error: unknown,
+    ids: Record<string, unknown>,
+    what: "command" | "button",
+  ): Promise<void> {
+    const isUserError = error instanceof UserError;
+    const storageDown = !isUserError && isStorageUnavailable(error);
+    if (!isUserError)
+      ctx.log.error(
+        { err: error, ...ids, ...(storageDown ? { reason: "storage-unavailable" } : {}) },
+        `${what} failed`,
+      );
+    const tr = ctx.i18n.for(interaction.locale);
+    const notice = storageDown ? tr.t("feedProblem.storage-unavailable") : noticeFor(error, tr);
+    try {
+      await sendNotice(interaction, notice);
+    } catch (sendError) {
+      // Typically 10062: the 3 s window passed. Nothing more can be said to the user.
+      ctx.log.warn({ err: sendError, ...ids }, `could not tell the user about a failed ${what}`);
+    }
+  }
+
+  async function onButton(interaction: ButtonInteraction): Promise<void> {
+    try {
+      await handleButton(interaction, ctx);
+    } catch (error) {
+      await fail(interaction, error, pressIds(interaction), "button");
     }
   }
 
@@ -221,6 +240,7 @@ export function createInteractionHandler(
     try {
       if (interaction.isChatInputCommand()) await onCommand(interaction);
       else if (interaction.isAutocomplete()) await onAutocomplete(interaction);
+      else if (interaction.isButton()) await onButton(interaction);
     } catch (error) {
       // Only reachable if logging itself throws; a listener must never reject.
       process.stderr.write(`interaction handler failed: ${String(error)}\n`);

@@ -87,6 +87,13 @@ export async function startDiscordBot(config: EnvConfig, log: Logger): Promise<R
   const guildFeeds = new GuildFeedStore(app.storage.kv);
   await guildFeeds.load();
   search = await StoryIndex.fromStore(app.stories, { retentionMs });
+  // Counts stories stored before /trends existed, once; in the background, as it reads them all.
+  app.trends
+    .backfill(app.stories, retentionMs)
+    .then((done) => {
+      if (done.days > 0) log.info(done, "trend counts back-filled");
+    })
+    .catch((err: unknown) => log.error({ err }, "trend counts: back-fill failed"));
   const digestStore = new ScheduleStore(app.storage.kv, log);
   await digestStore.load();
   const digests = new DigestScheduler({
@@ -139,6 +146,7 @@ export async function startDiscordBot(config: EnvConfig, log: Logger): Promise<R
     classifier: app.classifier,
     summarize,
     stories: app.stories,
+    trends: app.trends,
     states: app.states,
     subscriptions,
     fetcher: app.fetcher,

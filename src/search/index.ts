@@ -72,6 +72,16 @@ function processTerm(term: string): string | null {
   return folded;
 }
 
+/** The distinct words of a text as the index keeps them (folded, function words left out). */
+export function indexTerms(text: string): Set<string> {
+  const out = new Set<string>();
+  for (const word of foldForSearch(text).split(" ")) {
+    const term = processTerm(word);
+    if (term) out.add(term);
+  }
+  return out;
+}
+
 interface Doc {
   id: string;
   title: string;
@@ -121,6 +131,12 @@ export class StoryIndex {
 
   get(id: string): IndexedStory | undefined {
     return this.#docs.get(id);
+  }
+
+  /** Every indexed story, for rankings other than by text (e.g. "more like this"). */
+  stories(): IterableIterator<IndexedStory> {
+    this.#maybePrune();
+    return this.#docs.values();
   }
 
   /** Adds or replaces stories; the pipeline calls this after it has stored them. */

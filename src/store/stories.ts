@@ -26,6 +26,11 @@ export interface StoryQuery {
 export interface StoryStoreOptions {
   /** Ids per sealed index chunk (tests make it small to cross chunks). */
   chunkIds?: number;
+  /**
+   * Told about stories before they are stored (the daily counts of /trends, src/trends/counts.ts).
+   * It must be idempotent per story id: a put that fails after it is retried with the same stories.
+   */
+  counts?: { add(stories: readonly TaggedStory[]): Promise<unknown> };
 }
 
 /** What dedup needs before storing: which ids are stored, and which canonical URLs are taken. */
@@ -116,6 +121,7 @@ export class StoryStore {
   // Appends are read-modify-write cycles over many heads at once: one at a time in this process.
   readonly #lock = new KeyedMutex();
   readonly #chunkIds: number;
+  readonly #counts: StoryStoreOptions["counts"];
 
   constructor(
     private readonly kv: Keyv,
@@ -124,6 +130,7 @@ export class StoryStore {
     options: StoryStoreOptions = {},
   ) {
     this.#chunkIds = Math.max(1, Math.floor(options.chunkIds ?? DEFAULT_CHUNK_IDS));
+    this.#counts = options.counts;
   }
 
   async get(id: string): Promise<TaggedStory | undefined> {
@@ -170,6 +177,9 @@ export class StoryStore {
    */
   async put(stories: TaggedStory[]): Promise<void> {
     if (stories.length === 0) return;
+    // Counted first: counting is idempotent, so a failure below never leaves a stored story
+    // uncounted (the poller offers the same stories again).
+    await this.#counts?.add(stories);
     const ttl = this.retentionMs;
     const written = this.kv.setMany(
       unique(stories.map((s) => ({ key: `story:${s.id}`, value: s, ttl }))),
@@ -267,6 +277,31 @@ export class StoryStore {
       }
     }
     return found;
+  }
+
+  /**
+   * Ids of the stories published in [from, to), from the overall index alone (no story is read
+   * unless its entry predates entry times). For rebuilding what is derived from stories, such as
+   * the daily counts of /trends.
+   */
+  async idsPublished(from: number, to: number): Promise<string[]> {
+    const buckets: string[] = [];
+    for (let b = bucketOf(from); b <= bucketOf(to - 1); b++) buckets.push(`idx:all:${b}`);
+    const ids: string[] = [];
+    for (let i = 0; i < buckets.length; i += BUCKETS_PER_READ) {
+      const batch = buckets.slice(i, i + BUCKETS_PER_READ);
+      const heads = (await this.kv.getMany<unknown>(batch)).map(readHead);
+      const chunkKeys = batch.flatMap((bucket, n) =>
+        Array.from({ length: heads[n]?.sealed ?? 0 }, (_, c) => chunkKey(bucket, c)),
+      );
+      const chunks = chunkKeys.length > 0 ? await this.kv.getMany<string[]>(chunkKeys) : [];
+      const entries = [...chunks.flatMap((c) => c ?? []), ...heads.flatMap((h) => h.ids)];
+      for (const entry of entries) {
+        const time = timeOf(entry);
+        if (time === undefined || (time >= from && time < to)) ids.push(idOf(entry));
+      }
+    }
+    return [...new Set(ids)];
   }
 
   /** A bucket's entries not seen before, with their times (a bare id's story is read for it). */

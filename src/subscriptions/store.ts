@@ -32,6 +32,11 @@ export interface Subscription {
   /** The same as a code, shown in each admin's language (absent in older subscriptions). */
   statusWhy?: StatusWhy;
   alertsSent: number;
+  /**
+   * Stories logged before this are not wanted (set when a muted subscription is switched back
+   * on): what arrived while it was muted is not sent late, and its terms were not looked for.
+   */
+  activeSince?: number;
 }
 
 /**
@@ -51,14 +56,30 @@ export type StatusCode =
   | "thread-closed"
   | "thread-locked"
   | "tag-required"
-  | "forum-unsupported";
+  | "forum-unsupported"
+  /** Paused on purpose with an alert's Mute button (by, at): no queue is kept for it. */
+  | "muted";
 
 export interface StatusWhy {
   code: StatusCode;
   /** For missing-permissions: Discord's English permission names, all needed or (anyOf) one. */
   permissions?: string[];
   anyOf?: boolean;
+  /** For muted: who muted it (user id and name then) and when (epoch ms). */
+  by?: string;
+  byName?: string;
+  at?: number;
 }
+
+/** Whether a subscription was paused on purpose (muted), rather than for a problem to fix. */
+export const isMuted = (s: Pick<Subscription, "status" | "statusWhy">): boolean =>
+  s.status === "paused" && s.statusWhy?.code === "muted";
+
+/** What `setTopicStatus` changes a subscription to. */
+export type TopicStatusChange =
+  | { status: "paused"; reason: string; why: StatusWhy }
+  /** Back on: stories logged before `since` are not delivered to it. */
+  | { status: "active"; since: number };
 
 export const MAX_SUBSCRIPTIONS_PER_GUILD = 100;
 
@@ -168,6 +189,34 @@ export class SubscriptionStore {
         }
       }
       return changed;
+    });
+  }
+
+  /**
+   * Changes one topic's subscription in one channel (muting and unmuting it), leaving the
+   * channel's others as they are. Returns the subscription as it was before, or undefined when
+   * the channel has none for the topic.
+   */
+  async setTopicStatus(
+    guildId: string,
+    channelId: string,
+    topic: string,
+    change: TopicStatusChange,
+  ): Promise<Subscription | undefined> {
+    return this.#lists.update(guildId, (list) => {
+      const s = list.find((x) => x.channelId === channelId && x.topic === topic);
+      if (!s) return undefined;
+      const before = structuredClone(s);
+      s.status = change.status;
+      if (change.status === "active") {
+        delete s.statusReason;
+        delete s.statusWhy;
+        s.activeSince = change.since;
+      } else {
+        s.statusReason = change.reason;
+        s.statusWhy = change.why;
+      }
+      return before;
     });
   }
 

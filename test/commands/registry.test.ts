@@ -42,6 +42,7 @@ describe("validateCommand", () => {
       "subscriptions",
       "topic",
       "topics",
+      "trends",
       "unsubscribe",
     ]);
     for (const def of commandDefinitions(commands, loadMessages())) {

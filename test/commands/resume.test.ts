@@ -18,8 +18,8 @@ import {
 
 const WITHOUT_SEND = P.ViewChannel | P.EmbedLinks | P.ReadMessageHistory;
 const MISSING: StatusWhy = { code: "missing-permissions", permissions: ["Send Messages"] };
-// Another helper adds this code (the alert's Mute button); an admin's choice, never resumed.
-const MUTED = { code: "muted" } as unknown as StatusWhy;
+// The alert's Mute button: an admin's choice, never resumed.
+const MUTED: StatusWhy = { code: "muted", by: "500000000000000001", at: 0 };
 
 let h: BotHarness;
 let woken: string[];

@@ -149,6 +149,23 @@ export interface SlashCommandInput {
   locale?: string;
 }
 
+export interface ButtonPressInput {
+  guildId: string;
+  /** Where the message is (for an ephemeral message, the channel it was shown in). */
+  channelId: string;
+  messageId: string;
+  customId: string;
+  userId: string;
+  /** Overrides `member.permissions` in the payload (default: computed for that channel). */
+  permissions?: Bits;
+  locale?: string;
+  /**
+   * Send a custom_id the message does not carry, as a modified client would. Without it the
+   * press is refused here, as Discord only sends presses of components a message has.
+   */
+  forge?: boolean;
+}
+
 export interface OutageOptions {
   /** Also drop gateway connections (close 4000, resumable) and refuse new ones. Default true. */
   gateway?: boolean;
@@ -479,6 +496,72 @@ export class DiscordEmulator {
     return this.sendInteraction(4, input);
   }
 
+  /**
+   * A user presses a button on a message (a channel message, or an ephemeral one an interaction
+   * answered with): dispatches INTERACTION_CREATE (type 3) with `data.custom_id`,
+   * `data.component_type: 2` and the `message`, as Discord does. Callback 4 replies, 5 defers a
+   * reply, 6 defers an update and 7 updates the message itself.
+   */
+  async pressButton(input: ButtonPressInput): Promise<InteractionRecord> {
+    if (!this.gateway.hasLiveSession()) {
+      throw new Error("emulator: no live gateway session — log the client in first");
+    }
+    const message = this.state.findAnyMessage(input.messageId);
+    if (!message || message.deleted || message.channel_id !== input.channelId) {
+      throw new Error(`emulator: no message ${input.messageId} in ${input.channelId}`);
+    }
+    const carried = message.components.some(
+      (row) =>
+        typeof row === "object" &&
+        row !== null &&
+        Array.isArray((row as JsonObject).components) &&
+        ((row as JsonObject).components as JsonObject[]).some(
+          (c) => c.type === 2 && c.custom_id === input.customId,
+        ),
+    );
+    if (!carried && !input.forge) {
+      throw new Error(`emulator: message ${input.messageId} has no button ${input.customId}`);
+    }
+    const { guild, channel, member, memberPerms, appPerms } = this.interactionParties(input);
+    const id = snowflake();
+    const token = randomToken(`interaction:${id}`);
+    const payload: JsonObject = {
+      id,
+      application_id: this.state.options.applicationId,
+      type: 3,
+      token,
+      version: 1,
+      data: { custom_id: input.customId, component_type: 2 },
+      message: structuredClone(message) as unknown as JsonObject,
+      guild_id: guild.id,
+      guild: { id: guild.id, locale: "en-US", features: [] },
+      channel_id: channel.id,
+      channel: { ...channelJson(channel), permissions: memberPerms.toString() },
+      member: { ...memberJson(member), permissions: memberPerms.toString() },
+      app_permissions: appPerms.toString(),
+      locale: input.locale ?? "en-US",
+      guild_locale: guild.preferredLocale,
+      entitlements: [],
+      authorizing_integration_owners: { "0": guild.id },
+      context: 0,
+      attachment_size_limit: 10_485_760,
+    };
+    const record = new InteractionRecord(
+      id,
+      token,
+      3,
+      guild.id,
+      channel.id,
+      member.user.id,
+      input.customId,
+      payload,
+    );
+    record.componentMessage = message;
+    this.state.interactions.set(id, record);
+    this.gateway.dispatch("INTERACTION_CREATE", payload);
+    return record;
+  }
+
   // ---------------------------------------------------------------------------------------------
   // Observation
 
@@ -497,6 +580,11 @@ export class DiscordEmulator {
   }
 
   /** REST calls in arrival order (method, path, templated route, status, parsed body). */
+  /** The bytes of an uploaded file, by the id of the attachment it became. */
+  attachmentBytes(attachmentId: string): Buffer | undefined {
+    return this.state.files.get(attachmentId);
+  }
+
   get requests(): readonly RequestLogEntry[] {
     return this.state.requests;
   }
@@ -584,10 +672,13 @@ export class DiscordEmulator {
     };
   }
 
-  private async sendInteraction(type: 2 | 4, input: SlashCommandInput): Promise<InteractionRecord> {
-    if (!this.gateway.hasLiveSession()) {
-      throw new Error("emulator: no live gateway session — log the client in first");
-    }
+  /** The guild, channel and member of an interaction, with the permissions its payload carries. */
+  private interactionParties(input: {
+    guildId: string;
+    channelId: string;
+    userId: string;
+    permissions?: Bits;
+  }) {
     const guild = this.guild(input.guildId);
     const channel = guild.channels.get(input.channelId);
     if (!channel || channel.deleted)
@@ -604,6 +695,14 @@ export class DiscordEmulator {
         ? toBigInt(input.permissions)
         : (member.interactionPermissions ?? channelPermissions(guild, channel, member));
     const appPerms = channelPermissions(guild, channel, this.state.botMember(guild));
+    return { guild, channel, member, memberPerms, appPerms };
+  }
+
+  private async sendInteraction(type: 2 | 4, input: SlashCommandInput): Promise<InteractionRecord> {
+    if (!this.gateway.hasLiveSession()) {
+      throw new Error("emulator: no live gateway session — log the client in first");
+    }
+    const { guild, channel, member, memberPerms, appPerms } = this.interactionParties(input);
 
     const registered =
       this.commands(guild.id).find((c) => c.name === input.name && c.type === 1) ??

@@ -28,6 +28,7 @@ import {
   THREAD_ONLY_TYPES,
   userJson,
 } from "./state.js";
+import { attachmentsAfter, type Upload } from "./uploads.js";
 import {
   FormErrors,
   invalidFormBody,
@@ -47,6 +48,8 @@ export interface RestRequest {
   body: unknown;
   /** Number of files in a multipart upload. */
   files: number;
+  /** The uploaded files themselves (see uploads.ts). */
+  uploads?: Upload[];
 }
 
 export interface RestResponse {
@@ -232,7 +235,7 @@ export class RestApi {
     this.add(
       "PATCH",
       "/webhooks/:app/:token/messages/:msg",
-      (p, req) => this.webhookMessage(p, "PATCH", req.body),
+      (p, req) => this.webhookMessage(p, "PATCH", req.body, req),
       false,
     );
     this.add(
@@ -604,6 +607,7 @@ export class RestApi {
       body,
       mentionsOf(guild, channel, bot, body.content, body.allowed_mentions),
     );
+    message.attachments = this.attachments(body, req, message.channel_id);
     this.state.addMessage(message);
     if (channel.thread?.archived) {
       // "The API will automatically unarchive a thread when sending a message in that thread."
@@ -750,12 +754,19 @@ export class RestApi {
       const valid = validateMessageBody(data ?? {}, { files: req.files });
       if (!valid.ok) return prefixData(valid);
       record.original = this.interactionMessage(record, valid.value, 0);
+      record.original.attachments = this.attachments(valid.value, req, record.channelId);
     } else if (type === 5) {
       const flags = typeof data?.flags === "number" ? data.flags & EPHEMERAL_FLAG : 0;
       record.original = this.interactionMessage(record, { content: "", flags }, LOADING_FLAG);
     } else if (type === 7) {
       const valid = validateMessageBody(data ?? {}, { partial: true });
       if (!valid.ok) return prefixData(valid);
+      // The message the button is on becomes what the update says.
+      const target = record.componentMessage;
+      if (target && !target.deleted) {
+        applyEdit(target, valid.value);
+        this.state.messagesChanged();
+      }
     } else if (type === 8) {
       const valid = validateAutocompleteResult(data);
       if (!valid.ok) return valid;
@@ -845,6 +856,7 @@ export class RestApi {
       // deferred reply is deleted, a followup is a message of its own with its own flags
       // (discord/discord-api-docs#2739).
       applyEdit(original, valid.value);
+      original.attachments = this.attachments(valid.value, req, original.channel_id);
       original.flags &= ~LOADING_FLAG;
       message = original;
       this.state.messagesChanged();
@@ -855,6 +867,7 @@ export class RestApi {
         application_id: this.state.options.applicationId,
         flags,
       });
+      message.attachments = this.attachments(valid.value, req, message.channel_id);
       if (!(flags & EPHEMERAL_FLAG)) this.state.addMessage(message);
     }
     record.followupMessages.push(message);
@@ -863,12 +876,28 @@ export class RestApi {
     return req.query.get("wait") === "true" ? { status: 200, body: message } : { status: 204 };
   }
 
-  private webhookMessage(p: Params, method: string, body: unknown): RestResponse {
+  /** A message's attachments after this request's uploads (see uploads.ts). */
+  private attachments(
+    body: JsonObject,
+    req: RestRequest,
+    channelId: string,
+    existing: JsonObject[] = [],
+  ): JsonObject[] {
+    return attachmentsAfter(body, req.uploads ?? [], channelId, this.state.files, existing);
+  }
+
+  private webhookMessage(
+    p: Params,
+    method: string,
+    body: unknown,
+    req?: RestRequest,
+  ): RestResponse {
     const record = this.webhookRecord(p);
     if ("status" in record) return record;
     const target =
       p.msg === "@original"
-        ? record.original
+        ? // After a deferred update (6) or an update (7), @original is the button's message.
+          (record.original ?? record.componentMessage ?? null)
         : (record.followupMessages.find((m) => m.id === p.msg) ?? null);
     if (!target || target.deleted) return Errors.unknownMessage();
     if (method === "GET") return { status: 200, body: target };
@@ -882,6 +911,14 @@ export class RestApi {
     if (!valid.ok) return valid;
     if (p.msg === "@original") record.edits.push(valid.value);
     applyEdit(target, valid.value);
+    if (req && ((req.uploads?.length ?? 0) > 0 || Array.isArray(valid.value.attachments))) {
+      target.attachments = this.attachments(
+        valid.value,
+        req,
+        target.channel_id,
+        target.attachments,
+      );
+    }
     target.flags &= ~LOADING_FLAG;
     this.state.messagesChanged();
     record.notify();

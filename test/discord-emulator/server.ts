@@ -8,6 +8,7 @@ import type { AddressInfo } from "node:net";
 import type { Gateway } from "./gateway.js";
 import type { RestApi, RestResponse } from "./rest.js";
 import type { EmulatorState } from "./state.js";
+import { type Upload, uploadProblem } from "./uploads.js";
 
 const API_PREFIX = "/api/v10";
 
@@ -78,13 +79,21 @@ export class HttpServer {
       return;
     }
 
+    const tooLarge = uploadProblem(parsed.uploads);
+    if (tooLarge) {
+      this.log(method, path, "upload-refused", tooLarge.status, undefined);
+      send(res, tooLarge);
+      return;
+    }
+
     const { route, response } = this.rest().handle({
       method,
       path,
       query: url.searchParams,
       headers: req.headers,
       body: parsed.body,
-      files: parsed.files,
+      files: parsed.uploads.length,
+      uploads: parsed.uploads,
     });
     this.log(method, path, route, response.status, parsed.body);
     if (route === "unknown") {
@@ -124,10 +133,10 @@ async function readBody(req: IncomingMessage): Promise<Buffer> {
   return Buffer.concat(chunks);
 }
 
-type ParsedBody = { body: unknown; files: number } | { error: true };
+type ParsedBody = { body: unknown; uploads: Upload[] } | { error: true };
 
 async function parseBody(contentType: string | undefined, raw: Buffer): Promise<ParsedBody> {
-  if (raw.length === 0) return { body: undefined, files: 0 };
+  if (raw.length === 0) return { body: undefined, uploads: [] };
   const type = (contentType ?? "").toLowerCase();
   if (type.startsWith("multipart/form-data")) {
     // discord.js sends uploads as multipart with the JSON in a `payload_json` part.
@@ -136,7 +145,7 @@ async function parseBody(contentType: string | undefined, raw: Buffer): Promise<
       headers: { "content-type": contentType ?? "" },
       body: raw,
     }).formData();
-    let files = 0;
+    const uploads: Upload[] = [];
     let body: unknown;
     for (const [key, value] of form.entries()) {
       if (key === "payload_json" && typeof value === "string") {
@@ -146,13 +155,18 @@ async function parseBody(contentType: string | undefined, raw: Buffer): Promise<
           return { error: true };
         }
       } else if (typeof value !== "string") {
-        files += 1;
+        uploads.push({
+          field: key,
+          filename: value.name,
+          contentType: value.type || "application/octet-stream",
+          bytes: Buffer.from(await value.arrayBuffer()),
+        });
       }
     }
-    return { body, files };
+    return { body, uploads };
   }
   try {
-    return { body: JSON.parse(raw.toString("utf8")), files: 0 };
+    return { body: JSON.parse(raw.toString("utf8")), uploads: [] };
   } catch {
     return { error: true };
   }

@@ -494,6 +494,11 @@ export class InteractionRecord {
   readonly followups: unknown[] = [];
   /** The @original response message (created by callback 4/5). */
   original: EmulatedMessage | null = null;
+  /**
+   * A button press (type 3): the message the button is on, which callback 7 updates and which
+   * `@original` means after callback 6 or 7.
+   */
+  componentMessage?: EmulatedMessage;
   readonly followupMessages: EmulatedMessage[] = [];
   readonly createdAt = Date.now();
   private readonly listeners = new Set<() => void>();
@@ -525,8 +530,11 @@ export class InteractionRecord {
       const data = first.data as { choices?: AutocompleteChoice[] } | undefined;
       return { callbackType: 8, choices: data?.choices ?? [], data: first.data };
     }
-    if (first.type === 4 || first.type === 7) {
+    if (first.type === 4) {
       return { callbackType: first.type, message: this.original ?? undefined, data: first.data };
+    }
+    if (first.type === 7 || first.type === 6) {
+      return { callbackType: first.type, message: this.componentMessage, data: first.data };
     }
     if (first.type === 5) {
       // A deferred reply only becomes visible once it is edited (or replaced by a followup).
@@ -607,6 +615,8 @@ export class EmulatorState {
   readonly commands = new Map<string, StoredCommand[]>();
   readonly interactions = new Map<string, InteractionRecord>();
   readonly requests: RequestLogEntry[] = [];
+  /** Uploaded files' bytes by attachment id (see uploads.ts). */
+  readonly files = new Map<string, Buffer>();
   readonly botUser: EmulatedUser;
   outage = false;
   private readonly messageListeners = new Set<() => void>();
@@ -656,6 +666,21 @@ export class EmulatorState {
 
   messagesChanged(): void {
     for (const listener of [...this.messageListeners]) listener();
+  }
+
+  /**
+   * A message by id wherever it is: in a channel, or an ephemeral interaction answer (which only
+   * its user sees and which is never part of a channel's history).
+   */
+  findAnyMessage(messageId: string): EmulatedMessage | undefined {
+    const inChannel = this.messages.find((m) => m.id === messageId);
+    if (inChannel) return inChannel;
+    for (const record of this.interactions.values()) {
+      if (record.original?.id === messageId) return record.original;
+      const followup = record.followupMessages.find((m) => m.id === messageId);
+      if (followup) return followup;
+    }
+    return undefined;
   }
 
   channelMessages(channelId: string): EmulatedMessage[] {

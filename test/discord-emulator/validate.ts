@@ -218,6 +218,106 @@ function validateEmbed(errors: FormErrors, path: Array<string | number>, embed: 
   return total;
 }
 
+// ---------------------------------------------------------------------------------------------
+// Message components (action rows of buttons)
+
+/** Discord's limits on a message's components (Reference → Message Components). */
+export const COMPONENT_LIMITS = {
+  rows: 5,
+  perRow: 5,
+  customId: 100,
+  label: 80,
+} as const;
+
+/**
+ * Action rows of buttons as Discord checks them: ≤ 5 rows of 1–5 buttons, style 1–5, a label of
+ * ≤ 80, a custom_id of 1–100 characters unique in the message (not on a link button, which
+ * needs a url instead). Other component types in a row are accepted as they are.
+ */
+function validateComponents(errors: FormErrors, components: unknown): void {
+  if (components === undefined || components === null) return;
+  if (!Array.isArray(components)) {
+    errors.add(["components"], "BASE_TYPE_LIST", "Must be an array.");
+    return;
+  }
+  if (components.length > COMPONENT_LIMITS.rows) {
+    const e = maxLen(COMPONENT_LIMITS.rows);
+    errors.add(["components"], e.code, e.message);
+  }
+  const ids = new Set<string>();
+  components.forEach((row: unknown, r: number) => {
+    const rp: Array<string | number> = ["components", r];
+    if (!isObject(row) || row.type !== 1) {
+      errors.add(
+        [...rp, "type"],
+        "UNION_TYPE_CHOICES",
+        'Value of field "type" must be one of (1,).',
+      );
+      return;
+    }
+    const inner = row.components;
+    if (!Array.isArray(inner) || inner.length < 1 || inner.length > COMPONENT_LIMITS.perRow) {
+      const e = badLen(1, COMPONENT_LIMITS.perRow);
+      errors.add([...rp, "components"], e.code, e.message);
+      return;
+    }
+    inner.forEach((button: unknown, b: number) => {
+      const bp = [...rp, "components", b];
+      if (!isObject(button)) {
+        errors.add(bp, "MODEL_TYPE_CONVERT", "Only dictionaries may be used in a ModelType");
+        return;
+      }
+      if (button.type !== 2) return;
+      validateButton(errors, bp, button, ids);
+    });
+  });
+}
+
+function validateButton(
+  errors: FormErrors,
+  path: Array<string | number>,
+  button: JsonObject,
+  ids: Set<string>,
+): void {
+  const style = button.style;
+  if (typeof style !== "number" || !Number.isInteger(style) || style < 1 || style > 5) {
+    errors.add([...path, "style"], "BASE_TYPE_CHOICES", "Value must be one of {1, 2, 3, 4, 5}.");
+    return;
+  }
+  checkString(errors, [...path, "label"], button.label, { max: COMPONENT_LIMITS.label });
+  if (style === 5) {
+    if (typeof button.url !== "string" || button.url.length === 0) {
+      errors.add([...path, "url"], "BUTTON_COMPONENT_URL_REQUIRED", "A url is required");
+    }
+    if (button.custom_id !== undefined) {
+      errors.add(
+        [...path, "custom_id"],
+        "BUTTON_COMPONENT_CUSTOM_ID_NOT_ALLOWED",
+        "A custom id cannot be specified",
+      );
+    }
+    return;
+  }
+  if (button.url !== undefined) {
+    errors.add([...path, "url"], "BUTTON_COMPONENT_URL_NOT_ALLOWED", "A url cannot be specified");
+  }
+  checkString(errors, [...path, "custom_id"], button.custom_id, {
+    min: 1,
+    max: COMPONENT_LIMITS.customId,
+    required: true,
+  });
+  if (typeof button.custom_id === "string") {
+    if (ids.has(button.custom_id)) {
+      errors.add(
+        [...path, "custom_id"],
+        "COMPONENT_CUSTOM_ID_DUPLICATED",
+        "Component custom id cannot be duplicated",
+      );
+    }
+    ids.add(button.custom_id);
+  }
+}
+
 export interface MessageValidationOptions {
   /** PATCH bodies may omit everything; only what is present is checked. */
   partial?: boolean;
@@ -318,6 +418,7 @@ export function validateMessageBody(
       }
     }
   }
+  validateComponents(errors, body.components);
   if (body.flags !== undefined && body.flags !== null && typeof body.flags !== "number") {
     errors.add(["flags"], "NUMBER_TYPE_COERCE", "Value is not int.");
   }

@@ -113,7 +113,7 @@ describe("PermissionRecovery", () => {
   it("re-activates only what was paused for a cause the cache shows gone", async () => {
     const w = await world({ c1: text(POST), c2: text(P.ViewChannel) });
     await w.pause("c1", "climate", MISSING);
-    await w.pause("c1", "trade", { code: "muted" as unknown as StatusWhy["code"] });
+    await w.pause("c1", "trade", { code: "muted", by: "u1", at: 0 });
     await w.pause("c1", "energy", { code: "tag-required" });
     await w.pause("c1", "health", undefined, "paused by an older version");
     await w.pause("c2", "climate", MISSING);

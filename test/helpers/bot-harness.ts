@@ -36,6 +36,7 @@ import { openStorage, type Storage } from "../../src/store/open.js";
 import { StoryStore } from "../../src/store/stories.js";
 import { SubscriptionStore } from "../../src/subscriptions/store.js";
 import { summarize } from "../../src/summarize/index.js";
+import { DailyCounts } from "../../src/trends/counts.js";
 import {
   type AutocompleteChoice,
   type CommandOptionInput,
@@ -151,7 +152,8 @@ export async function startBotHarness(options: HarnessOptions = {}): Promise<Bot
   await subscriptions.load();
   const guildFeeds = new GuildFeedStore(storage.kv);
   await guildFeeds.load();
-  const stories = new StoryStore(storage.kv, RETENTION_MS, now);
+  const trends = new DailyCounts(storage.kv, now);
+  const stories = new StoryStore(storage.kv, RETENTION_MS, now, { counts: trends });
 
   const commands = await loadCommands();
   for (const extra of options.extraCommands ?? []) commands.set(extra.data.name, extra);
@@ -175,6 +177,7 @@ export async function startBotHarness(options: HarnessOptions = {}): Promise<Bot
     classifier,
     summarize,
     stories,
+    trends,
     states: new FeedStateStore(storage.kv),
     subscriptions,
     fetcher: makeFetcher(options.allowPrivateHosts, options.allowFeedPorts),
