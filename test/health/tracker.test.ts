@@ -16,7 +16,7 @@ import { HealthTracker } from "../../src/health/tracker.js";
 import { loadMessages } from "../../src/i18n/messages.js";
 import { FeedStateStore, freshState } from "../../src/store/feed-state.js";
 import { deliveryWorld, type World } from "../deliver/emulator-world.js";
-import { taxonomy } from "../deliver/fixtures.js";
+import { sub, taxonomy } from "../deliver/fixtures.js";
 import type { EmulatedMessage } from "../discord-emulator/index.js";
 
 const HOUR = 3_600_000;
@@ -290,5 +290,27 @@ describe("health notices", () => {
     expect(body).toContain("`/reprendre`");
     expect(body).toContain(`<#${news}>`);
     expect(body).not.toContain("d'elles-mêmes");
+  });
+
+  it("reports no muted topic, and names the lost permission beside one", async () => {
+    const w = await healthWorld();
+    await w.settings.setLogChannel(w.guild.id, w.ops, ADMIN, w.clock.now());
+    const news = w.guild.channelId("news");
+    const tracker = await w.bot();
+    await w.subs.setTopicStatus(w.guild.id, news, "climate", {
+      status: "paused",
+      reason: "muted",
+      why: { code: "muted", by: ADMIN, at: 0 },
+    });
+    expect(await tracker.check()).toMatchObject({ opened: 0 });
+    await w.subs.upsert(sub({ guildId: w.guild.id, channelId: news, topic: "energy" }));
+    await w.subs.setChannelStatus(w.guild.id, news, "paused", "x", {
+      code: "missing-permissions",
+      permissions: ["Send Messages"],
+    });
+    expect(await tracker.check()).toMatchObject({ opened: 1 });
+    const body = w.text(w.emu.messages(w.ops)[0] as EmulatedMessage);
+    expect(body).toContain("**Send Messages**");
+    expect(body).not.toContain("muted");
   });
 });
