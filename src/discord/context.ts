@@ -40,4 +40,6 @@ export interface BotContext {
   i18n: Messages;
   /** Each server's own settings (/settings): where health notices go. */
   settings: ServerSettingsStore;
+  /** Delivery works on a channel now (its subscriptions were just re-activated); absent in tests. */
+  wakeDelivery?: (channelId: string) => void;
 }

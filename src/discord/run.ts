@@ -23,6 +23,8 @@ import { createDiscordClient } from "./client.js";
 import { commandDefinitions, loadCommands, syncCommands } from "./commands.js";
 import type { BotContext } from "./context.js";
 import { createInteractionHandler } from "./interactions.js";
+import { PermissionRecovery } from "./permission-recovery.js";
+import { cachedPermissionView, watchPermissionChanges } from "./permission-watch.js";
 
 export interface RunningBot {
   stop(): Promise<void>;
@@ -122,6 +124,19 @@ export async function startDiscordBot(config: EnvConfig, log: Logger): Promise<R
     { intervalMs: config.HEALTH_CHECK_SEC * 1000 },
   );
   await health.load();
+  // Re-activated subscriptions: their queued alerts go now, and the health notice closes.
+  const wakeDelivery = (channelId: string): void => {
+    sender.notify(channelId);
+    health.wake();
+  };
+  // Channels paused for a lost permission or a locked thread resume once the cache shows it fixed.
+  const recovery = new PermissionRecovery({
+    subscriptions,
+    view: cachedPermissionView(client),
+    wake: wakeDelivery,
+    log,
+  });
+  const unwatch = watchPermissionChanges(client, recovery);
 
   const ctx: BotContext = {
     config,
@@ -142,6 +157,7 @@ export async function startDiscordBot(config: EnvConfig, log: Logger): Promise<R
     i18n,
     digests,
     settings,
+    wakeDelivery,
   };
 
   client.on(Events.InteractionCreate, createInteractionHandler(commands, ctx));
@@ -204,6 +220,7 @@ export async function startDiscordBot(config: EnvConfig, log: Logger): Promise<R
         );
         sender.start();
         health.start();
+        recovery.start();
         // Arms each schedule and catches up a slot missed while the bot was down (in the background).
         await digests.start();
         schedule = startSchedule(
@@ -225,6 +242,8 @@ export async function startDiscordBot(config: EnvConfig, log: Logger): Promise<R
       await schedule?.stop();
       await digests.stop();
       await health.stop();
+      unwatch();
+      await recovery.stop();
       const drained = await sender.drain(DRAIN_MS);
       log.info({ ...drained }, "deliveries drained");
       await client.destroy();

@@ -6,7 +6,7 @@
  */
 import type { GuildFeed } from "../feeds/guild-feeds.js";
 import type { FeedState } from "../store/feed-state.js";
-import type { StatusCode, Subscription } from "../subscriptions/store.js";
+import { isMuted, type StatusCode, type Subscription } from "../subscriptions/store.js";
 
 /** A server feed is reported once it has failed without a success for this long. */
 export const FEED_FAILING_AFTER_MS = 6 * 3_600_000;
@@ -80,7 +80,8 @@ const GONE: ReadonlySet<StatusCode | undefined> = new Set(["channel-deleted", "t
 export function channelIncidents(subs: readonly Subscription[]): Incident[] {
   const byChannel = new Map<string, Subscription[]>();
   for (const s of subs) {
-    if (s.status === "active") continue;
+    // A muted topic is an admin's choice, not a problem to report.
+    if (s.status === "active" || isMuted(s)) continue;
     byChannel.set(s.channelId, [...(byChannel.get(s.channelId) ?? []), s]);
   }
   const out: Incident[] = [];

@@ -29,18 +29,18 @@ function topics(ids: readonly string[], taxonomy: Taxonomy, tr: Translator): str
   return tr.list(ids.map((id) => topicName(taxonomy, id, tr.locale)));
 }
 
-function pausedEmbed(
-  i: Extract<Incident, { kind: "alerts-paused" }>,
-  taxonomy: Taxonomy,
-  tr: Translator,
-): APIEmbed {
+/** Pauses the bot undoes by itself once the gateway cache shows the cause gone. */
+const SELF_RESUMING: ReadonlySet<string | undefined> = new Set([
+  "missing-permissions",
+  "thread-locked",
+  "thread-closed",
+]);
+
+function pausedEmbed(i: Extract<Incident, { kind: "alerts-paused" }>, tr: Translator): APIEmbed {
   const channel = channelMention(i.subject);
   const names = (i.permissions ?? []).map((p) => `**${permissionWord(p, tr)}**`);
-  const resume = tr.t("health.resume", {
-    channel,
-    subscribe: slash(tr, "subscribe"),
-    topics: topics(i.topics, taxonomy, tr),
-  });
+  const command = slash(tr, "resume");
+  const resume = tr.t("health.resume", { channel, command });
   let what: string;
   let fix: string;
   if (i.code === "missing-permissions" && names.length > 0) {
@@ -55,7 +55,9 @@ function pausedEmbed(
           ? tr.t("statusReason.no-permission")
           : safeText(i.reason ?? "", 200, { singleLine: true });
     what = tr.t("health.pausedOther", { channel, why, count: i.topics.length });
-    fix = tr.t("health.pausedOtherFix", { resume });
+    fix = SELF_RESUMING.has(i.code)
+      ? tr.t("health.pausedAutoFix", { resume })
+      : tr.t("health.pausedOtherFix", { channel, command });
   }
   return { title: tr.t("health.pausedTitle"), description: `${what}\n\n${fix}`, color: WARN };
 }
@@ -106,7 +108,7 @@ export function incidentNotice(
 ): APIEmbed {
   switch (incident.kind) {
     case "alerts-paused":
-      return pausedEmbed(incident, ctx.taxonomy, ctx.tr);
+      return pausedEmbed(incident, ctx.tr);
     case "channel-gone":
       return goneEmbed(incident, ctx.taxonomy, ctx.tr);
     case "feed-failing":

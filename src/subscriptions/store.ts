@@ -220,6 +220,28 @@ export class SubscriptionStore {
     });
   }
 
+  /**
+   * Re-activates the paused subscriptions of a channel that `which` picks (a fixed problem, never
+   * one an admin paused on purpose); returns how many.
+   */
+  async activateChannel(
+    guildId: string,
+    channelId: string,
+    which: (s: Subscription) => boolean,
+  ): Promise<number> {
+    return this.#lists.update(guildId, (list) => {
+      let changed = 0;
+      for (const s of list) {
+        if (s.channelId !== channelId || s.status !== "paused" || !which(s)) continue;
+        s.status = "active";
+        delete s.statusReason;
+        delete s.statusWhy;
+        changed++;
+      }
+      return changed;
+    });
+  }
+
   /** Counts alerts sent per topic of one channel, in one write. */
   async addSent(
     guildId: string,

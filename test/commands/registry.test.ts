@@ -34,6 +34,7 @@ describe("validateCommand", () => {
       "digest",
       "feeds",
       "preview",
+      "resume",
       "search",
       "settings",
       "status",

@@ -32,6 +32,7 @@ describe("set-up commands", () => {
       "digest",
       "feeds",
       "preview",
+      "resume",
       "search",
       "settings",
       "status",
@@ -39,6 +40,7 @@ describe("set-up commands", () => {
       "subscriptions",
       "topic",
       "topics",
+      "trends",
       "unsubscribe",
     ]);
     const subscribe = h.emu.commands(h.guildId).find((c) => c.name === "subscribe");

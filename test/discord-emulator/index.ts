@@ -307,6 +307,15 @@ export class DiscordEmulator {
     this.gateway.dispatch("GUILD_ROLE_UPDATE", { guild_id: guild.id, role: roleJson(role) });
   }
 
+  /** Sets what a role grants server-wide (the @everyone role's id is the guild's) and dispatches GUILD_ROLE_UPDATE. */
+  setRolePermissions(guildId: string, roleId: string, permissions: Bits): void {
+    const guild = this.guild(guildId);
+    const role = guild.roles.get(roleId);
+    if (!role) throw new Error(`emulator: guild ${guildId} has no role ${roleId}`);
+    role.permissions = toBigInt(permissions);
+    this.gateway.dispatch("GUILD_ROLE_UPDATE", { guild_id: guild.id, role: roleJson(role) });
+  }
+
   /**
    * Adds a guild member (the user invoking slash commands). `permissions` becomes
    * `member.permissions` in interaction payloads; roles are optional and only matter for

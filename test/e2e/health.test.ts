@@ -3,7 +3,8 @@
  * an admin chooses a log channel with /settings; a subscribed channel loses Send Messages, the
  * next alert there fails and pauses its subscription, and the log channel gets one notice naming
  * the permission and the channel; a subscribed channel is deleted and the log channel gets one
- * notice; after a restart (a new process over the same storage) neither is posted again.
+ * notice; after a restart (a new process over the same storage) neither is posted again; the
+ * permission given back, the kept alert goes out by itself.
  */
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -143,7 +144,8 @@ describe("health notices from the running bot", () => {
     expect(text(paused)).toContain("Alerts paused");
     expect(text(paused)).toContain("Send Messages");
     expect(text(paused)).toContain(`<#${alerts}>`);
-    expect(text(paused)).toContain("`/subscribe`");
+    expect(text(paused)).toContain("resume by themselves");
+    expect(text(paused)).toContain("`/resume`");
     expect(paused?.allowed_mentions).toEqual({ parse: [] });
     // The other channel got the alert: only the channel without the permission is paused.
     expect(emu.messages(doomed)).toHaveLength(1);
@@ -162,5 +164,22 @@ describe("health notices from the running bot", () => {
     await sleep(4000); // several health checks of the new process
     expect(emu.messages(ops)).toHaveLength(2);
     expect(bot.output).not.toContain("health notice posted");
+
+    // The permission given back: with no command run, the alert kept since before the restart
+    // goes out, once, and the incident closes without another notice.
+    expect(emu.messages(alerts)).toHaveLength(0);
+    emu.setBotPermissions(
+      alerts,
+      PermissionFlagsBits.ViewChannel |
+        PermissionFlagsBits.SendMessages |
+        PermissionFlagsBits.EmbedLinks |
+        PermissionFlagsBits.ReadMessageHistory,
+    );
+    await until("the kept alert", () => emu.messages(alerts).length >= 1, 15_000, bot);
+    await sleep(2000);
+    expect(emu.messages(alerts)).toHaveLength(1);
+    expect(text(emu.messages(alerts)[0])).toContain("round 1");
+    expect(bot.output).toContain("alerts resumed: the bot may post in the channel again");
+    expect(emu.messages(ops)).toHaveLength(2);
   }, 120_000);
 });

@@ -16,7 +16,7 @@ import { HealthTracker } from "../../src/health/tracker.js";
 import { loadMessages } from "../../src/i18n/messages.js";
 import { FeedStateStore, freshState } from "../../src/store/feed-state.js";
 import { deliveryWorld, type World } from "../deliver/emulator-world.js";
-import { taxonomy } from "../deliver/fixtures.js";
+import { sub, taxonomy } from "../deliver/fixtures.js";
 import type { EmulatedMessage } from "../discord-emulator/index.js";
 
 const HOUR = 3_600_000;
@@ -102,8 +102,10 @@ describe("health notices", () => {
     expect(body).toContain("Alerts paused");
     expect(body).toContain("**Send Messages**");
     expect(body).toContain(`<#${news}>`);
-    expect(body).toContain("`/subscribe`");
-    expect(body).toContain("Climate");
+    // The fix that is true: alerts come back by themselves, /resume does it at once.
+    expect(body).toContain("resume by themselves within minutes");
+    expect(body).toContain("`/resume`");
+    expect(body).not.toContain("`/subscribe`");
 
     // A restart: a new client and tracker over the same storage.
     await first.stop();
@@ -214,7 +216,8 @@ describe("health notices", () => {
     const body = w.text(w.emu.messages(w.ops)[0] as EmulatedMessage);
     expect(body).toContain("Meldungen pausiert");
     expect(body).toContain("Links einbetten");
-    expect(body).toContain("`/abonnieren`");
+    expect(body).toContain("`/fortsetzen`");
+    expect(body).toContain("von selbst fortgesetzt");
   });
 
   it("records incidents without a log channel and does not post them when one is chosen later", async () => {
@@ -274,5 +277,40 @@ describe("health notices", () => {
     await tracker.check();
     expect(w.emu.messages(w.ops)).toHaveLength(1);
     expect(w.text(w.emu.messages(w.ops)[0] as EmulatedMessage)).toContain("the thread is locked");
+    expect(w.text(w.emu.messages(w.ops)[0] as EmulatedMessage)).toContain("resume by themselves");
+  });
+
+  it("names /resume as the fix for a pause the bot cannot see fixed by itself", async () => {
+    const w = await healthWorld();
+    await w.settings.setLogChannel(w.guild.id, w.ops, ADMIN, w.clock.now());
+    const news = w.guild.channelId("news");
+    await w.subs.setChannelStatus(w.guild.id, news, "paused", "x", { code: "tag-required" });
+    await (await w.bot("fr")).check();
+    const body = w.text(w.emu.messages(w.ops)[0] as EmulatedMessage);
+    expect(body).toContain("`/reprendre`");
+    expect(body).toContain(`<#${news}>`);
+    expect(body).not.toContain("d'elles-mêmes");
+  });
+
+  it("reports no muted topic, and names the lost permission beside one", async () => {
+    const w = await healthWorld();
+    await w.settings.setLogChannel(w.guild.id, w.ops, ADMIN, w.clock.now());
+    const news = w.guild.channelId("news");
+    const tracker = await w.bot();
+    await w.subs.setTopicStatus(w.guild.id, news, "climate", {
+      status: "paused",
+      reason: "muted",
+      why: { code: "muted", by: ADMIN, at: 0 },
+    });
+    expect(await tracker.check()).toMatchObject({ opened: 0 });
+    await w.subs.upsert(sub({ guildId: w.guild.id, channelId: news, topic: "energy" }));
+    await w.subs.setChannelStatus(w.guild.id, news, "paused", "x", {
+      code: "missing-permissions",
+      permissions: ["Send Messages"],
+    });
+    expect(await tracker.check()).toMatchObject({ opened: 1 });
+    const body = w.text(w.emu.messages(w.ops)[0] as EmulatedMessage);
+    expect(body).toContain("**Send Messages**");
+    expect(body).not.toContain("muted");
   });
 });
