@@ -2,14 +2,14 @@ import { cpus } from "node:os";
 
 /**
  * `npm run bench`: the machine, then each benchmark section with its own header.
- * `--only ingest|classify|summarize|analyze|load|cluster|trends` runs one section. Sections whose module is missing (others
+ * `--only ingest|classify|summarize|analyze|load|cluster|trends|similar` runs one section. Sections whose module is missing (others
  * may still be writing them) are reported as skipped, not as failures.
  */
 
 type Bench = () => Promise<string[]>;
 
 interface Section {
-  name: "ingest" | "classify" | "summarize" | "analyze" | "load" | "cluster" | "trends";
+  name: "ingest" | "classify" | "summarize" | "analyze" | "load" | "cluster" | "trends" | "similar";
   load: () => Promise<Bench | undefined>;
 }
 
@@ -24,6 +24,7 @@ const SECTIONS: Section[] = [
   { name: "load", load: async () => (await import("./load.js")).benchLoad },
   { name: "cluster", load: async () => (await import("./cluster.js")).benchCluster },
   { name: "trends", load: async () => (await import("./trends.js")).benchTrends },
+  { name: "similar", load: async () => (await import("./similar.js")).benchSimilar },
 ];
 
 function parseOnly(argv: string[]): Section["name"] | undefined {
