@@ -18,6 +18,7 @@ import { startSchedule } from "../schedule/cron.js";
 import { StoryIndex } from "../search/index.js";
 import { SubscriptionStore } from "../subscriptions/store.js";
 import { summarize } from "../summarize/index.js";
+import { warmUpCharts } from "../trends/render.js";
 import { serverLanguage } from "./alert-language.js";
 import { createDiscordClient } from "./client.js";
 import { commandDefinitions, loadCommands, syncCommands } from "./commands.js";
@@ -94,6 +95,7 @@ export async function startDiscordBot(config: EnvConfig, log: Logger): Promise<R
       if (done.days > 0) log.info(done, "trend counts back-filled");
     })
     .catch((err: unknown) => log.error({ err }, "trend counts: back-fill failed"));
+  warmUpCharts();
   const digestStore = new ScheduleStore(app.storage.kv, log);
   await digestStore.load();
   const digests = new DigestScheduler({
