@@ -2,9 +2,7 @@ import {
   type AutocompleteInteraction,
   ChannelType,
   type ChatInputCommandInteraction,
-  DiscordAPIError,
   type Guild,
-  type GuildBasedChannel,
   InteractionContextType,
   SlashCommandBuilder,
 } from "discord.js";
@@ -33,9 +31,7 @@ import {
 } from "../src/discord/format.js";
 import { answerInTime, answersPrivately } from "../src/discord/interactions.js";
 import {
-  botMember,
-  describeMissing,
-  missingChannelPermissions,
+  checkMessageChannel,
   requireGuild,
   requireManageGuild,
 } from "../src/discord/permissions.js";
@@ -101,18 +97,13 @@ function readWhen(interaction: ChatInputCommandInteraction) {
 
 /** The channel a schedule would post in, or a UserError saying why it cannot. */
 async function checkChannel(guild: Guild, channelId: string, tr: Translator) {
-  const channel: GuildBasedChannel | null =
-    guild.channels.cache.get(channelId) ??
-    (await guild.channels.fetch(channelId).catch((error: unknown) => {
-      // Discord answers 403 for a channel the bot cannot see.
-      if (error instanceof DiscordAPIError && error.status === 403) return null;
-      throw error;
-    }));
-  if (!channel || !(DIGEST_CHANNEL_TYPES as readonly ChannelType[]).includes(channel.type)) {
-    throw UserError.of("digestSchedule.badChannel");
-  }
-  const missing = missingChannelPermissions(channel, await botMember(guild));
-  if (missing.length > 0) throw new UserError(describeMissing(channel.id, missing, tr));
+  await checkMessageChannel(
+    guild,
+    channelId,
+    DIGEST_CHANNEL_TYPES,
+    "digestSchedule.badChannel",
+    tr,
+  );
 }
 
 async function schedule(interaction: ChatInputCommandInteraction, ctx: BotContext): Promise<void> {

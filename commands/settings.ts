@@ -2,9 +2,7 @@ import {
   type APIEmbedField,
   ChannelType,
   type ChatInputCommandInteraction,
-  DiscordAPIError,
   type Guild,
-  type GuildBasedChannel,
   InteractionContextType,
   PermissionFlagsBits,
   SlashCommandBuilder,
@@ -16,9 +14,7 @@ import type { BotContext } from "../src/discord/context.js";
 import { channelMention, EPHEMERAL, NO_MENTIONS } from "../src/discord/format.js";
 import { answerInTime } from "../src/discord/interactions.js";
 import {
-  botMember,
-  describeMissing,
-  missingChannelPermissions,
+  checkMessageChannel,
   permissionWord,
   requireGuild,
   requireManageGuild,
@@ -33,18 +29,7 @@ const LOG_CHANNEL_TYPES = [ChannelType.GuildText, ChannelType.GuildAnnouncement]
 
 /** The channel notices would go to, or a UserError naming what is wrong with it. */
 async function checkLogChannel(guild: Guild, channelId: string, tr: Translator): Promise<void> {
-  const channel: GuildBasedChannel | null =
-    guild.channels.cache.get(channelId) ??
-    (await guild.channels.fetch(channelId).catch((error: unknown) => {
-      // Discord answers 403 for a channel the bot cannot see.
-      if (error instanceof DiscordAPIError && error.status === 403) return null;
-      throw error;
-    }));
-  if (!channel || !(LOG_CHANNEL_TYPES as readonly ChannelType[]).includes(channel.type)) {
-    throw UserError.of("settings.badChannel");
-  }
-  const missing = missingChannelPermissions(channel, await botMember(guild));
-  if (missing.length > 0) throw new UserError(describeMissing(channel.id, missing, tr));
+  await checkMessageChannel(guild, channelId, LOG_CHANNEL_TYPES, "settings.badChannel", tr);
 }
 
 /** How many problems are open in the server now (the ones /status lists). */

@@ -1,13 +1,14 @@
 import {
   ChannelType,
   type ChatInputCommandInteraction,
+  DiscordAPIError,
   type Guild,
   type GuildBasedChannel,
   type GuildMember,
   PermissionFlagsBits,
   type PermissionsBitField,
 } from "discord.js";
-import type { Translator } from "../i18n/messages.js";
+import type { MessageKey, Translator } from "../i18n/messages.js";
 import type { AlertTarget } from "../subscriptions/store.js";
 import { UserError } from "./command.js";
 import { channelMention } from "./format.js";
@@ -138,4 +139,28 @@ export function requireGuild(interaction: ChatInputCommandInteraction): Guild {
 /** The bot's own member in a server, fetched if the cache does not have it. */
 export async function botMember(guild: Guild): Promise<GuildMember> {
   return guild.members.me ?? (await guild.members.fetchMe());
+}
+
+/**
+ * A channel the bot is to post messages with embeds in (a digest, a health notice): of one of
+ * `types`, and with everything alerts need there; otherwise a UserError, `badChannel` for the
+ * wrong kind (or a channel the bot cannot see), the missing permissions by name.
+ */
+export async function checkMessageChannel(
+  guild: Guild,
+  channelId: string,
+  types: readonly ChannelType[],
+  badChannel: MessageKey,
+  tr: Translator,
+): Promise<void> {
+  const channel: GuildBasedChannel | null =
+    guild.channels.cache.get(channelId) ??
+    (await guild.channels.fetch(channelId).catch((error: unknown) => {
+      // Discord answers 403 for a channel the bot cannot see.
+      if (error instanceof DiscordAPIError && error.status === 403) return null;
+      throw error;
+    }));
+  if (!channel || !types.includes(channel.type)) throw UserError.of(badChannel);
+  const missing = missingChannelPermissions(channel, await botMember(guild));
+  if (missing.length > 0) throw new UserError(describeMissing(channel.id, missing, tr));
 }
