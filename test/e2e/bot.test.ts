@@ -6,33 +6,15 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { DiscordEmulator, type EmulatedMessage } from "../discord-emulator/index.js";
 import { BotProcess, COMMAND_COUNT, TEST_TOKEN, until } from "../helpers/bot-process.js";
 import { FeedServer, serve } from "../helpers/feed-server.js";
+import { climateRound, type RssItem, rssFeed } from "../helpers/rss.js";
 
 const ADMIN = "500000000000000001";
 const READER = "500000000000000002";
 const dir = mkdtempSync(join(tmpdir(), "fd-e2e-"));
 
-interface Item {
-  id: string;
-  title: string;
-  text: string;
-}
-
-function rss(items: Item[]): string {
-  const body = items
-    .map(
-      (it, i) => `<item><title>${it.title}</title><link>https://news.example.org/${it.id}</link>
-<guid>urn:e2e:${it.id}</guid><pubDate>${new Date(Date.UTC(2026, 10, 28, 8, i)).toUTCString()}</pubDate>
-<description>${it.text}</description></item>`,
-    )
-    .join("\n");
-  return `<?xml version="1.0"?><rss version="2.0"><channel><title>E2E wire</title><link>https://news.example.org/</link>${body}</channel></rss>`;
-}
-
-const climate = (id: string, n: number): Item => ({
-  id,
-  title: `Climate talks round ${n}: negotiators weigh emissions cuts`,
-  text: `Negotiators at the COP31 climate summit discussed emissions targets and climate finance in round ${n}. Delegates said the 1.5-degree goal of the Paris Agreement was at stake.`,
-});
+type Item = RssItem;
+const rss = (items: Item[]) => rssFeed(items, { title: "E2E wire", guid: "e2e" });
+const climate = climateRound;
 
 const backlog: Item[] = [
   {

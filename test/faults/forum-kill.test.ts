@@ -14,6 +14,7 @@ import { feedIdFor, storyIdFor } from "../../src/feeds/id.js";
 import { DiscordEmulator } from "../discord-emulator/index.js";
 import { BotProcess, fastPollingEnv, TEST_TOKEN, until } from "../helpers/bot-process.js";
 import { FeedServer, serve } from "../helpers/feed-server.js";
+import { type RssItem, rssFeed } from "../helpers/rss.js";
 
 const ADMIN = "500000000000000001";
 const STORIES = 12;
@@ -21,11 +22,7 @@ const KILLS = 3;
 const dir = mkdtempSync(join(tmpdir(), "fd-forumkill-"));
 const dbPath = join(dir, "bot.sqlite");
 
-interface Item {
-  id: string;
-  title: string;
-  text: string;
-}
+type Item = RssItem;
 
 const climate = (id: string): Item => ({
   id,
@@ -33,16 +30,12 @@ const climate = (id: string): Item => ({
   text: `Negotiators at the COP31 climate summit discussed emissions targets and climate finance in session ${id}. Delegates said the 1.5-degree goal of the Paris Agreement was at stake.`,
 });
 
-function rss(items: Item[]): string {
-  const body = items
-    .map(
-      (it, i) => `<item><title>${it.title}</title><link>https://news.example.org/${it.id}</link>
-<guid>urn:forumkill:${it.id}</guid><pubDate>${new Date(Date.UTC(2026, 10, 28, 8, 0, i)).toUTCString()}</pubDate>
-<description>${it.text}</description></item>`,
-    )
-    .join("\n");
-  return `<?xml version="1.0"?><rss version="2.0"><channel><title>Wire</title><link>https://news.example.org/</link>${body}</channel></rss>`;
-}
+const rss = (items: Item[]) =>
+  rssFeed(items, {
+    title: "Wire",
+    guid: "forumkill",
+    date: (i) => new Date(Date.UTC(2026, 10, 28, 8, 0, i)),
+  });
 
 /** The forum's batch in flight as the database holds it (after a kill: what was not recorded). */
 async function flightIn(channelId: string): Promise<string[]> {

@@ -14,6 +14,7 @@ import {
   until,
 } from "../helpers/bot-process.js";
 import { FeedServer, serve } from "../helpers/feed-server.js";
+import { rssFeed } from "../helpers/rss.js";
 
 const ADMIN = "500000000000000001";
 const SEED = Number(process.env.KILLNINE_SEED ?? 20261128) >>> 0;
@@ -62,16 +63,12 @@ function story(tag: string, n: number): Item {
   };
 }
 
-function rss(feed: number, items: Item[]): string {
-  const body = items
-    .map(
-      (it, i) => `<item><title>${it.title}</title><link>https://news.example.org/${it.id}</link>
-<guid>urn:killnine:${it.id}</guid><pubDate>${new Date(Date.UTC(2026, 10, 28, 8, 0, i)).toUTCString()}</pubDate>
-<description>${it.text}</description></item>`,
-    )
-    .join("\n");
-  return `<?xml version="1.0"?><rss version="2.0"><channel><title>Wire ${feed}</title><link>https://news.example.org/</link>${body}</channel></rss>`;
-}
+const rss = (feed: number, items: Item[]) =>
+  rssFeed(items, {
+    title: `Wire ${feed}`,
+    guid: "killnine",
+    date: (i) => new Date(Date.UTC(2026, 10, 28, 8, 0, i)),
+  });
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
