@@ -522,43 +522,14 @@ export class DiscordEmulator {
     if (!carried && !input.forge) {
       throw new Error(`emulator: message ${input.messageId} has no button ${input.customId}`);
     }
-    const { guild, channel, member, memberPerms, appPerms } = this.interactionParties(input);
-    const id = snowflake();
-    const token = randomToken(`interaction:${id}`);
-    const payload: JsonObject = {
-      id,
-      application_id: this.state.options.applicationId,
-      type: 3,
-      token,
-      version: 1,
-      data: { custom_id: input.customId, component_type: 2 },
-      message: structuredClone(message) as unknown as JsonObject,
-      guild_id: guild.id,
-      guild: { id: guild.id, locale: "en-US", features: [] },
-      channel_id: channel.id,
-      channel: { ...channelJson(channel), permissions: memberPerms.toString() },
-      member: { ...memberJson(member), permissions: memberPerms.toString() },
-      app_permissions: appPerms.toString(),
-      locale: input.locale ?? "en-US",
-      guild_locale: guild.preferredLocale,
-      entitlements: [],
-      authorizing_integration_owners: { "0": guild.id },
-      context: 0,
-      attachment_size_limit: 10_485_760,
-    };
-    const record = new InteractionRecord(
-      id,
-      token,
+    const record = this.dispatchInteraction(
       3,
-      guild.id,
-      channel.id,
-      member.user.id,
+      input,
       input.customId,
-      payload,
+      () => ({ custom_id: input.customId, component_type: 2 }),
+      { message: structuredClone(message) as unknown as JsonObject },
     );
     record.componentMessage = message;
-    this.state.interactions.set(id, record);
-    this.gateway.dispatch("INTERACTION_CREATE", payload);
     return record;
   }
 
@@ -698,42 +669,38 @@ export class DiscordEmulator {
     return { guild, channel, member, memberPerms, appPerms };
   }
 
-  private async sendInteraction(type: 2 | 4, input: SlashCommandInput): Promise<InteractionRecord> {
+  /**
+   * Sends an interaction of `type` with `data` (and `extra` top-level fields, e.g. the message a
+   * button is on) as Discord does over the gateway, and records it for the test to observe.
+   */
+  private dispatchInteraction(
+    type: 2 | 3 | 4,
+    input: {
+      guildId: string;
+      channelId: string;
+      userId: string;
+      permissions?: Bits;
+      locale?: string;
+    },
+    name: string,
+    data: (parties: ReturnType<DiscordEmulator["interactionParties"]>) => JsonObject,
+    extra: JsonObject = {},
+  ): InteractionRecord {
     if (!this.gateway.hasLiveSession()) {
       throw new Error("emulator: no live gateway session — log the client in first");
     }
-    const { guild, channel, member, memberPerms, appPerms } = this.interactionParties(input);
-
-    const registered =
-      this.commands(guild.id).find((c) => c.name === input.name && c.type === 1) ??
-      this.commands().find((c) => c.name === input.name && c.type === 1);
-
-    let options: JsonObject[] = (input.options ?? []).map((o) => ({
-      name: o.name,
-      type: o.type,
-      ...(o.value !== undefined ? { value: o.value } : {}),
-      ...(o.focused ? { focused: true } : {}),
-    }));
-    if (input.subcommand) options = [{ type: 1, name: input.subcommand, options }];
-    if (input.subcommandGroup) options = [{ type: 2, name: input.subcommandGroup, options }];
-
+    const parties = this.interactionParties(input);
+    const { guild, channel, member, memberPerms, appPerms } = parties;
     const id = snowflake();
     const token = randomToken(`interaction:${id}`);
-    const locale = input.locale ?? "en-US";
     const payload: JsonObject = {
       id,
       application_id: this.state.options.applicationId,
       type,
       token,
       version: 1,
-      data: {
-        id: registered?.id ?? snowflake(),
-        name: input.name,
-        type: 1,
-        ...(options.length > 0 ? { options } : {}),
-        ...(registered?.guild_id ? { guild_id: registered.guild_id } : {}),
-        ...this.resolved(guild, channel, input.options ?? []),
-      },
+      data: data(parties),
+      ...extra,
       guild_id: guild.id,
       guild: { id: guild.id, locale: "en-US", features: [] },
       channel_id: channel.id,
@@ -741,7 +708,7 @@ export class DiscordEmulator {
       channel: { ...channelJson(channel), permissions: memberPerms.toString() },
       member: { ...memberJson(member), permissions: memberPerms.toString() },
       app_permissions: appPerms.toString(),
-      locale,
+      locale: input.locale ?? "en-US",
       guild_locale: guild.preferredLocale,
       entitlements: [],
       authorizing_integration_owners: { "0": guild.id },
@@ -755,12 +722,36 @@ export class DiscordEmulator {
       guild.id,
       channel.id,
       member.user.id,
-      input.name,
+      name,
       payload,
     );
     this.state.interactions.set(id, record);
     this.gateway.dispatch("INTERACTION_CREATE", payload);
     return record;
+  }
+
+  private async sendInteraction(type: 2 | 4, input: SlashCommandInput): Promise<InteractionRecord> {
+    let options: JsonObject[] = (input.options ?? []).map((o) => ({
+      name: o.name,
+      type: o.type,
+      ...(o.value !== undefined ? { value: o.value } : {}),
+      ...(o.focused ? { focused: true } : {}),
+    }));
+    if (input.subcommand) options = [{ type: 1, name: input.subcommand, options }];
+    if (input.subcommandGroup) options = [{ type: 2, name: input.subcommandGroup, options }];
+    return this.dispatchInteraction(type, input, input.name, ({ guild, channel }) => {
+      const registered =
+        this.commands(guild.id).find((c) => c.name === input.name && c.type === 1) ??
+        this.commands().find((c) => c.name === input.name && c.type === 1);
+      return {
+        id: registered?.id ?? snowflake(),
+        name: input.name,
+        type: 1,
+        ...(options.length > 0 ? { options } : {}),
+        ...(registered?.guild_id ? { guild_id: registered.guild_id } : {}),
+        ...this.resolved(guild, channel, input.options ?? []),
+      };
+    });
   }
 
   /** `data.resolved` for user/channel/role options so discord.js getUser()/getChannel() work. */
