@@ -6,6 +6,7 @@ import { KeyedLimiter } from "../feeds/limiter.js";
 import { normalizeFeed } from "../feeds/normalize.js";
 import { FeedParseError, parseFeed } from "../feeds/parse.js";
 import type { FeedSource, Story } from "../feeds/types.js";
+import type { Metrics } from "../metrics/registry.js";
 import {
   DEFAULT_DUE_POLICY,
   type DuePolicy,
@@ -45,6 +46,8 @@ export interface PollerDeps {
   parse?: typeof parseFeed;
   /** Told about stories once they are stored (the search index listens here). */
   onStored?: (stories: TaggedStory[]) => void;
+  /** Counts each feed's outcome and times its fetch (src/metrics/registry.ts). */
+  metrics?: Pick<Metrics, "polled" | "skipped" | "fetchTimer">;
 }
 
 /** `error`: not the feed's fault (storage down, disk full, a bug); retried next cycle, not backed off. */
@@ -122,6 +125,8 @@ export class Poller {
         ),
       ),
     );
+    for (const o of outcomes) this.deps.metrics?.polled(o.status, o.reason);
+    this.deps.metrics?.skipped(feeds.length - due.length);
     return { feeds: feeds.length, due: due.length, outcomes, startedAt, finishedAt: this.#now() };
   }
 
@@ -153,13 +158,16 @@ export class Poller {
     state.lastPollAt = startedAt;
     let stories: Story[];
     try {
-      const result = await this.deps.fetcher.fetch({
-        url: feed.url,
-        validators: state.validators,
-        allowFile: feed.origin === "operator",
-        userGiven: feed.origin === "guild",
-        signal: this.#abort.signal,
-      });
+      const fetched = this.deps.metrics?.fetchTimer();
+      const result = await this.deps.fetcher
+        .fetch({
+          url: feed.url,
+          validators: state.validators,
+          allowFile: feed.origin === "operator",
+          userGiven: feed.origin === "guild",
+          signal: this.#abort.signal,
+        })
+        .finally(fetched);
       state.maxAgeSec = result.maxAgeSec;
       if (result.status === "not-modified") {
         // A 304 need not repeat the validators; keep the ones it confirmed (RFC 9110 §15.4.5).
