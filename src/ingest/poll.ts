@@ -157,17 +157,16 @@ export class Poller {
     const startedAt = this.#now();
     state.lastPollAt = startedAt;
     let stories: Story[];
+    const fetched = this.deps.metrics?.fetchTimer();
     try {
-      const fetched = this.deps.metrics?.fetchTimer();
-      const result = await this.deps.fetcher
-        .fetch({
-          url: feed.url,
-          validators: state.validators,
-          allowFile: feed.origin === "operator",
-          userGiven: feed.origin === "guild",
-          signal: this.#abort.signal,
-        })
-        .finally(fetched);
+      const result = await this.deps.fetcher.fetch({
+        url: feed.url,
+        validators: state.validators,
+        allowFile: feed.origin === "operator",
+        userGiven: feed.origin === "guild",
+        signal: this.#abort.signal,
+      });
+      fetched?.();
       state.maxAgeSec = result.maxAgeSec;
       if (result.status === "not-modified") {
         // A 304 need not repeat the validators; keep the ones it confirmed (RFC 9110 §15.4.5).
@@ -196,6 +195,7 @@ export class Poller {
       }
       state.validators = result.validators;
     } catch (error) {
+      fetched?.();
       if (error instanceof FetchError || error instanceof FeedParseError) {
         return this.#failed(feed, state, error, startedAt);
       }

@@ -169,10 +169,14 @@ export class Metrics {
     if (count > 0) this.#feedPolls.inc({ outcome: "skipped", reason }, count);
   }
 
-  /** Starts timing a fetch; call the result when it ends, however it ends. */
+  /** Starts timing a fetch; call the result when it ends (later calls change nothing). */
   fetchTimer(): () => void {
     const end = this.#fetchSeconds.startTimer();
-    return () => void end();
+    let ended = false;
+    return () => {
+      if (!ended) end();
+      ended = true;
+    };
   }
 
   storiesStored(count: number): void {

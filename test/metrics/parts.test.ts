@@ -80,6 +80,15 @@ describe("Metrics", () => {
     expect(sample(sa, "foreigndesk_process_resident_memory_bytes")).toBeUndefined();
   });
 
+  it("times a fetch once, however often its end is reported", async () => {
+    const m = new Metrics();
+    const end = m.fetchTimer();
+    end();
+    end();
+    const s = parseScrape((await m.scrape()).body);
+    expect(sample(s, "foreigndesk_feed_fetch_duration_seconds_count")).toBe(1);
+  });
+
   it("measures lag for alerts and roll-ups, not for edits", async () => {
     const m = new Metrics();
     m.delivered("alerts", 2, [1_000, 4_000], 11_000);
