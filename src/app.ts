@@ -8,10 +8,14 @@ import type { Enricher, TaggedStory } from "./enrich/types.js";
 import { Fetcher } from "./feeds/fetch.js";
 import type { FeedSource } from "./feeds/types.js";
 import { type AlertSink, type CycleReport, Poller } from "./ingest/poll.js";
+import { storageHealth } from "./metrics/health.js";
+import { Metrics } from "./metrics/registry.js";
+import { type MetricsServer, startMetricsServer } from "./metrics/server.js";
 import { DEFAULT_DUE_POLICY } from "./schedule/due.js";
 import { FeedStateStore } from "./store/feed-state.js";
 import { openStorage, type Storage } from "./store/open.js";
 import { StoryStore } from "./store/stories.js";
+import { scrubStorageSecrets } from "./store/url-secrets.js";
 import { summarize } from "./summarize/index.js";
 import { DailyCounts } from "./trends/counts.js";
 import { USER_AGENT } from "./version.js";
@@ -39,6 +43,10 @@ export interface App {
   /** Which event each story reports; rebuilt from storage at start (absent with CLUSTERING=off). */
   clusterer?: StoryClusterer;
   taxonomy: Taxonomy;
+  /** This app's metrics; served on METRICS_PORT when it is set. */
+  metrics: Metrics;
+  /** The /metrics and /healthz endpoint, when METRICS_PORT is set. */
+  metricsServer?: MetricsServer;
   /** One poll cycle over the feeds that are due; stories go to the sink. */
   cycle(feeds: FeedSource[]): Promise<CycleReport>;
   close(): Promise<void>;
@@ -49,6 +57,7 @@ export interface SinkParts {
   storage: Storage;
   stories: StoryStore;
   taxonomy: Taxonomy;
+  metrics: Metrics;
 }
 
 export interface AppOptions {
@@ -105,10 +114,16 @@ export async function createApp(options: AppOptions): Promise<App> {
     classifier,
     ...(clusterer ? { clusterer } : {}),
   });
-  const storage = await openStorage(config.STORAGE_URL, { log });
+  // Process metrics (RSS, heap, event-loop delay) only when someone can read them.
+  const metrics = new Metrics({ defaults: config.METRICS_PORT !== undefined });
+  const storage = await openStorage(config.STORAGE_URL, {
+    log,
+    onError: (operation) => metrics.storageError(operation),
+  });
   const trends = new DailyCounts(storage.kv, now);
   const stories = new StoryStore(storage.kv, config.RETENTION_DAYS * 86_400_000, now, {
     counts: trends,
+    metrics,
   });
   if (clusterer) {
     const restored = await restoreClusters(clusterer, stories, classifier, now());
@@ -129,10 +144,11 @@ export async function createApp(options: AppOptions): Promise<App> {
       stories,
       states,
       enricher,
-      sink: options.makeSink({ storage, stories, taxonomy }),
+      sink: options.makeSink({ storage, stories, taxonomy, metrics }),
       log: pollLog,
       now,
       onStored: options.onStored,
+      metrics,
     },
     {
       backlogAlerts: options.backlogAlerts ?? config.BACKLOG_ALERTS,
@@ -142,6 +158,18 @@ export async function createApp(options: AppOptions): Promise<App> {
       due: { ...DEFAULT_DUE_POLICY, minIntervalMs: config.FEED_MIN_INTERVAL_SEC * 1000 },
     },
   );
+  const metricsServer =
+    config.METRICS_PORT === undefined
+      ? undefined
+      : await startMetricsServer({
+          metrics,
+          host: config.METRICS_HOST,
+          port: config.METRICS_PORT,
+          health: storageHealth(storage.kv, {
+            scrub: (message) => scrubStorageSecrets(message, config.STORAGE_URL),
+          }),
+          log,
+        });
   let lastSweep = 0;
   return {
     config,
@@ -156,6 +184,8 @@ export async function createApp(options: AppOptions): Promise<App> {
     classifier,
     ...(clusterer ? { clusterer } : {}),
     taxonomy,
+    metrics,
+    ...(metricsServer ? { metricsServer } : {}),
     async cycle(feeds) {
       const report = await poller.runCycle(feeds);
       const failed = report.outcomes.filter((o) => o.status === "failed").length;
@@ -181,6 +211,7 @@ export async function createApp(options: AppOptions): Promise<App> {
     },
     async close() {
       poller.stop();
+      await metricsServer?.close();
       await fetcher.close();
       await storage.close();
     },

@@ -1,3 +1,4 @@
+import { isIP } from "node:net";
 import { validateDetailed } from "node-cron";
 import { z } from "zod";
 import { parseHostAllowList } from "../feeds/allow-list.js";
@@ -91,6 +92,16 @@ const envSchema = z.object({
   FEED_MIN_INTERVAL_SEC: intIn(1, 86_400, 60),
   /** How often each server's health (failing feeds, paused or deleted channels) is checked. */
   HEALTH_CHECK_SEC: intIn(1, 3600, 60),
+  /** Serves /metrics and /healthz on this port when set (0: any free port); unset: off. */
+  METRICS_PORT: z.coerce.number().int().min(0).max(65_535).optional(),
+  /** Where the metrics endpoint listens: loopback unless the operator opens it. */
+  METRICS_HOST: z
+    .string()
+    .trim()
+    .default("127.0.0.1")
+    .refine((v) => isIP(v) !== 0 || /^[a-z0-9]([a-z0-9.-]*[a-z0-9])?$/i.test(v), {
+      message: "must be an IP address or a host name",
+    }),
 });
 
 export type EnvConfig = z.output<typeof envSchema>;

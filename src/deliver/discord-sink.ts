@@ -10,6 +10,7 @@ import type { Logger } from "pino";
 import type { TaggedStory } from "../enrich/types.js";
 import type { FeedSource } from "../feeds/types.js";
 import type { AlertSink } from "../ingest/poll.js";
+import type { Metrics } from "../metrics/registry.js";
 import type { Subscription } from "../subscriptions/store.js";
 import type { SummaryInput } from "../summarize/index.js";
 import type { AlertEntryInput } from "./alert-log.js";
@@ -27,6 +28,8 @@ export interface DiscordSinkDeps {
   log: Logger;
   /** Summary length for alerts (default 500). */
   summaryBudget?: number;
+  /** Counts stories logged for delivery (src/metrics/registry.ts). */
+  metrics?: Pick<Metrics, "alertsQueued">;
 }
 
 export class DiscordSink implements AlertSink {
@@ -36,6 +39,7 @@ export class DiscordSink implements AlertSink {
     const entries = this.entriesFor(stories);
     if (entries.length === 0) return;
     const added = await this.deps.outbox.enqueue(entries);
+    this.deps.metrics?.alertsQueued(added);
     this.deps.log.debug(
       { feedId: feed.id, stories: stories.length, wanted: entries.length, added },
       "alerts logged",

@@ -113,6 +113,8 @@ export interface OutboxItem {
   /** Matched topic ids, best first: credited in `alertsSent`. */
   topics: string[];
   title: string;
+  /** When the poller first saw the story (epoch ms): where the delivery-lag metric starts. */
+  seenAt?: number;
   url?: string;
   /** The alert embed (alert batches only; a roll-up lists titles). */
   embed?: APIEmbed;
@@ -615,6 +617,7 @@ export class Outbox {
         storyId: entry.storyId,
         topics,
         title: entry.story.title,
+        seenAt: Date.parse(entry.story.firstSeenAt),
         ...(entry.story.url ? { url: entry.story.url } : {}),
         ...(flight.kind === "alerts"
           ? { embed: built.get(seq) ?? this.#embed(entry, topics, tr) }
@@ -738,6 +741,13 @@ export class Outbox {
       ...(focusTopic ? { focusTopic } : {}),
       matchedTopics: topics,
     });
+  }
+
+  /** Stories in batches under way, as this process knows them (a metric: memory only). */
+  inFlight(): number {
+    let n = 0;
+    for (const st of this.#states.values()) n += st.flight?.seqs.length ?? 0;
+    return n;
   }
 
   #moveCursor(channelId: string, st: ChannelState, to: number): void {

@@ -9,6 +9,7 @@ import type { Logger } from "pino";
 import type { Taxonomy } from "../classify/taxonomy.js";
 import { alertButtons } from "../discord/buttons/row.js";
 import type { Translator } from "../i18n/messages.js";
+import type { Metrics } from "../metrics/registry.js";
 import { isMuted, type SubscriptionStore } from "../subscriptions/store.js";
 import { type AlertLanguage, buildRollup, englishAlerts } from "./embed.js";
 import { tagForTopic, threadTitle } from "./forum.js";
@@ -35,6 +36,8 @@ export interface DeliverySenderDeps {
   language?: AlertLanguage;
   now?: () => number;
   random?: () => number;
+  /** Counts alerts sent and failed, and their lag (src/metrics/registry.ts). */
+  metrics?: Pick<Metrics, "delivered" | "deliveryFailed">;
 }
 
 export interface DeliverySenderOptions {
@@ -176,6 +179,11 @@ export class DeliverySender {
     await Promise.allSettled([...this.#active.values()]);
     this.#loop = undefined;
     await this.#flush();
+  }
+
+  /** Channels queued, held back and under way (the queue-depth metric). */
+  depth(): { ready: number; waiting: number; active: number } {
+    return { ready: this.#ready.size, waiting: this.#notBefore.size, active: this.#active.size };
   }
 
   /** Whether nothing is under way (for tests and health checks). */
@@ -331,6 +339,8 @@ export class DeliverySender {
       this.#abort.signal.removeEventListener("abort", abort);
     }
     await outbox.complete(batch, posted);
+    const seenAt = batch.items.map((i) => i.seenAt);
+    this.deps.metrics?.delivered(batch.flight.kind, batch.items.length, seenAt, this.#now());
     this.#failures.delete(channelId);
     await this.#credit(batch);
     log.debug(
@@ -511,6 +521,7 @@ export class DeliverySender {
     const { outbox, subscriptions, log } = this.deps;
     const { channelId, guildId } = batch;
     const ids = { guildId, channelId, storyIds: batch.flight.storyIds, ...failure.details };
+    this.deps.metrics?.deliveryFailed(failure.kind);
     switch (failure.kind) {
       case "message-gone": {
         // Deleted by someone on purpose: its event is not posted again.

@@ -65,7 +65,7 @@ export async function startDiscordBot(config: EnvConfig, log: Logger): Promise<R
   const app = await createApp({
     config,
     log,
-    makeSink: ({ storage, taxonomy }) => {
+    makeSink: ({ storage, taxonomy, metrics }) => {
       const subscriptions = new SubscriptionStore(storage.kv);
       const language = serverLanguage(client, i18n);
       const outbox = new Outbox(
@@ -74,11 +74,13 @@ export async function startDiscordBot(config: EnvConfig, log: Logger): Promise<R
       );
       const poster = new DiscordJsPoster(client.rest, { client });
       const sender = new DeliverySender(
-        { outbox, subscriptions, poster, forums: poster, taxonomy, log, language },
+        { outbox, subscriptions, poster, forums: poster, taxonomy, log, language, metrics },
         { hourlyCap: config.ALERTS_PER_CHANNEL_HOUR },
       );
       parts = { subscriptions, outbox, sender };
-      return new DiscordSink({ outbox, subscriptions, sender, summarize, log });
+      metrics.watchQueue(() => ({ ...sender.depth(), inFlight: outbox.inFlight() }));
+      metrics.watchRest(client.rest);
+      return new DiscordSink({ outbox, subscriptions, sender, summarize, log, metrics });
     },
     onStored: (stories) => search?.add(stories),
   });

@@ -6,6 +6,7 @@ import { KeyedLimiter } from "../feeds/limiter.js";
 import { normalizeFeed } from "../feeds/normalize.js";
 import { FeedParseError, parseFeed } from "../feeds/parse.js";
 import type { FeedSource, Story } from "../feeds/types.js";
+import type { Metrics } from "../metrics/registry.js";
 import {
   DEFAULT_DUE_POLICY,
   type DuePolicy,
@@ -45,6 +46,8 @@ export interface PollerDeps {
   parse?: typeof parseFeed;
   /** Told about stories once they are stored (the search index listens here). */
   onStored?: (stories: TaggedStory[]) => void;
+  /** Counts each feed's outcome and times its fetch (src/metrics/registry.ts). */
+  metrics?: Pick<Metrics, "polled" | "skipped" | "fetchTimer">;
 }
 
 /** `error`: not the feed's fault (storage down, disk full, a bug); retried next cycle, not backed off. */
@@ -122,6 +125,8 @@ export class Poller {
         ),
       ),
     );
+    for (const o of outcomes) this.deps.metrics?.polled(o.status, o.reason);
+    this.deps.metrics?.skipped(feeds.length - due.length);
     return { feeds: feeds.length, due: due.length, outcomes, startedAt, finishedAt: this.#now() };
   }
 
@@ -152,6 +157,7 @@ export class Poller {
     const startedAt = this.#now();
     state.lastPollAt = startedAt;
     let stories: Story[];
+    const fetched = this.deps.metrics?.fetchTimer();
     try {
       const result = await this.deps.fetcher.fetch({
         url: feed.url,
@@ -160,6 +166,7 @@ export class Poller {
         userGiven: feed.origin === "guild",
         signal: this.#abort.signal,
       });
+      fetched?.();
       state.maxAgeSec = result.maxAgeSec;
       if (result.status === "not-modified") {
         // A 304 need not repeat the validators; keep the ones it confirmed (RFC 9110 §15.4.5).
@@ -188,6 +195,7 @@ export class Poller {
       }
       state.validators = result.validators;
     } catch (error) {
+      fetched?.();
       if (error instanceof FetchError || error instanceof FeedParseError) {
         return this.#failed(feed, state, error, startedAt);
       }

@@ -5,7 +5,7 @@ import type { Logger } from "pino";
 import { deserialize, serialize } from "./codec.js";
 import { prepareSqliteFile } from "./sqlite-file.js";
 import { SqliteStore } from "./sqlite-store.js";
-import { failingAsUnavailable } from "./unavailable.js";
+import { failingAsUnavailable, type StorageErrorListener } from "./unavailable.js";
 import { maskStorageUrl, scrubStorageSecrets } from "./url-secrets.js";
 
 export class StorageError extends Error {
@@ -30,6 +30,8 @@ export interface OpenOptions {
   namespace?: string;
   /** Where a repaired file mode is reported. */
   log?: Pick<Logger, "warn">;
+  /** Told of each failed storage operation (the storage-errors metric). */
+  onError?: StorageErrorListener;
 }
 
 interface SqlAdapter {
@@ -71,7 +73,7 @@ export async function openStorage(url: string, options: OpenOptions = {}): Promi
   let storage: Storage;
   try {
     storage = await withTimeout(
-      connect(url, namespace, options.log),
+      connect(url, namespace, options.log, options.onError),
       OPEN_TIMEOUT_MS,
       `storage ${label}`,
     );
@@ -93,9 +95,13 @@ export async function openStorage(url: string, options: OpenOptions = {}): Promi
  * The one Keyv every backend is used through: values in the shared codec, and errors thrown as
  * StorageUnavailableError whatever the backend, so callers can tell an outage from a bug.
  */
-function keyvOver(store: KeyvStoreAdapter, namespace: string): Keyv {
+function keyvOver(
+  store: KeyvStoreAdapter,
+  namespace: string,
+  onError?: StorageErrorListener,
+): Keyv {
   return new Keyv({
-    store: failingAsUnavailable(store),
+    store: failingAsUnavailable(store, onError),
     namespace,
     throwOnErrors: true,
     serialize,
@@ -103,11 +109,16 @@ function keyvOver(store: KeyvStoreAdapter, namespace: string): Keyv {
   });
 }
 
-async function connect(url: string, NAMESPACE: string, log: OpenOptions["log"]): Promise<Storage> {
+async function connect(
+  url: string,
+  NAMESPACE: string,
+  log: OpenOptions["log"],
+  onError?: StorageErrorListener,
+): Promise<Storage> {
   const scheme = url.slice(0, url.indexOf(":")).toLowerCase();
   if (scheme === "sqlite") {
     const { store, sql } = await sqlite(url, log);
-    const kv = keyvOver(store, NAMESPACE);
+    const kv = keyvOver(store, NAMESPACE, onError);
     return {
       kv,
       backend: "sqlite",
@@ -133,7 +144,7 @@ async function connect(url: string, NAMESPACE: string, log: OpenOptions["log"]):
         connectionTimeout: 5000,
       },
     );
-    const kv = keyvOver(store, NAMESPACE);
+    const kv = keyvOver(store, NAMESPACE, onError);
     // Redis expires keys itself.
     return { kv, backend: "redis", sweep: async () => 0, close: () => kv.disconnect() };
   }
@@ -141,7 +152,7 @@ async function connect(url: string, NAMESPACE: string, log: OpenOptions["log"]):
     const store = new KeyvPostgres({ uri: url });
     const failed = new Promise<never>((_, reject) => store.once("error", reject));
     failed.catch(() => {});
-    const kv = keyvOver(store as unknown as KeyvStoreAdapter, NAMESPACE);
+    const kv = keyvOver(store as unknown as KeyvStoreAdapter, NAMESPACE, onError);
     const sql = store as unknown as { query(sql: string, values?: unknown[]): Promise<unknown[]> };
     await Promise.race([sql.query("SELECT 1"), failed]);
     return {

@@ -31,6 +31,8 @@ export interface StoryStoreOptions {
    * It must be idempotent per story id: a put that fails after it is retried with the same stories.
    */
   counts?: { add(stories: readonly TaggedStory[]): Promise<unknown> };
+  /** Told how many stories each put stored (the stories-stored metric). */
+  metrics?: { storiesStored(count: number): void };
 }
 
 /** What dedup needs before storing: which ids are stored, and which canonical URLs are taken. */
@@ -122,6 +124,7 @@ export class StoryStore {
   readonly #lock = new KeyedMutex();
   readonly #chunkIds: number;
   readonly #counts: StoryStoreOptions["counts"];
+  readonly #metrics: StoryStoreOptions["metrics"];
 
   constructor(
     private readonly kv: Keyv,
@@ -131,6 +134,7 @@ export class StoryStore {
   ) {
     this.#chunkIds = Math.max(1, Math.floor(options.chunkIds ?? DEFAULT_CHUNK_IDS));
     this.#counts = options.counts;
+    this.#metrics = options.metrics;
   }
 
   async get(id: string): Promise<TaggedStory | undefined> {
@@ -237,6 +241,7 @@ export class StoryStore {
       if (chunks.length > 0) await this.kv.setMany(chunks);
       await this.kv.setMany([...urls, ...changed]);
     });
+    this.#metrics?.storiesStored(stories.length);
   }
 
   /** Newest stories first, for a topic, a feed, or overall. */

@@ -40,14 +40,24 @@ const OPERATIONS = new Set([
   "iterator",
 ]);
 
-function wrap(operation: string, error: unknown): StorageUnavailableError {
-  return error instanceof StorageUnavailableError
-    ? error
-    : new StorageUnavailableError(operation, error);
+/** Told of each failed operation once (the storage-errors metric), by the adapter's name for it. */
+export type StorageErrorListener = (operation: string) => void;
+
+function wrap(
+  operation: string,
+  error: unknown,
+  onError?: StorageErrorListener,
+): StorageUnavailableError {
+  if (error instanceof StorageUnavailableError) return error;
+  onError?.(operation);
+  return new StorageUnavailableError(operation, error);
 }
 
 /** The same adapter, with every failing operation rethrown as a StorageUnavailableError. */
-export function failingAsUnavailable(store: KeyvStoreAdapter): KeyvStoreAdapter {
+export function failingAsUnavailable(
+  store: KeyvStoreAdapter,
+  onError?: StorageErrorListener,
+): KeyvStoreAdapter {
   return new Proxy(store, {
     // The target itself as `this`: adapters keep #private state that a proxy receiver cannot reach.
     get(target, prop) {
@@ -59,11 +69,11 @@ export function failingAsUnavailable(store: KeyvStoreAdapter): KeyvStoreAdapter 
           const result: unknown = value.apply(target, args);
           return result instanceof Promise
             ? result.catch((error: unknown) => {
-                throw wrap(prop, error);
+                throw wrap(prop, error, onError);
               })
             : result;
         } catch (error) {
-          throw wrap(prop, error);
+          throw wrap(prop, error, onError);
         }
       };
     },
