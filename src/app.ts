@@ -66,6 +66,8 @@ export interface AppOptions {
    */
   pollLog?: Logger;
   now?: () => number;
+  /** The storage key namespace (default "fd"); tests sharing one Redis use their own. */
+  namespace?: string;
 }
 
 /**
@@ -161,6 +163,7 @@ export async function createApp(options: AppOptions): Promise<App> {
   const storage = await openStorage(config.STORAGE_URL, {
     log,
     timeoutMs: config.STORAGE_TIMEOUT_MS,
+    ...(options.namespace ? { namespace: options.namespace } : {}),
   });
   const deadlineMs = cycleDeadlineMs(config.POLL_SCHEDULE, config.CYCLE_DEADLINE_SEC);
   const trends = new DailyCounts(storage.kv, now);
