@@ -15,6 +15,8 @@ export class StorageHealth {
   #skipped = 0;
   #probe: (() => Promise<unknown>) | undefined;
   #timer: NodeJS.Timeout | undefined;
+  /** Off while the store is being opened: a failure then is the open's to report, once. */
+  #armed = false;
   readonly #recovered = new Set<() => void>();
 
   constructor(
@@ -42,6 +44,7 @@ export class StorageHealth {
    * was already on its way when the connection dropped says nothing about now.
    */
   succeeded(startedAt: number): void {
+    if (!this.#armed) return;
     const since = this.#downSince;
     if (since === undefined || startedAt < since) return;
     this.#downSince = undefined;
@@ -55,7 +58,7 @@ export class StorageHealth {
   }
 
   failed(error: StorageUnavailableError): void {
-    if (this.#downSince !== undefined) return;
+    if (!this.#armed || this.#downSince !== undefined) return;
     this.#downSince = this.now();
     this.log.error(
       { operation: error.operation, err: error.cause ?? error },
@@ -75,8 +78,12 @@ export class StorageHealth {
     return () => this.#recovered.delete(listener);
   }
 
-  /** The operation tried while down; it goes through the store, which reports its outcome here. */
-  probeWith(probe: () => Promise<unknown>): void {
+  /**
+   * Starts tracking (once the store is open), with the operation tried while down; it goes
+   * through the store, which reports its outcome here.
+   */
+  watch(probe: () => Promise<unknown>): void {
+    this.#armed = true;
     this.#probe = probe;
     if (!this.available) this.#scheduleProbe();
   }

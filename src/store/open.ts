@@ -109,7 +109,7 @@ export async function openStorage(url: string, options: OpenOptions = {}): Promi
     if (back !== 1) throw new Error("a value written could not be read back");
     await storage.kv.delete(probe);
     // While storage is down, this read is what notices it is back.
-    health.probeWith(() => storage.kv.get("health:probe"));
+    health.watch(() => storage.kv.get("health:probe"));
   } catch (error) {
     // Drivers build their messages from the URL; the password must not travel with them. The
     // original error is not attached as a cause for the same reason.
@@ -184,7 +184,8 @@ async function connect(
       {
         throwOnConnectError: true,
         throwOnErrors: true,
-        connectionTimeout: 5000,
+        // Below the operation timeout, so a server that cannot be reached is reported as such.
+        connectionTimeout: Math.max(500, Math.floor(guard.timeoutMs * 0.75)),
       },
     );
     // The client reports each failed attempt as an event; the outage is logged once, by `health`.

@@ -45,6 +45,7 @@ describe("a storage call that hangs", () => {
     const hanging = { get: () => new Promise(() => {}), on: () => {} };
     const log = recordingLog();
     const health = new StorageHealth(log);
+    health.watch(async () => {});
     const store = failingAsUnavailable(hanging as unknown as KeyvStoreAdapter, {
       timeoutMs: 300,
       health,
