@@ -11,10 +11,12 @@ import { type AlertSink, type CycleReport, Poller } from "./ingest/poll.js";
 import { storageHealth } from "./metrics/health.js";
 import { Metrics } from "./metrics/registry.js";
 import { type MetricsServer, startMetricsServer } from "./metrics/server.js";
+import { cycleDeadlineMs } from "./schedule/cron.js";
 import { DEFAULT_DUE_POLICY } from "./schedule/due.js";
 import { FeedStateStore } from "./store/feed-state.js";
 import { openStorage, type Storage } from "./store/open.js";
 import { StoryStore } from "./store/stories.js";
+import { isStorageUnavailable } from "./store/unavailable.js";
 import { scrubStorageSecrets } from "./store/url-secrets.js";
 import { summarize } from "./summarize/index.js";
 import { DailyCounts } from "./trends/counts.js";
@@ -73,6 +75,59 @@ export interface AppOptions {
    */
   pollLog?: Logger;
   now?: () => number;
+  /** The storage key namespace (default "fd"); tests sharing one Redis use their own. */
+  namespace?: string;
+}
+
+/**
+ * One cycle that waits for its feeds at most `deadlineMs` and logs, as one line each, the feeds
+ * it left running and those an earlier cycle is still polling. While storage is down the cycle
+ * is skipped: the outage was logged once when it began, and its end is logged with the count.
+ */
+async function boundedCycle(
+  poller: Poller,
+  storage: Storage,
+  feeds: FeedSource[],
+  deadlineMs: number,
+  log: Logger,
+  now: () => number,
+): Promise<CycleReport> {
+  const skipped = (): CycleReport => {
+    storage.health.skippedPoll();
+    const at = now();
+    return {
+      feeds: feeds.length,
+      due: 0,
+      outcomes: [],
+      startedAt: at,
+      finishedAt: at,
+      skipped: "storage-unavailable",
+    };
+  };
+  if (!storage.health.available) {
+    log.debug({ downSince: storage.health.downSince }, "poll cycle skipped: storage unavailable");
+    return skipped();
+  }
+  let report: CycleReport;
+  try {
+    report = await poller.runCycle(feeds, { deadlineMs });
+  } catch (error) {
+    if (!isStorageUnavailable(error)) throw error;
+    return skipped();
+  }
+  if (report.busy?.length) {
+    log.warn(
+      { feeds: report.busy, count: report.busy.length },
+      "feeds from an earlier cycle still running; not fetched again",
+    );
+  }
+  if (report.late?.length) {
+    log.warn(
+      { deadlineMs, feeds: report.late, count: report.late.length },
+      "poll cycle deadline reached; slow feeds carry on in the background",
+    );
+  }
+  return report;
 }
 
 export function createDefaultEnricher(
@@ -118,8 +173,11 @@ export async function createApp(options: AppOptions): Promise<App> {
   const metrics = new Metrics({ defaults: config.METRICS_PORT !== undefined });
   const storage = await openStorage(config.STORAGE_URL, {
     log,
+    timeoutMs: config.STORAGE_TIMEOUT_MS,
     onError: (operation) => metrics.storageError(operation),
+    ...(options.namespace ? { namespace: options.namespace } : {}),
   });
+  const deadlineMs = cycleDeadlineMs(config.POLL_SCHEDULE, config.CYCLE_DEADLINE_SEC);
   const trends = new DailyCounts(storage.kv, now);
   const stories = new StoryStore(storage.kv, config.RETENTION_DAYS * 86_400_000, now, {
     counts: trends,
@@ -187,7 +245,11 @@ export async function createApp(options: AppOptions): Promise<App> {
     metrics,
     ...(metricsServer ? { metricsServer } : {}),
     async cycle(feeds) {
-      const report = await poller.runCycle(feeds);
+      const report = await boundedCycle(poller, storage, feeds, deadlineMs, pollLog, now);
+      if (report.skipped) {
+        metrics.skipped(report.feeds, report.skipped);
+        return report;
+      }
       const failed = report.outcomes.filter((o) => o.status === "failed").length;
       const errors = report.outcomes.filter((o) => o.status === "error").length;
       const stored = report.outcomes.reduce((n, o) => n + o.stored, 0);
@@ -199,10 +261,12 @@ export async function createApp(options: AppOptions): Promise<App> {
           errors,
           stored,
           ms: report.finishedAt - report.startedAt,
+          ...(report.late?.length ? { late: report.late.length } : {}),
+          ...(report.busy?.length ? { busy: report.busy.length } : {}),
         },
         "poll cycle done",
       );
-      if (report.finishedAt - lastSweep > SWEEP_EVERY_MS) {
+      if (storage.health.available && report.finishedAt - lastSweep > SWEEP_EVERY_MS) {
         lastSweep = report.finishedAt;
         const removed = await storage.sweep(report.finishedAt);
         if (removed > 0) log.info({ removed }, "expired entries removed");

@@ -133,6 +133,7 @@ async function runTerminal(
         process.stdout.write(`${line}\n`);
     },
     log,
+    { overlapDetail: () => ({ inFlight: app.poller.inFlight() }) },
   );
   return async () => {
     app.poller.stop();

@@ -90,6 +90,13 @@ const envSchema = z.object({
   CLUSTER_EDIT_HOURS: intIn(0, 168, 12),
   DISCORD_GLOBAL_RATE: intIn(1, 10_000, 50),
   FEED_MIN_INTERVAL_SEC: intIn(1, 86_400, 60),
+  /** Every storage operation that has not answered after this long fails as "storage unavailable". */
+  STORAGE_TIMEOUT_MS: intIn(100, 60_000, 2_000),
+  /**
+   * How long a poll cycle waits for its feeds; slower ones carry on in the background without
+   * holding up the next cycle. Unset: 80 % of POLL_SCHEDULE's interval.
+   */
+  CYCLE_DEADLINE_SEC: z.coerce.number().int().min(1).max(86_400).optional(),
   /** How often each server's health (failing feeds, paused or deleted channels) is checked. */
   HEALTH_CHECK_SEC: intIn(1, 3600, 60),
   /** Serves /metrics and /healthz on this port when set (0: any free port); unset: off. */

@@ -10,6 +10,8 @@ import type { Taxonomy } from "../classify/taxonomy.js";
 import { alertButtons } from "../discord/buttons/row.js";
 import type { Translator } from "../i18n/messages.js";
 import type { Metrics } from "../metrics/registry.js";
+import type { StorageHealth } from "../store/health.js";
+import { isStorageUnavailable } from "../store/unavailable.js";
 import { isMuted, type SubscriptionStore } from "../subscriptions/store.js";
 import { type AlertLanguage, buildRollup, englishAlerts } from "./embed.js";
 import { tagForTopic, threadTitle } from "./forum.js";
@@ -38,6 +40,11 @@ export interface DeliverySenderDeps {
   random?: () => number;
   /** Counts alerts sent and failed, and their lag (src/metrics/registry.ts). */
   metrics?: Pick<Metrics, "delivered" | "deliveryFailed">;
+  /**
+   * Whether storage answers. While it does not, the sender starts nothing and logs nothing (the
+   * outage is logged once where it is tracked); on recovery it resumes where it stopped.
+   */
+  storage?: Pick<StorageHealth, "available" | "onRecovered">;
 }
 
 export interface DeliverySenderOptions {
@@ -126,6 +133,7 @@ export class DeliverySender {
     this.#options = { ...DEFAULT_SENDER_OPTIONS, ...options };
     this.#now = deps.now ?? Date.now;
     this.#random = deps.random ?? Math.random;
+    deps.storage?.onRecovered(() => this.notify());
   }
 
   start(): void {
@@ -208,12 +216,14 @@ export class DeliverySender {
     try {
       await this.deps.outbox.flush();
     } catch (error) {
-      this.deps.log.warn({ err: error }, "could not write delivery cursors; will retry");
+      const level = isStorageUnavailable(error) ? "debug" : "warn";
+      this.deps.log[level]({ err: error }, "could not write delivery cursors; will retry");
     }
   }
 
   #pass(): void {
     const { outbox } = this.deps;
+    if (this.deps.storage && !this.deps.storage.available) return;
     const now = this.#now();
     const candidates = this.#sweep ? outbox.channels() : [];
     this.#sweep = false;
@@ -237,6 +247,13 @@ export class DeliverySender {
           if (turn === "sent") this.#ready.add(channelId);
         })
         .catch((error: unknown) => {
+          if (this.deps.storage && isStorageUnavailable(error)) {
+            // The outage pauses every channel (see #pass) and is logged once; this one goes on
+            // when storage is back, without a backoff of its own.
+            this.deps.log.debug({ err: error, channelId }, "delivery paused: storage unavailable");
+            this.#ready.add(channelId);
+            return;
+          }
           // Storage trouble: try this channel again later rather than spin.
           this.deps.log.error({ err: error, channelId }, "delivery failed");
           this.#backoff(channelId);

@@ -101,6 +101,7 @@ export function formatPollReport(
   english: FeedWords,
 ): string[] {
   const at = clock(report.finishedAt);
+  if (report.skipped) return [`(${at}: storage is unavailable; this poll was skipped)`];
   const stored = report.outcomes.reduce((n, o) => n + o.stored, 0);
   const folded = counts.folded ?? 0;
   const silent = Math.max(0, stored - counts.printed - counts.untagged - folded);

@@ -74,7 +74,17 @@ export async function startDiscordBot(config: EnvConfig, log: Logger): Promise<R
       );
       const poster = new DiscordJsPoster(client.rest, { client });
       const sender = new DeliverySender(
-        { outbox, subscriptions, poster, forums: poster, taxonomy, log, language, metrics },
+        {
+          outbox,
+          subscriptions,
+          poster,
+          forums: poster,
+          taxonomy,
+          log,
+          language,
+          storage: storage.health,
+          metrics,
+        },
         { hourlyCap: config.ALERTS_PER_CHANNEL_HOUR },
       );
       parts = { subscriptions, outbox, sender };
@@ -124,6 +134,7 @@ export async function startDiscordBot(config: EnvConfig, log: Logger): Promise<R
       taxonomy: app.taxonomy,
       log,
       now: Date.now,
+      storage: app.storage.health,
     },
     { intervalMs: config.HEALTH_CHECK_SEC * 1000 },
   );
@@ -233,6 +244,7 @@ export async function startDiscordBot(config: EnvConfig, log: Logger): Promise<R
             await app.cycle(mergeFeeds(operatorFeeds, guildFeeds.allFeeds()));
           },
           log,
+          { overlapDetail: () => ({ inFlight: app.poller.inFlight() }) },
         );
       })().then(resolve, reject);
     });

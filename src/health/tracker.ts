@@ -14,6 +14,7 @@
  * A log channel that is gone or refuses the bot is marked in the server's settings and logged
  * once; nothing is posted there until an admin chooses a log channel again.
  */
+
 import { createHash } from "node:crypto";
 import type Keyv from "keyv";
 import type { Logger } from "pino";
@@ -24,6 +25,8 @@ import { type ChannelPoster, classifyPostError, type PostError } from "../delive
 import type { GuildFeedStore } from "../feeds/guild-feeds.js";
 import type { FeedStateStore } from "../store/feed-state.js";
 import { GuildLists } from "../store/guild-lists.js";
+import type { StorageHealth } from "../store/health.js";
+import { isStorageUnavailable } from "../store/unavailable.js";
 import type { SubscriptionStore } from "../subscriptions/store.js";
 import { channelIncidents, failingFeeds, type Incident } from "./incidents.js";
 import { incidentNotice, noticeMessage, recoveredNotice } from "./notice.js";
@@ -40,6 +43,8 @@ export interface HealthTrackerDeps {
   taxonomy: Taxonomy;
   log: Logger;
   now: () => number;
+  /** While storage is down, passes are skipped quietly: the outage is logged once elsewhere. */
+  storage?: Pick<StorageHealth, "available">;
 }
 
 export interface HealthTrackerOptions {
@@ -172,12 +177,14 @@ export class HealthTracker {
 
   async #checkAll(): Promise<CheckReport> {
     const report: CheckReport = { guilds: 0, opened: 0, posted: 0, recovered: 0, closed: 0 };
+    if (this.#deps.storage && !this.#deps.storage.available) return report;
     for (const guildId of this.#guilds()) {
       if (this.#stopped) break;
       report.guilds++;
       try {
         await this.#checkGuild(guildId, report);
       } catch (error) {
+        if (this.#deps.storage && isStorageUnavailable(error)) break;
         this.#deps.log.error({ err: error, guildId }, "health check failed for a server");
       }
     }

@@ -16,6 +16,7 @@ import {
 import { type FeedState, type FeedStateStore, freshState } from "../store/feed-state.js";
 import { KeyedMutex } from "../store/mutex.js";
 import type { StoryStore } from "../store/stories.js";
+import { isStorageUnavailable } from "../store/unavailable.js";
 import { unseenStories } from "./dedup.js";
 
 /** Where new stories go before they are stored: printing, or Discord's durable outbox. */
@@ -66,12 +67,32 @@ export interface PollOutcome {
   reason?: FeedProblem;
 }
 
+/** A feed whose poll is still under way. */
+export interface RunningFeed {
+  feedId: string;
+  feedName: string;
+  /** How long it has been running (deps.now). */
+  runningMs: number;
+}
+
 export interface CycleReport {
   feeds: number;
   due: number;
+  /** The polls that finished within the cycle (all of them without a deadline). */
   outcomes: PollOutcome[];
   startedAt: number;
   finishedAt: number;
+  /** Polls this cycle started that were still running at its deadline; they carry on. */
+  late?: RunningFeed[];
+  /** Due feeds not polled because an earlier cycle's poll of them is still running. */
+  busy?: RunningFeed[];
+  /** Set when the cycle polled nothing because storage was down. */
+  skipped?: "storage-unavailable";
+}
+
+export interface CycleOptions {
+  /** Stop waiting after this long; polls still running finish in the background. */
+  deadlineMs?: number;
 }
 
 function hostKey(url: string): string {
@@ -96,6 +117,8 @@ export class Poller {
   // Feeds polled side by side may carry the same new story: deciding what is new and storing it
   // must not interleave, or both feeds alert it.
   readonly #takeInLock = new KeyedMutex();
+  /** Feed id → its poll under way, so a feed slower than a cycle is never fetched twice at once. */
+  readonly #inFlight = new Map<string, { feed: FeedSource; startedAt: number }>();
 
   constructor(
     private readonly deps: PollerDeps,
@@ -111,23 +134,73 @@ export class Poller {
     this.#abort.abort(new Error("shutting down"));
   }
 
-  /** Polls the feeds that are due now. */
-  async runCycle(feeds: FeedSource[]): Promise<CycleReport> {
+  /** Polls the feeds that are due now, waiting at most `deadlineMs` for them. */
+  async runCycle(feeds: FeedSource[], options: CycleOptions = {}): Promise<CycleReport> {
     const startedAt = this.#now();
     const states = await this.deps.states.getMany(feeds.map((f) => f.id));
     const due = feeds.filter((f) => (states.get(f.id)?.nextDueAt ?? 0) <= startedAt);
-    const outcomes = await Promise.all(
-      due.map((feed) =>
-        this.#limiter.run(hostKey(feed.url), () =>
-          this.pollFeed(feed, states.get(feed.id)).catch((error: unknown) =>
-            this.#crashed(feed, error),
-          ),
+    const busy = this.#running(due.filter((f) => this.#inFlight.has(f.id)));
+    const polls = due
+      .filter((f) => !this.#inFlight.has(f.id))
+      .map((feed) => this.#tracked(feed, states.get(feed.id)));
+    const finished = await settledBy(polls, options.deadlineMs);
+    const outcomes = finished.filter((o): o is PollOutcome => o !== undefined);
+    const stragglers = polls.filter((_, i) => finished[i] === undefined);
+    const late = this.#running(stragglers.map((p) => p.feed));
+    for (const { feed, done } of stragglers) {
+      void done.then((outcome) =>
+        this.deps.log.info(
+          {
+            feedId: feed.id,
+            feedName: feed.name,
+            status: outcome.status,
+            ms: this.#now() - startedAt,
+          },
+          "slow feed finished after its cycle's deadline",
         ),
-      ),
-    );
+      );
+    }
+    // A feed past the deadline is counted when its poll ends.
+    for (const { done } of stragglers)
+      void done.then((o) => this.deps.metrics?.polled(o.status, o.reason));
     for (const o of outcomes) this.deps.metrics?.polled(o.status, o.reason);
     this.deps.metrics?.skipped(feeds.length - due.length);
-    return { feeds: feeds.length, due: due.length, outcomes, startedAt, finishedAt: this.#now() };
+    return {
+      feeds: feeds.length,
+      due: due.length,
+      outcomes,
+      startedAt,
+      finishedAt: this.#now(),
+      late,
+      busy,
+    };
+  }
+
+  /** Feeds whose polls are under way now, with how long they have run. */
+  inFlight(): RunningFeed[] {
+    return this.#running([...this.#inFlight.values()].map((r) => r.feed));
+  }
+
+  #running(feeds: FeedSource[]): RunningFeed[] {
+    const now = this.#now();
+    return feeds.map((feed) => ({
+      feedId: feed.id,
+      feedName: feed.name,
+      runningMs: now - (this.#inFlight.get(feed.id)?.startedAt ?? now),
+    }));
+  }
+
+  /** One feed's poll, in the in-flight set until it ends (even after its cycle stopped waiting). */
+  #tracked(
+    feed: FeedSource,
+    state: FeedState | undefined,
+  ): { feed: FeedSource; done: Promise<PollOutcome> } {
+    this.#inFlight.set(feed.id, { feed, startedAt: this.#now() });
+    const done = this.#limiter
+      .run(hostKey(feed.url), () => this.pollFeed(feed, state))
+      .catch((error: unknown) => this.#crashed(feed, error))
+      .finally(() => this.#inFlight.delete(feed.id));
+    return { feed, done };
   }
 
   /**
@@ -136,7 +209,9 @@ export class Poller {
    */
   #crashed(feed: FeedSource, error: unknown): PollOutcome {
     const message = error instanceof Error ? error.message : String(error);
-    this.deps.log.error(
+    // A storage outage is logged once by the storage's health tracker, not once per feed.
+    const level = isStorageUnavailable(error) ? "debug" : "error";
+    this.deps.log[level](
       { err: error, feedId: feed.id, feedName: feed.name, url: feed.url },
       "feed poll aborted; will retry",
     );
@@ -291,6 +366,34 @@ export class Poller {
       reason,
     };
   }
+}
+
+/**
+ * Each poll's outcome, or undefined for those still running when `deadlineMs` passed (all are
+ * awaited without a deadline).
+ */
+async function settledBy(
+  polls: { done: Promise<PollOutcome> }[],
+  deadlineMs: number | undefined,
+): Promise<(PollOutcome | undefined)[]> {
+  const results: (PollOutcome | undefined)[] = polls.map(() => undefined);
+  const all = Promise.all(
+    polls.map((p, i) =>
+      p.done.then((outcome) => {
+        results[i] = outcome;
+      }),
+    ),
+  );
+  if (deadlineMs === undefined) {
+    await all;
+    return results;
+  }
+  let timer: NodeJS.Timeout | undefined;
+  const deadline = new Promise<void>((resolve) => {
+    timer = setTimeout(resolve, Math.max(0, deadlineMs));
+  });
+  await Promise.race([all, deadline]).finally(() => clearTimeout(timer));
+  return [...results];
 }
 
 function newest(stories: TaggedStory[], count: number): TaggedStory[] {

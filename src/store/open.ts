@@ -3,9 +3,14 @@ import KeyvRedis from "@keyv/redis";
 import Keyv, { type KeyvStoreAdapter } from "keyv";
 import type { Logger } from "pino";
 import { deserialize, serialize } from "./codec.js";
+import { StorageHealth } from "./health.js";
 import { prepareSqliteFile } from "./sqlite-file.js";
 import { SqliteStore } from "./sqlite-store.js";
-import { failingAsUnavailable, type StorageErrorListener } from "./unavailable.js";
+import {
+  failingAsUnavailable,
+  type GuardOptions,
+  type StorageErrorListener,
+} from "./unavailable.js";
 import { maskStorageUrl, scrubStorageSecrets } from "./url-secrets.js";
 
 export class StorageError extends Error {
@@ -20,18 +25,36 @@ export interface Storage {
   backend: Backend;
   /** Removes expired entries where the backend does not expire them by itself. */
   sweep(now: number): Promise<number>;
+  /** Whether storage answers; shared by everything that should wait out an outage quietly. */
+  health: StorageHealth;
   close(): Promise<void>;
 }
 
 const DEFAULT_NAMESPACE = "fd";
 const OPEN_TIMEOUT_MS = 10_000;
+/** STORAGE_TIMEOUT_MS's default. */
+export const DEFAULT_STORAGE_TIMEOUT_MS = 2_000;
+/** Redis is asked again after 50 ms, doubling up to this, for as long as it is away. */
+const REDIS_RECONNECT_MAX_MS = 5_000;
+/** A PING this often keeps a healthy idle connection busy, so that a silent one stands out. */
+const REDIS_PING_MS = 1_000;
 
 export interface OpenOptions {
   namespace?: string;
-  /** Where a repaired file mode is reported. */
-  log?: Pick<Logger, "warn">;
+  /** Where a repaired file mode is reported, and (with info/error) storage outages. */
+  log?: Pick<Logger, "warn"> & Partial<Pick<Logger, "info" | "error">>;
+  /** Every operation rejects as unavailable if it has not settled after this long. */
+  timeoutMs?: number;
   /** Told of each failed storage operation (the storage-errors metric). */
   onError?: StorageErrorListener;
+}
+
+const quiet = { info: () => {}, error: () => {} };
+
+/** Exponential with jitter, never giving up: an outage may last longer than any fixed count. */
+export function redisReconnectDelay(retries: number, random: () => number = Math.random): number {
+  const base = Math.min(50 * 2 ** Math.min(retries, 16), REDIS_RECONNECT_MAX_MS);
+  return Math.round(base * (0.8 + 0.4 * random()));
 }
 
 interface SqlAdapter {
@@ -70,10 +93,20 @@ function withTimeout<T>(promise: Promise<T>, ms: number, what: string): Promise<
 export async function openStorage(url: string, options: OpenOptions = {}): Promise<Storage> {
   const label = maskStorageUrl(url);
   const namespace = options.namespace ?? DEFAULT_NAMESPACE;
+  const log = options.log;
+  const health = new StorageHealth({
+    info: log?.info?.bind(log) ?? quiet.info,
+    error: log?.error?.bind(log) ?? quiet.error,
+  });
+  const guard: Required<GuardOptions> = {
+    timeoutMs: options.timeoutMs ?? DEFAULT_STORAGE_TIMEOUT_MS,
+    health,
+    onError: options.onError ?? (() => {}),
+  };
   let storage: Storage;
   try {
     storage = await withTimeout(
-      connect(url, namespace, options.log, options.onError),
+      connect(url, namespace, guard, options.log),
       OPEN_TIMEOUT_MS,
       `storage ${label}`,
     );
@@ -82,6 +115,8 @@ export async function openStorage(url: string, options: OpenOptions = {}): Promi
     const back = await withTimeout(storage.kv.get(probe), OPEN_TIMEOUT_MS, `storage ${label}`);
     if (back !== 1) throw new Error("a value written could not be read back");
     await storage.kv.delete(probe);
+    // While storage is down, this read is what notices it is back.
+    health.watch(() => storage.kv.get("health:probe"));
   } catch (error) {
     // Drivers build their messages from the URL; the password must not travel with them. The
     // original error is not attached as a cause for the same reason.
@@ -95,13 +130,9 @@ export async function openStorage(url: string, options: OpenOptions = {}): Promi
  * The one Keyv every backend is used through: values in the shared codec, and errors thrown as
  * StorageUnavailableError whatever the backend, so callers can tell an outage from a bug.
  */
-function keyvOver(
-  store: KeyvStoreAdapter,
-  namespace: string,
-  onError?: StorageErrorListener,
-): Keyv {
+function keyvOver(store: KeyvStoreAdapter, namespace: string, guard: GuardOptions): Keyv {
   return new Keyv({
-    store: failingAsUnavailable(store, onError),
+    store: failingAsUnavailable(store, guard),
     namespace,
     throwOnErrors: true,
     serialize,
@@ -112,16 +143,22 @@ function keyvOver(
 async function connect(
   url: string,
   NAMESPACE: string,
+  guard: Required<GuardOptions>,
   log: OpenOptions["log"],
-  onError?: StorageErrorListener,
 ): Promise<Storage> {
+  const { health } = guard;
+  const closing = (kv: Keyv) => async () => {
+    health.stop();
+    await kv.disconnect();
+  };
   const scheme = url.slice(0, url.indexOf(":")).toLowerCase();
   if (scheme === "sqlite") {
     const { store, sql } = await sqlite(url, log);
-    const kv = keyvOver(store, NAMESPACE, onError);
+    const kv = keyvOver(store, NAMESPACE, guard);
     return {
       kv,
       backend: "sqlite",
+      health,
       async sweep(now) {
         const rows = (await sql.query(
           "DELETE FROM keyv WHERE key LIKE ? AND json_extract(value, '$.expires') < ? RETURNING key",
@@ -130,34 +167,52 @@ async function connect(
         )) as unknown[];
         return rows.length;
       },
-      close: () => kv.disconnect(),
+      close: closing(kv),
     };
   }
   if (scheme === "redis" || scheme === "rediss") {
     // Commands fail at once while the server is unreachable instead of queueing until it is back:
     // a slash command gets its "storage is unavailable" answer, a poll is retried next cycle.
+    // The client reconnects with backoff for as long as it takes. A connection that stays open but
+    // goes silent (a hung server, a dropped route) is cut after a few missed pings and reconnected,
+    // where node-redis's own strategy would give up on such a timeout.
+    const silentMs = Math.max(guard.timeoutMs * 2, 3 * REDIS_PING_MS);
     const store = new KeyvRedis(
-      { url, disableOfflineQueue: true },
+      {
+        url,
+        disableOfflineQueue: true,
+        pingInterval: REDIS_PING_MS,
+        socket: {
+          connectTimeout: Math.max(guard.timeoutMs, 1000),
+          socketTimeout: silentMs,
+          reconnectStrategy: (retries: number) => redisReconnectDelay(retries),
+        },
+      },
       {
         throwOnConnectError: true,
         throwOnErrors: true,
-        connectionTimeout: 5000,
+        // Below the operation timeout, so a server that cannot be reached is reported as such.
+        connectionTimeout: Math.max(500, Math.floor(guard.timeoutMs * 0.75)),
       },
     );
-    const kv = keyvOver(store, NAMESPACE, onError);
+    // The client reports each failed attempt as an event; the outage is logged once, by `health`.
+    store.on("error", () => {});
+    const kv = keyvOver(store, NAMESPACE, guard);
     // Redis expires keys itself.
-    return { kv, backend: "redis", sweep: async () => 0, close: () => kv.disconnect() };
+    return { kv, backend: "redis", health, sweep: async () => 0, close: closing(kv) };
   }
   if (scheme === "postgres" || scheme === "postgresql") {
-    const store = new KeyvPostgres({ uri: url });
+    // A pool that cannot connect says so within the storage timeout instead of waiting forever.
+    const store = new KeyvPostgres({ uri: url, connectionTimeoutMillis: guard.timeoutMs });
     const failed = new Promise<never>((_, reject) => store.once("error", reject));
     failed.catch(() => {});
-    const kv = keyvOver(store as unknown as KeyvStoreAdapter, NAMESPACE, onError);
+    const kv = keyvOver(store as unknown as KeyvStoreAdapter, NAMESPACE, guard);
     const sql = store as unknown as { query(sql: string, values?: unknown[]): Promise<unknown[]> };
     await Promise.race([sql.query("SELECT 1"), failed]);
     return {
       kv,
       backend: "postgres",
+      health,
       async sweep(now) {
         const rows = await sql.query(
           "DELETE FROM keyv WHERE key LIKE $1 AND (value::jsonb->>'expires')::bigint < $2 RETURNING key",
@@ -165,7 +220,7 @@ async function connect(
         );
         return rows.length;
       },
-      close: () => kv.disconnect(),
+      close: closing(kv),
     };
   }
   throw new Error(`unknown storage scheme "${scheme}"`);

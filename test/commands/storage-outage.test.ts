@@ -7,6 +7,7 @@
 import { createServer, type Server, Socket } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type BotHarness, INTERNALS, startBotHarness } from "../helpers/bot-harness.js";
+import { RedisProxy } from "../helpers/redis-proxy.js";
 import { serviceAvailable } from "../helpers/services.js";
 
 const REDIS_PORT = 6379;
@@ -96,5 +97,67 @@ describe("a slash command while Redis is unreachable", async () => {
       }
       expect(answer).toBe(""); // the status embed again, no notice
     },
+  );
+});
+
+/**
+ * The harder outage: Redis hangs (connections stay open, nothing answers), so nothing fails by
+ * itself; STORAGE_TIMEOUT_MS (2 s by default) is what turns the wait into an answer, in time.
+ */
+describe("/subscribe while Redis hangs", async () => {
+  const available = await serviceAvailable("Redis", REDIS_PORT);
+  let h: BotHarness;
+  let proxy: RedisProxy | undefined;
+
+  beforeAll(async () => {
+    if (!available) return;
+    proxy = await RedisProxy.open();
+    h = await startBotHarness({
+      storage: {
+        url: proxy.url,
+        namespace: `fdhang${process.pid}${Math.floor(Math.random() * 1e6)}`,
+      },
+    });
+  });
+  afterAll(async () => {
+    await h?.close().catch(() => {});
+    await proxy?.close();
+  });
+
+  it.runIf(available)(
+    "is answered with the storage notice in under 3 s, and subscribes once Redis is back",
+    async () => {
+      const subscribe = () =>
+        h.run({
+          name: "subscribe",
+          options: [{ name: "topic", type: 3, value: "climate" }],
+          timeoutMs: 6000,
+        });
+      proxy?.stall();
+      const timings: number[] = [];
+      for (let attempt = 1; attempt <= 2; attempt++) {
+        const started = Date.now();
+        const { record, outcome } = await subscribe();
+        timings.push(Date.now() - started);
+        expect(outcome.message?.content, `attempt ${attempt}`).toBe(
+          "Storage is unavailable right now; try again in a minute.",
+        );
+        // The visible answer within Discord's 3 s: a reply, or a deferral at 2 s then an edit.
+        expect(Date.now() - started).toBeLessThan(3000);
+        expect([4, 5]).toContain(record.callbacks[0]?.type);
+      }
+      expect(h.ctx.subscriptions.forGuild(h.guildId)).toEqual([]);
+      process.stderr.write(`/subscribe during a Redis hang answered in ${timings.join(", ")} ms\n`);
+
+      await proxy?.restore();
+      let content: string | undefined = "Storage is unavailable right now; try again in a minute.";
+      for (let i = 0; i < 60 && content?.startsWith("Storage is unavailable"); i++) {
+        await new Promise((r) => setTimeout(r, 250));
+        content = (await subscribe()).outcome.message?.content;
+      }
+      expect(content).not.toMatch(/Storage is unavailable/);
+      expect(h.ctx.subscriptions.forGuild(h.guildId).map((s) => s.topic)).toEqual(["climate"]);
+    },
+    40_000,
   );
 });

@@ -31,7 +31,7 @@ function brokenKv(onError: (operation: string) => void): Keyv {
     clear: async () => {},
     on: () => adapter,
   }) as unknown as KeyvStoreAdapter;
-  return new Keyv({ store: failingAsUnavailable(adapter, onError), throwOnErrors: true });
+  return new Keyv({ store: failingAsUnavailable(adapter, { onError }), throwOnErrors: true });
 }
 
 describe("metrics settings", () => {

@@ -1,6 +1,6 @@
 import pino from "pino";
-import { describe, expect, it } from "vitest";
-import { startSchedule } from "../../src/schedule/cron.js";
+import { describe, expect, it, vi } from "vitest";
+import { cycleDeadlineMs, scheduleIntervalMs, startSchedule } from "../../src/schedule/cron.js";
 
 describe("the poll schedule", () => {
   it("runs once at start, then on the cron expression, never two cycles at once", async () => {
@@ -43,5 +43,40 @@ describe("the poll schedule", () => {
     await new Promise((r) => setTimeout(r, 2200));
     await schedule.stop();
     expect(calls).toBeGreaterThanOrEqual(2);
+  });
+
+  it("logs an overlapping tick as one structured line, never node-cron's own message", async () => {
+    const lines: Array<Record<string, unknown>> = [];
+    const log = pino({ level: "debug" }, { write: (l: string) => void lines.push(JSON.parse(l)) });
+    const consoleWarn = vi.spyOn(console, "warn");
+    const schedule = startSchedule(
+      "* * * * * *",
+      () => new Promise((r) => setTimeout(r, 2600)),
+      log,
+      { overlapDetail: () => ({ inFlight: [{ feedId: "slow", runningMs: 1 }] }) },
+    );
+    await new Promise((r) => setTimeout(r, 2300));
+    await schedule.stop();
+    consoleWarn.mockRestore();
+    const overlaps = lines.filter(
+      (l) => l.msg === "poll tick skipped: the previous cycle is still running",
+    );
+    expect(overlaps.length).toBeGreaterThanOrEqual(1);
+    expect(overlaps[0]).toMatchObject({
+      level: 40,
+      schedule: "* * * * * *",
+      inFlight: [{ feedId: "slow" }],
+    });
+    expect(overlaps[0]?.runningMs).toBeGreaterThan(500);
+    expect(JSON.stringify(lines)).not.toMatch(/still running, new execution blocked/);
+    expect(consoleWarn).not.toHaveBeenCalled();
+  });
+
+  it("derives the cycle deadline from the schedule's interval unless one is set", () => {
+    expect(scheduleIntervalMs("*/5 * * * *")).toBe(300_000);
+    expect(cycleDeadlineMs("*/5 * * * *")).toBe(240_000);
+    expect(cycleDeadlineMs("*/5 * * * *", 90)).toBe(90_000);
+    // Irregular: the shortest gap counts (09:00 → 17:00 is 8 h, 17:00 → 09:00 is 16 h).
+    expect(scheduleIntervalMs("0 9,17 * * *")).toBe(8 * 3_600_000);
   });
 });
