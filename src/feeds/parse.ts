@@ -3,6 +3,7 @@ import { decodeHTML } from "entities";
 import Parser from "rss-parser";
 import { mediaOf } from "./media.js";
 import type { ParsedFeed, RawItem } from "./types.js";
+import { NotSimpleXml, readXmlTree } from "./xml-tree.js";
 
 /** Why a document is not a feed we can read: a stable code that src/feeds/errors.ts puts into words. */
 export type ParseReason = "empty" | "html-page" | "not-xml" | "not-a-feed" | "unusable-items";
@@ -21,9 +22,41 @@ type Loose = Record<string, unknown>;
 type FieldSpec = string | [string, string, Loose?];
 
 // rss-parser's own helpers, for the one method below that does less than the original.
-const rssUtils = createRequire(import.meta.url)("rss-parser/lib/utils.js") as {
+const requireHere = createRequire(import.meta.url);
+const rssUtils = requireHere("rss-parser/lib/utils.js") as {
   copyFromXML(xml: Loose, dest: Loose, fields: FieldSpec[]): void;
   getContent(content: unknown): string;
+};
+// The xml2js rss-parser itself loads: the reader of every document the fast one leaves to it.
+const xml2js = createRequire(requireHere.resolve("rss-parser"))("xml2js") as {
+  Parser: new (
+    options?: Loose,
+  ) => { parseString(xml: string, done: (error: unknown, tree: unknown) => void): void };
+};
+
+type TreeCallback = (error: unknown, tree: unknown) => void;
+
+/**
+ * What rss-parser calls to read XML (`this.xmlParser.parseString`): the fast reader for clean
+ * documents, and for everything else a fresh xml2js parser, which is what rss-parser would have
+ * used. A fresh one each time: xml2js reused after a successful parse never calls back on a
+ * document without a root element (`<?xml version="1.0"?>` alone); that parse hangs until a
+ * later, unrelated document resolves it with its own items.
+ */
+const treeReader = {
+  parseString(xml: string, done: TreeCallback): void {
+    let tree: unknown;
+    try {
+      tree = readXmlTree(xml);
+    } catch (error) {
+      if (!(error instanceof NotSimpleXml)) throw error;
+      new xml2js.Parser().parseString(xml, done);
+      return;
+    }
+    // Outside the try: rss-parser's own errors (a TypeError on an RSS without a channel)
+    // reject its promise, as they do when xml2js calls back.
+    done(null, tree);
+  },
 };
 
 /**
@@ -32,6 +65,11 @@ const rssUtils = createRequire(import.meta.url)("rss-parser/lib/utils.js") as {
  * sees them; the story then falls back to its first-seen time.
  */
 class TolerantParser extends Parser<Loose, Loose> {
+  constructor(options: Parser.ParserOptions<Loose, Loose>) {
+    super(options);
+    (this as unknown as { xmlParser: typeof treeReader }).xmlParser = treeReader;
+  }
+
   parseItemAtom(entry: Loose): unknown {
     for (const field of ["published", "updated"]) {
       const value = textOf(entry[field]);
@@ -92,13 +130,11 @@ const PARSER_OPTIONS: Parser.ParserOptions<Loose, Loose> = {
   },
 };
 
-/**
- * A fresh parser per document: rss-parser reuses one xml2js parser, which after a successful parse
- * never calls back on a document without a root element (`<?xml version="1.0"?>` alone); that
- * parse hangs until a later, unrelated document resolves it with its own items.
- */
+// Stateless now that every document gets its own XML reader (treeReader): one will do.
+const tolerantParser = new TolerantParser(PARSER_OPTIONS);
+
 function parseOnce(xml: string): Promise<Parser.Output<Loose>> {
-  return new TolerantParser(PARSER_OPTIONS).parseString(xml);
+  return tolerantParser.parseString(xml);
 }
 
 /** xml2js hands back strings, `{ _: text, $: attrs }` objects, or arrays of those. */
