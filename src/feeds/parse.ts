@@ -43,14 +43,24 @@ type TreeCallback = (error: unknown, tree: unknown) => void;
  * document without a root element (`<?xml version="1.0"?>` alone); that parse hangs until a
  * later, unrelated document resolves it with its own items.
  */
-const treeReader = {
-  parseString(xml: string, done: TreeCallback): void {
+interface TreeReader {
+  parseString(xml: string, done: TreeCallback): void;
+}
+
+const xml2jsReader: TreeReader = {
+  parseString(xml, done) {
+    new xml2js.Parser().parseString(xml, done);
+  },
+};
+
+const treeReader: TreeReader = {
+  parseString(xml, done) {
     let tree: unknown;
     try {
       tree = readXmlTree(xml);
     } catch (error) {
       if (!(error instanceof NotSimpleXml)) throw error;
-      new xml2js.Parser().parseString(xml, done);
+      xml2jsReader.parseString(xml, done);
       return;
     }
     // Outside the try: rss-parser's own errors (a TypeError on an RSS without a channel)
@@ -65,9 +75,9 @@ const treeReader = {
  * sees them; the story then falls back to its first-seen time.
  */
 class TolerantParser extends Parser<Loose, Loose> {
-  constructor(options: Parser.ParserOptions<Loose, Loose>) {
+  constructor(options: Parser.ParserOptions<Loose, Loose>, reader: TreeReader) {
     super(options);
-    (this as unknown as { xmlParser: typeof treeReader }).xmlParser = treeReader;
+    (this as unknown as { xmlParser: TreeReader }).xmlParser = reader;
   }
 
   parseItemAtom(entry: Loose): unknown {
@@ -130,11 +140,17 @@ const PARSER_OPTIONS: Parser.ParserOptions<Loose, Loose> = {
   },
 };
 
-// Stateless now that every document gets its own XML reader (treeReader): one will do.
-const tolerantParser = new TolerantParser(PARSER_OPTIONS);
+/** `fast`: the fast reader, xml2js for what it leaves; `xml2js`: xml2js alone, as before it. */
+export type XmlReader = "fast" | "xml2js";
 
-function parseOnce(xml: string): Promise<Parser.Output<Loose>> {
-  return tolerantParser.parseString(xml);
+// Stateless now that every document gets its own XML reader: one of each will do.
+const PARSERS: Record<XmlReader, TolerantParser> = {
+  fast: new TolerantParser(PARSER_OPTIONS, treeReader),
+  xml2js: new TolerantParser(PARSER_OPTIONS, xml2jsReader),
+};
+
+function parseOnce(xml: string, reader: XmlReader): Promise<Parser.Output<Loose>> {
+  return PARSERS[reader].parseString(xml);
 }
 
 /** xml2js hands back strings, `{ _: text, $: attrs }` objects, or arrays of those. */
@@ -246,14 +262,14 @@ export function repairXml(xml: string): string {
   );
 }
 
-async function parseXml(xml: string): Promise<Parser.Output<Loose>> {
+async function parseXml(xml: string, reader: XmlReader): Promise<Parser.Output<Loose>> {
   try {
-    return await parseOnce(xml);
+    return await parseOnce(xml, reader);
   } catch (first) {
     const repaired = repairXml(xml);
     if (repaired === xml) throw first;
     try {
-      return await parseOnce(repaired);
+      return await parseOnce(repaired, reader);
     } catch {
       throw first; // the original error points at the original bytes
     }
@@ -269,7 +285,11 @@ function describe(error: unknown): string {
  * Parses RSS 0.9x/1.0/2.0 and Atom with rss-parser. Anything that is not a feed is refused with a
  * FeedParseError whose message says why; nothing escapes as another kind of exception.
  */
-export async function parseFeed(text: string, maxItems = 200): Promise<ParsedFeed> {
+export async function parseFeed(
+  text: string,
+  maxItems = 200,
+  reader: XmlReader = "fast",
+): Promise<ParsedFeed> {
   const xml = text.replace(/^\uFEFF/, "").trimStart();
   if (xml.length === 0) throw new FeedParseError("empty response, not a feed", "empty");
   if (HTML_PAGE.test(xml.slice(0, 4096)))
@@ -278,7 +298,7 @@ export async function parseFeed(text: string, maxItems = 200): Promise<ParsedFee
     throw new FeedParseError("not XML (does not start with a tag)", "not-xml");
   let output: Parser.Output<Loose>;
   try {
-    output = await parseXml(xml);
+    output = await parseXml(xml, reader);
   } catch (error) {
     // rss-parser indexes `channel[0]` unchecked; a TypeError there means the document has no channel.
     if (
