@@ -8,6 +8,7 @@ import type { Enricher, TaggedStory } from "./enrich/types.js";
 import { Fetcher } from "./feeds/fetch.js";
 import type { FeedSource } from "./feeds/types.js";
 import { type AlertSink, type CycleReport, Poller } from "./ingest/poll.js";
+import { PooledProcessor } from "./ingest/processor.js";
 import { DEFAULT_DUE_POLICY } from "./schedule/due.js";
 import { FeedStateStore } from "./store/feed-state.js";
 import { openStorage, type Storage } from "./store/open.js";
@@ -115,6 +116,15 @@ export async function createApp(options: AppOptions): Promise<App> {
     if (restored > 0) log.info({ stories: restored }, "story clusters restored");
   }
   const states = new FeedStateStore(storage.kv);
+  // WORKERS=0: the poller parses and tags on this thread, with `enricher`.
+  const processor =
+    config.WORKERS > 0
+      ? new PooledProcessor({
+          threads: config.WORKERS,
+          summaryBudget: ALERT_SUMMARY_CHARS,
+          signatures: clusterer !== undefined,
+        })
+      : undefined;
   const fetcher = new Fetcher({
     timeoutMs: config.FETCH_TIMEOUT_MS,
     connectTimeoutMs: config.FETCH_CONNECT_TIMEOUT_MS,
@@ -129,6 +139,8 @@ export async function createApp(options: AppOptions): Promise<App> {
       stories,
       states,
       enricher,
+      ...(processor ? { processor } : {}),
+      ...(clusterer ? { cluster: (s, signature) => clusterer.assignSignature(s, signature) } : {}),
       sink: options.makeSink({ storage, stories, taxonomy }),
       log: pollLog,
       now,
@@ -181,6 +193,7 @@ export async function createApp(options: AppOptions): Promise<App> {
     },
     async close() {
       poller.stop();
+      await processor?.close();
       await fetcher.close();
       await storage.close();
     },

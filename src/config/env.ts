@@ -1,3 +1,4 @@
+import { availableParallelism } from "node:os";
 import { validateDetailed } from "node-cron";
 import { z } from "zod";
 import { parseHostAllowList } from "../feeds/allow-list.js";
@@ -91,6 +92,12 @@ const envSchema = z.object({
   FEED_MIN_INTERVAL_SEC: intIn(1, 86_400, 60),
   /** How often each server's health (failing feeds, paused or deleted channels) is checked. */
   HEALTH_CHECK_SEC: intIn(1, 3600, 60),
+  /**
+   * Worker threads that parse, normalise and tag feeds, so that the main thread stays free for the
+   * gateway and interactions. Default: one per core but one (at least one); 0 does it all on the
+   * main thread.
+   */
+  WORKERS: intIn(0, 256, Math.max(1, availableParallelism() - 1)),
 });
 
 export type EnvConfig = z.output<typeof envSchema>;

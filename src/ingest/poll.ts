@@ -1,10 +1,10 @@
 import type { Logger } from "pino";
+import type { EventSignature } from "../cluster/signature.js";
 import type { Enricher, TaggedStory } from "../enrich/types.js";
 import { type FeedProblem, feedProblemOf } from "../feeds/errors.js";
 import { FetchError, type Fetcher } from "../feeds/fetch.js";
 import { KeyedLimiter } from "../feeds/limiter.js";
-import { normalizeFeed } from "../feeds/normalize.js";
-import { FeedParseError, parseFeed } from "../feeds/parse.js";
+import { FeedParseError, type parseFeed } from "../feeds/parse.js";
 import type { FeedSource, Story } from "../feeds/types.js";
 import {
   DEFAULT_DUE_POLICY,
@@ -16,6 +16,7 @@ import { type FeedState, type FeedStateStore, freshState } from "../store/feed-s
 import { KeyedMutex } from "../store/mutex.js";
 import type { StoryStore } from "../store/stories.js";
 import { unseenStories } from "./dedup.js";
+import { type FeedProcessor, InProcessProcessor } from "./processor.js";
 
 /** Where new stories go before they are stored: printing, or Discord's durable outbox. */
 export interface AlertSink {
@@ -43,6 +44,13 @@ export interface PollerDeps {
   random?: () => number;
   /** The feed parser; replaceable so tests can count parses. */
   parse?: typeof parseFeed;
+  /**
+   * Parse, normalise and tag (the CPU-heavy part), e.g. in worker threads; on this thread with
+   * `enricher` and `parse` by default.
+   */
+  processor?: FeedProcessor;
+  /** The event of a story a processor tagged with a signature (the clusterer's, on this thread). */
+  cluster?: (story: TaggedStory, signature: EventSignature) => string;
   /** Told about stories once they are stored (the search index listens here). */
   onStored?: (stories: TaggedStory[]) => void;
 }
@@ -93,6 +101,7 @@ export class Poller {
   // Feeds polled side by side may carry the same new story: deciding what is new and storing it
   // must not interleave, or both feeds alert it.
   readonly #takeInLock = new KeyedMutex();
+  readonly #processor: FeedProcessor;
 
   constructor(
     private readonly deps: PollerDeps,
@@ -101,6 +110,7 @@ export class Poller {
     this.#limiter = new KeyedLimiter(options.concurrency, options.perHost);
     this.#now = deps.now ?? Date.now;
     this.#random = deps.random ?? Math.random;
+    this.#processor = deps.processor ?? new InProcessProcessor(deps.enricher, deps.parse);
   }
 
   /** Aborts in-flight fetches; polls under way end as failures that are retried later. */
@@ -178,12 +188,17 @@ export class Poller {
           alerted: 0,
         };
       }
-      const parsed = await (this.deps.parse ?? parseFeed)(result.text, this.options.maxItems);
+      const parsed = await this.#processor.parse({
+        text: result.text,
+        feed,
+        now: startedAt,
+        maxItems: this.options.maxItems,
+      });
       state.ttlMinutes = parsed.ttlMinutes;
-      stories = normalizeFeed(parsed, feed, startedAt);
+      stories = parsed.stories;
       // A valid feed with no items is healthy (a new blog, a quiet desk); items that all lack
       // a title and text are not.
-      if (stories.length === 0 && parsed.items.length > 0) {
+      if (stories.length === 0 && parsed.itemCount > 0) {
         throw new FeedParseError("no item has a title or text", "unusable-items");
       }
       state.validators = result.validators;
@@ -203,7 +218,10 @@ export class Poller {
     now: number,
   ): Promise<PollOutcome> {
     const fresh = await unseenStories(stories, state.recentIds, this.deps.stories);
-    const tagged = fresh.map((s) => this.deps.enricher.enrich(s));
+    const tagged = (await this.#processor.tag(fresh)).map(({ story, signature }) => {
+      if (signature && this.deps.cluster) story.cluster = this.deps.cluster(story, signature);
+      return story;
+    });
     const alerts = state.initialized ? tagged : newest(tagged, this.options.backlogAlerts);
     if (alerts.length > 0) await this.deps.sink.accept(alerts, feed);
     await this.deps.stories.put(tagged);
