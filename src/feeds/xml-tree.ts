@@ -89,13 +89,32 @@ function isEntityChar(c: number): boolean {
   return isNameChar(c) || c === 0x23;
 }
 
+/**
+ * The document and the next "&" in it at or after the reading position. Reading only moves
+ * forward, so one scan finds every ampersand: searching afresh for each text node would scan to
+ * the end of a document without any, for every node (quadratic on a 100,000-item feed).
+ */
+interface Cursor {
+  xml: string;
+  amp: number;
+}
+
+function nextAmp(cursor: Cursor, from: number): number {
+  if (cursor.amp < from) {
+    const at = cursor.xml.indexOf("&", from);
+    cursor.amp = at < 0 ? Number.POSITIVE_INFINITY : at;
+  }
+  return cursor.amp;
+}
+
 /** xml[from, to) with entities decoded, as sax decodes text and attribute values. */
-function decoded(xml: string, from: number, to: number): string {
-  let amp = xml.indexOf("&", from);
-  if (amp < 0 || amp >= to) return xml.slice(from, to);
+function decoded(cursor: Cursor, from: number, to: number): string {
+  const xml = cursor.xml;
+  let amp = nextAmp(cursor, from);
+  if (amp >= to) return xml.slice(from, to);
   let out = "";
   let at = from;
-  while (amp >= 0 && amp < to) {
+  while (amp < to) {
     out += xml.slice(at, amp);
     const first = xml.charCodeAt(amp + 1);
     if (!(isNameStart(first) || first === 0x23)) notSimple("bare ampersand");
@@ -104,7 +123,7 @@ function decoded(xml: string, from: number, to: number): string {
     if (end >= to || xml.charCodeAt(end) !== 0x3b) notSimple("unterminated entity");
     out += entityValue(xml.slice(amp + 1, end));
     at = end + 1;
-    amp = xml.indexOf("&", at);
+    amp = nextAmp(cursor, at);
   }
   return out + xml.slice(at, to);
 }
@@ -171,9 +190,10 @@ function skipMarkup(xml: string, lt: number, beforeRoot: boolean): number {
 
 /** Reads a start tag at `lt`; returns the element and the index after the tag. */
 function readStartTag(
-  xml: string,
+  cursor: Cursor,
   lt: number,
 ): { name: string; node: Node; end: number; selfClosing: boolean } {
+  const xml = cursor.xml;
   const afterName = nameEnd(xml, lt + 1);
   const name = xml.slice(lt + 1, afterName);
   // xml2js keeps text, attributes and a CDATA flag under these keys of the same object.
@@ -206,7 +226,7 @@ function readStartTag(
     if (attrName === "__proto__") notSimple("reserved attribute name");
     attrs ??= node.$ = Object.create(null) as Node;
     // sax keeps the first of two attributes of the same name.
-    if (!(attrName in attrs)) attrs[attrName] = decoded(xml, i + 1, close);
+    if (!(attrName in attrs)) attrs[attrName] = decoded(cursor, i + 1, close);
     i = close + 1;
   }
 }
@@ -230,15 +250,16 @@ export function readXmlTree(xml: string): Node {
     if (isNameStart(xml.charCodeAt(pos + 1))) break;
     pos = skipMarkup(xml, pos, true);
   }
+  const cursor: Cursor = { xml, amp: -1 };
   const stack: Open[] = [];
   let top: Open | undefined;
   for (;;) {
     const lt = xml.indexOf("<", pos);
     if (lt < 0) return notSimple("unclosed element");
-    if (top && lt > pos) top.node._ += decoded(xml, pos, lt);
+    if (top && lt > pos) top.node._ += decoded(cursor, pos, lt);
     const next = xml.charCodeAt(lt + 1);
     if (isNameStart(next)) {
-      const tag = readStartTag(xml, lt);
+      const tag = readStartTag(cursor, lt);
       pos = tag.end;
       const open: Open = { name: tag.name, node: tag.node, cdata: false };
       if (!tag.selfClosing) {
