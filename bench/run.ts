@@ -2,19 +2,31 @@ import { cpus } from "node:os";
 
 /**
  * `npm run bench`: the machine, then each benchmark section with its own header.
- * `--only ingest|classify|summarize|analyze|load|cluster|trends|similar` runs one section. Sections whose module is missing (others
+ * `--only ingest|parse|eventloop|classify|summarize|analyze|load|cluster|trends|similar` runs one section. Sections whose module is missing (others
  * may still be writing them) are reported as skipped, not as failures.
  */
 
 type Bench = () => Promise<string[]>;
 
 interface Section {
-  name: "ingest" | "classify" | "summarize" | "analyze" | "load" | "cluster" | "trends" | "similar";
+  name:
+    | "ingest"
+    | "parse"
+    | "eventloop"
+    | "classify"
+    | "summarize"
+    | "analyze"
+    | "load"
+    | "cluster"
+    | "trends"
+    | "similar";
   load: () => Promise<Bench | undefined>;
 }
 
 const SECTIONS: Section[] = [
   { name: "ingest", load: async () => (await import("./ingest.js")).benchIngest },
+  { name: "parse", load: async () => (await import("./parse.js")).benchParse },
+  { name: "eventloop", load: async () => (await import("./eventloop.js")).benchEventLoop },
   {
     name: "classify",
     load: async () => ((await import("./classify.js")) as { benchClassify?: Bench }).benchClassify,

@@ -8,6 +8,7 @@ import type { Enricher, TaggedStory } from "./enrich/types.js";
 import { Fetcher } from "./feeds/fetch.js";
 import type { FeedSource } from "./feeds/types.js";
 import { type AlertSink, type CycleReport, Poller } from "./ingest/poll.js";
+import { PooledProcessor } from "./ingest/processor.js";
 import { storageHealth } from "./metrics/health.js";
 import { Metrics } from "./metrics/registry.js";
 import { type MetricsServer, startMetricsServer } from "./metrics/server.js";
@@ -188,6 +189,15 @@ export async function createApp(options: AppOptions): Promise<App> {
     if (restored > 0) log.info({ stories: restored }, "story clusters restored");
   }
   const states = new FeedStateStore(storage.kv);
+  // WORKERS=0: the poller parses and tags on this thread, with `enricher`.
+  const processor =
+    config.WORKERS > 0
+      ? new PooledProcessor({
+          threads: config.WORKERS,
+          summaryBudget: ALERT_SUMMARY_CHARS,
+          signatures: clusterer !== undefined,
+        })
+      : undefined;
   const fetcher = new Fetcher({
     timeoutMs: config.FETCH_TIMEOUT_MS,
     connectTimeoutMs: config.FETCH_CONNECT_TIMEOUT_MS,
@@ -202,6 +212,8 @@ export async function createApp(options: AppOptions): Promise<App> {
       stories,
       states,
       enricher,
+      ...(processor ? { processor } : {}),
+      ...(clusterer ? { cluster: (s, signature) => clusterer.assignSignature(s, signature) } : {}),
       sink: options.makeSink({ storage, stories, taxonomy, metrics }),
       log: pollLog,
       now,
@@ -276,6 +288,7 @@ export async function createApp(options: AppOptions): Promise<App> {
     async close() {
       poller.stop();
       await metricsServer?.close();
+      await processor?.close();
       await fetcher.close();
       await storage.close();
     },

@@ -2,7 +2,7 @@ import type { Analysis } from "../classify/analyze.js";
 import type { TaggedStory } from "../enrich/types.js";
 import { ClusterIndex } from "./index.js";
 import type { ClusterModel } from "./model.js";
-import { signatureOf } from "./signature.js";
+import { type EventSignature, signatureOf } from "./signature.js";
 
 /** What the clusterer needs of a story: its id and when it was published. */
 export interface ClusteredStory {
@@ -47,11 +47,16 @@ export class StoryClusterer {
 
   /** The event `story` reports: a known one's first story id, or its own id. Idempotent. */
   assign(story: ClusteredStory, analysis: Analysis): string {
+    return this.assignSignature(story, signatureOf(analysis));
+  }
+
+  /** As assign, from the signature alone (what a worker thread hands back: it clones cheaply). */
+  assignSignature(story: ClusteredStory, signature: EventSignature): string {
     this.#evictOld();
     return this.#index.assign({
       id: story.id,
       at: timeOf(story, this.now()),
-      signature: signatureOf(analysis),
+      signature,
       source: story.feedId,
     }).cluster;
   }

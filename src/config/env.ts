@@ -1,4 +1,5 @@
 import { isIP } from "node:net";
+import { availableParallelism } from "node:os";
 import { validateDetailed } from "node-cron";
 import { z } from "zod";
 import { parseHostAllowList } from "../feeds/allow-list.js";
@@ -109,6 +110,12 @@ const envSchema = z.object({
     .refine((v) => isIP(v) !== 0 || /^[a-z0-9]([a-z0-9.-]*[a-z0-9])?$/i.test(v), {
       message: "must be an IP address or a host name",
     }),
+  /**
+   * Worker threads that parse, normalise and tag feeds, so that the main thread stays free for the
+   * gateway and interactions. Default: one per core but one (at least one); 0 does it all on the
+   * main thread.
+   */
+  WORKERS: intIn(0, 256, Math.max(1, availableParallelism() - 1)),
 });
 
 export type EnvConfig = z.output<typeof envSchema>;

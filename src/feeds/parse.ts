@@ -3,6 +3,7 @@ import { decodeHTML } from "entities";
 import Parser from "rss-parser";
 import { mediaOf } from "./media.js";
 import type { ParsedFeed, RawItem } from "./types.js";
+import { NotSimpleXml, readXmlTree } from "./xml-tree.js";
 
 /** Why a document is not a feed we can read: a stable code that src/feeds/errors.ts puts into words. */
 export type ParseReason = "empty" | "html-page" | "not-xml" | "not-a-feed" | "unusable-items";
@@ -21,9 +22,51 @@ type Loose = Record<string, unknown>;
 type FieldSpec = string | [string, string, Loose?];
 
 // rss-parser's own helpers, for the one method below that does less than the original.
-const rssUtils = createRequire(import.meta.url)("rss-parser/lib/utils.js") as {
+const requireHere = createRequire(import.meta.url);
+const rssUtils = requireHere("rss-parser/lib/utils.js") as {
   copyFromXML(xml: Loose, dest: Loose, fields: FieldSpec[]): void;
   getContent(content: unknown): string;
+};
+// The xml2js rss-parser itself loads: the reader of every document the fast one leaves to it.
+const xml2js = createRequire(requireHere.resolve("rss-parser"))("xml2js") as {
+  Parser: new (
+    options?: Loose,
+  ) => { parseString(xml: string, done: (error: unknown, tree: unknown) => void): void };
+};
+
+type TreeCallback = (error: unknown, tree: unknown) => void;
+
+/**
+ * What rss-parser calls to read XML (`this.xmlParser.parseString`): the fast reader for clean
+ * documents, and for everything else a fresh xml2js parser, which is what rss-parser would have
+ * used. A fresh one each time: xml2js reused after a successful parse never calls back on a
+ * document without a root element (`<?xml version="1.0"?>` alone); that parse hangs until a
+ * later, unrelated document resolves it with its own items.
+ */
+interface TreeReader {
+  parseString(xml: string, done: TreeCallback): void;
+}
+
+const xml2jsReader: TreeReader = {
+  parseString(xml, done) {
+    new xml2js.Parser().parseString(xml, done);
+  },
+};
+
+const treeReader: TreeReader = {
+  parseString(xml, done) {
+    let tree: unknown;
+    try {
+      tree = readXmlTree(xml);
+    } catch (error) {
+      if (!(error instanceof NotSimpleXml)) throw error;
+      xml2jsReader.parseString(xml, done);
+      return;
+    }
+    // Outside the try: rss-parser's own errors (a TypeError on an RSS without a channel)
+    // reject its promise, as they do when xml2js calls back.
+    done(null, tree);
+  },
 };
 
 /**
@@ -32,6 +75,11 @@ const rssUtils = createRequire(import.meta.url)("rss-parser/lib/utils.js") as {
  * sees them; the story then falls back to its first-seen time.
  */
 class TolerantParser extends Parser<Loose, Loose> {
+  constructor(options: Parser.ParserOptions<Loose, Loose>, reader: TreeReader) {
+    super(options);
+    (this as unknown as { xmlParser: TreeReader }).xmlParser = reader;
+  }
+
   parseItemAtom(entry: Loose): unknown {
     for (const field of ["published", "updated"]) {
       const value = textOf(entry[field]);
@@ -92,13 +140,17 @@ const PARSER_OPTIONS: Parser.ParserOptions<Loose, Loose> = {
   },
 };
 
-/**
- * A fresh parser per document: rss-parser reuses one xml2js parser, which after a successful parse
- * never calls back on a document without a root element (`<?xml version="1.0"?>` alone); that
- * parse hangs until a later, unrelated document resolves it with its own items.
- */
-function parseOnce(xml: string): Promise<Parser.Output<Loose>> {
-  return new TolerantParser(PARSER_OPTIONS).parseString(xml);
+/** `fast`: the fast reader, xml2js for what it leaves; `xml2js`: xml2js alone, as before it. */
+export type XmlReader = "fast" | "xml2js";
+
+// Stateless now that every document gets its own XML reader: one of each will do.
+const PARSERS: Record<XmlReader, TolerantParser> = {
+  fast: new TolerantParser(PARSER_OPTIONS, treeReader),
+  xml2js: new TolerantParser(PARSER_OPTIONS, xml2jsReader),
+};
+
+function parseOnce(xml: string, reader: XmlReader): Promise<Parser.Output<Loose>> {
+  return PARSERS[reader].parseString(xml);
 }
 
 /** xml2js hands back strings, `{ _: text, $: attrs }` objects, or arrays of those. */
@@ -210,14 +262,14 @@ export function repairXml(xml: string): string {
   );
 }
 
-async function parseXml(xml: string): Promise<Parser.Output<Loose>> {
+async function parseXml(xml: string, reader: XmlReader): Promise<Parser.Output<Loose>> {
   try {
-    return await parseOnce(xml);
+    return await parseOnce(xml, reader);
   } catch (first) {
     const repaired = repairXml(xml);
     if (repaired === xml) throw first;
     try {
-      return await parseOnce(repaired);
+      return await parseOnce(repaired, reader);
     } catch {
       throw first; // the original error points at the original bytes
     }
@@ -233,7 +285,11 @@ function describe(error: unknown): string {
  * Parses RSS 0.9x/1.0/2.0 and Atom with rss-parser. Anything that is not a feed is refused with a
  * FeedParseError whose message says why; nothing escapes as another kind of exception.
  */
-export async function parseFeed(text: string, maxItems = 200): Promise<ParsedFeed> {
+export async function parseFeed(
+  text: string,
+  maxItems = 200,
+  reader: XmlReader = "fast",
+): Promise<ParsedFeed> {
   const xml = text.replace(/^\uFEFF/, "").trimStart();
   if (xml.length === 0) throw new FeedParseError("empty response, not a feed", "empty");
   if (HTML_PAGE.test(xml.slice(0, 4096)))
@@ -242,7 +298,7 @@ export async function parseFeed(text: string, maxItems = 200): Promise<ParsedFee
     throw new FeedParseError("not XML (does not start with a tag)", "not-xml");
   let output: Parser.Output<Loose>;
   try {
-    output = await parseXml(xml);
+    output = await parseXml(xml, reader);
   } catch (error) {
     // rss-parser indexes `channel[0]` unchecked; a TypeError there means the document has no channel.
     if (

@@ -1,10 +1,10 @@
 import type { Logger } from "pino";
+import type { EventSignature } from "../cluster/signature.js";
 import type { Enricher, TaggedStory } from "../enrich/types.js";
 import { type FeedProblem, feedProblemOf } from "../feeds/errors.js";
 import { FetchError, type Fetcher } from "../feeds/fetch.js";
 import { KeyedLimiter } from "../feeds/limiter.js";
-import { normalizeFeed } from "../feeds/normalize.js";
-import { FeedParseError, parseFeed } from "../feeds/parse.js";
+import { FeedParseError, type parseFeed } from "../feeds/parse.js";
 import type { FeedSource, Story } from "../feeds/types.js";
 import type { Metrics } from "../metrics/registry.js";
 import {
@@ -18,6 +18,7 @@ import { KeyedMutex } from "../store/mutex.js";
 import type { StoryStore } from "../store/stories.js";
 import { isStorageUnavailable } from "../store/unavailable.js";
 import { unseenStories } from "./dedup.js";
+import { type FeedProcessor, InProcessProcessor } from "./processor.js";
 
 /** Where new stories go before they are stored: printing, or Discord's durable outbox. */
 export interface AlertSink {
@@ -45,6 +46,13 @@ export interface PollerDeps {
   random?: () => number;
   /** The feed parser; replaceable so tests can count parses. */
   parse?: typeof parseFeed;
+  /**
+   * Parse, normalise and tag (the CPU-heavy part), e.g. in worker threads; on this thread with
+   * `enricher` and `parse` by default.
+   */
+  processor?: FeedProcessor;
+  /** The event of a story a processor tagged with a signature (the clusterer's, on this thread). */
+  cluster?: (story: TaggedStory, signature: EventSignature) => string;
   /** Told about stories once they are stored (the search index listens here). */
   onStored?: (stories: TaggedStory[]) => void;
   /** Counts each feed's outcome and times its fetch (src/metrics/registry.ts). */
@@ -119,6 +127,7 @@ export class Poller {
   readonly #takeInLock = new KeyedMutex();
   /** Feed id → its poll under way, so a feed slower than a cycle is never fetched twice at once. */
   readonly #inFlight = new Map<string, { feed: FeedSource; startedAt: number }>();
+  readonly #processor: FeedProcessor;
 
   constructor(
     private readonly deps: PollerDeps,
@@ -127,6 +136,7 @@ export class Poller {
     this.#limiter = new KeyedLimiter(options.concurrency, options.perHost);
     this.#now = deps.now ?? Date.now;
     this.#random = deps.random ?? Math.random;
+    this.#processor = deps.processor ?? new InProcessProcessor(deps.enricher, deps.parse);
   }
 
   /** Aborts in-flight fetches; polls under way end as failures that are retried later. */
@@ -260,12 +270,17 @@ export class Poller {
           alerted: 0,
         };
       }
-      const parsed = await (this.deps.parse ?? parseFeed)(result.text, this.options.maxItems);
+      const parsed = await this.#processor.parse({
+        text: result.text,
+        feed,
+        now: startedAt,
+        maxItems: this.options.maxItems,
+      });
       state.ttlMinutes = parsed.ttlMinutes;
-      stories = normalizeFeed(parsed, feed, startedAt);
+      stories = parsed.stories;
       // A valid feed with no items is healthy (a new blog, a quiet desk); items that all lack
       // a title and text are not.
-      if (stories.length === 0 && parsed.items.length > 0) {
+      if (stories.length === 0 && parsed.itemCount > 0) {
         throw new FeedParseError("no item has a title or text", "unusable-items");
       }
       state.validators = result.validators;
@@ -286,7 +301,10 @@ export class Poller {
     now: number,
   ): Promise<PollOutcome> {
     const fresh = await unseenStories(stories, state.recentIds, this.deps.stories);
-    const tagged = fresh.map((s) => this.deps.enricher.enrich(s));
+    const tagged = (await this.#processor.tag(fresh)).map(({ story, signature }) => {
+      if (signature && this.deps.cluster) story.cluster = this.deps.cluster(story, signature);
+      return story;
+    });
     const alerts = state.initialized ? tagged : newest(tagged, this.options.backlogAlerts);
     if (alerts.length > 0) await this.deps.sink.accept(alerts, feed);
     await this.deps.stories.put(tagged);

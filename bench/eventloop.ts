@@ -1,0 +1,97 @@
+import { monitorEventLoopDelay } from "node:perf_hooks";
+import { loadClassifier, loadTaxonomy } from "../src/classify/index.js";
+import { createEnricher } from "../src/enrich/enricher.js";
+import { parseFeed } from "../src/feeds/parse.js";
+import type { FeedSource } from "../src/feeds/types.js";
+import {
+  type FeedProcessor,
+  InProcessProcessor,
+  PooledProcessor,
+} from "../src/ingest/processor.js";
+import { summarize } from "../src/summarize/index.js";
+
+/**
+ * How long the main thread stalls while one huge feed (100,000 items, 5 MB+) is parsed,
+ * normalised and its first 200 stories tagged: monitorEventLoopDelay samples the main thread
+ * every 10 ms meanwhile. Worker pool (WORKERS=1, warmed up) against the main thread (WORKERS=0),
+ * with the fast reader and with xml2js (the reader before). Target: max < 50 ms with the pool.
+ */
+
+const ITEMS = 100_000;
+const NOW = Date.UTC(2025, 10, 28, 12);
+const FEED: FeedSource = {
+  id: "huge",
+  name: "huge",
+  url: "https://huge.example/feed",
+  origin: "guild",
+};
+
+export function hugeFeed(items = ITEMS): string {
+  const parts = ['<?xml version="1.0"?><rss version="2.0"><channel><title>Huge</title>'];
+  for (let i = 0; i < items; i++) {
+    const date = new Date(NOW - i * 60_000).toUTCString().slice(5);
+    parts.push(
+      `<item><title>Report ${i}</title><link>https://h.example/${i}</link><pubDate>${date}</pubDate></item>`,
+    );
+  }
+  parts.push("</channel></rss>");
+  return parts.join("\n");
+}
+
+async function stall(
+  processor: FeedProcessor,
+  text: string,
+): Promise<{ p99: number; max: number; ms: number; stories: number }> {
+  const histogram = monitorEventLoopDelay({ resolution: 10 });
+  histogram.enable();
+  // Let the sampler tick first: it measures between two of its ticks, so a stall that begins
+  // before its first tick would go unseen.
+  await new Promise((done) => setTimeout(done, 50));
+  const t0 = performance.now();
+  const parsed = await processor.parse({ text, feed: FEED, now: NOW, maxItems: 200 });
+  const tagged = await processor.tag(parsed.stories);
+  const ms = performance.now() - t0;
+  // One more turn of the loop, so that a stall at the very end is sampled too.
+  await new Promise((done) => setTimeout(done, 20));
+  histogram.disable();
+  return {
+    p99: histogram.percentile(99) / 1e6,
+    max: histogram.max / 1e6,
+    ms,
+    stories: tagged.length,
+  };
+}
+
+export async function benchEventLoop(): Promise<string[]> {
+  const text = hugeFeed();
+  const lines = [
+    `feed: ${ITEMS.toLocaleString("en")} items, ${(Buffer.byteLength(text) / 1e6).toFixed(1)} MB; parse + normalise + tag the newest 200; event-loop delay of the main thread (10 ms resolution)`,
+  ];
+  const enricher = createEnricher({
+    classifier: loadClassifier(loadTaxonomy()),
+    summarize,
+    summaryBudget: 500,
+  });
+  const pool = new PooledProcessor({ threads: 1, summaryBudget: 500, signatures: true });
+  const contenders: Array<[string, FeedProcessor]> = [
+    ["worker pool (WORKERS=1)", pool],
+    ["main thread, fast reader (WORKERS=0)", new InProcessProcessor(enricher)],
+    [
+      "main thread, xml2js (before)",
+      new InProcessProcessor(enricher, (t, max) => parseFeed(t, max, "xml2js")),
+    ],
+  ];
+  try {
+    // Warm-up: worker start, module loading, the classifier loaded, JIT.
+    for (const [, processor] of contenders) await stall(processor, hugeFeed(2_000));
+    for (const [name, processor] of contenders) {
+      const r = await stall(processor, text);
+      lines.push(
+        `  ${name.padEnd(38)} event-loop delay p99 ${r.p99.toFixed(1).padStart(7)} ms, max ${r.max.toFixed(1).padStart(7)} ms; work took ${r.ms.toFixed(0)} ms (${r.stories} stories)`,
+      );
+    }
+  } finally {
+    await pool.close();
+  }
+  return lines;
+}

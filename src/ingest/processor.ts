@@ -1,0 +1,143 @@
+/**
+ * The CPU-heavy part of a poll (parse, normalise, classify, summarise) behind one interface, so it
+ * can run on the main thread (tests, WORKERS=0) or in a pool of worker threads that keeps the main
+ * thread free for the gateway and interactions. Everything that crosses the thread boundary is
+ * plain data (structured-clonable): text in, stories and event signatures out.
+ */
+import { availableParallelism } from "node:os";
+import { fileURLToPath } from "node:url";
+import { Piscina } from "piscina";
+import type { EventSignature } from "../cluster/signature.js";
+import type { Enricher, TaggedStory } from "../enrich/types.js";
+import { normalizeFeed } from "../feeds/normalize.js";
+import { FeedParseError, type ParseReason, parseFeed } from "../feeds/parse.js";
+import type { FeedSource, Story } from "../feeds/types.js";
+
+export interface ParseTask {
+  text: string;
+  feed: FeedSource;
+  /** The poll's time: first-seen time of its stories, and "now" for date checks. */
+  now: number;
+  maxItems: number;
+}
+
+export interface ProcessedFeed {
+  ttlMinutes?: number;
+  /** Items the document held (stories may be fewer: untitled and duplicate items are dropped). */
+  itemCount: number;
+  stories: Story[];
+}
+
+/** A tagged story; with its event signature when clustering is left to the caller. */
+export interface TaggedResult {
+  story: TaggedStory;
+  signature?: EventSignature;
+}
+
+export interface FeedProcessor {
+  /** Parse + normalise; a document that is not a feed rejects with FeedParseError. */
+  parse(task: ParseTask): Promise<ProcessedFeed>;
+  /** Classify + summarise, in order. */
+  tag(stories: Story[]): Promise<TaggedResult[]>;
+  close(): Promise<void>;
+}
+
+/** What a worker's parse answers: a refusal is data, since an Error loses its class in transit. */
+export type ParseAnswer =
+  | { ok: true; feed: ProcessedFeed }
+  | { ok: false; message: string; reason: ParseReason };
+
+/** The pipeline on the calling thread; its enricher clusters too. */
+export class InProcessProcessor implements FeedProcessor {
+  constructor(
+    private readonly enricher: Enricher,
+    private readonly parse_: typeof parseFeed = parseFeed,
+  ) {}
+
+  async parse(task: ParseTask): Promise<ProcessedFeed> {
+    const parsed = await this.parse_(task.text, task.maxItems);
+    return {
+      ttlMinutes: parsed.ttlMinutes,
+      itemCount: parsed.items.length,
+      stories: normalizeFeed(parsed, task.feed, task.now),
+    };
+  }
+
+  async tag(stories: Story[]): Promise<TaggedResult[]> {
+    return stories.map((s) => ({ story: this.enricher.enrich(s) }));
+  }
+
+  async close(): Promise<void> {}
+}
+
+/** WORKERS' default: a thread per core but one, for the main thread. */
+export function defaultWorkerCount(): number {
+  return Math.max(1, availableParallelism() - 1);
+}
+
+export interface PoolOptions {
+  threads: number;
+  /** Characters of the stored summary (ALERT_SUMMARY_CHARS). */
+  summaryBudget: number;
+  /** Compute event signatures for the caller's clusterer. */
+  signatures: boolean;
+}
+
+// Built, the worker is processor-worker.js; from source, a JavaScript shim that loads the .ts.
+const WORKER_FILE = new URL(
+  import.meta.url.endsWith(".ts") ? "./processor-worker-dev.mjs" : "./processor-worker.js",
+  import.meta.url,
+);
+
+/** Data the worker module reads once, at start. */
+export interface WorkerConfig {
+  summaryBudget: number;
+  signatures: boolean;
+}
+
+/**
+ * The pipeline in a piscina pool. Each worker loads the classifier once, on its first task. A task
+ * that throws, or a worker that dies, rejects that task only: piscina replaces the worker and the
+ * poller records one failed feed.
+ */
+export class PooledProcessor implements FeedProcessor {
+  readonly #pool: Piscina;
+
+  constructor(options: PoolOptions) {
+    const workerData: WorkerConfig = {
+      summaryBudget: options.summaryBudget,
+      signatures: options.signatures,
+    };
+    this.#pool = new Piscina({
+      filename: fileURLToPath(WORKER_FILE),
+      minThreads: options.threads,
+      maxThreads: options.threads,
+      idleTimeout: Number.POSITIVE_INFINITY,
+      workerData,
+    });
+  }
+
+  get threads(): number {
+    return this.#pool.threads.length;
+  }
+
+  async parse(task: ParseTask): Promise<ProcessedFeed> {
+    const answer = (await this.#pool.run(task, { name: "parse" })) as ParseAnswer;
+    if (!answer.ok) throw new FeedParseError(answer.message, answer.reason);
+    return answer.feed;
+  }
+
+  async tag(stories: Story[]): Promise<TaggedResult[]> {
+    if (stories.length === 0) return [];
+    return (await this.#pool.run(stories, { name: "tag" })) as TaggedResult[];
+  }
+
+  /** For tests: a task that throws (`throw`) or ends its worker (`exit`). */
+  async fault(kind: "throw" | "exit"): Promise<void> {
+    await this.#pool.run(kind, { name: "fault" });
+  }
+
+  async close(): Promise<void> {
+    await this.#pool.destroy();
+  }
+}
