@@ -198,6 +198,7 @@ export async function createApp(options: AppOptions): Promise<App> {
           signatures: clusterer !== undefined,
         })
       : undefined;
+  await processor?.warmUp();
   const fetcher = new Fetcher({
     timeoutMs: config.FETCH_TIMEOUT_MS,
     connectTimeoutMs: config.FETCH_CONNECT_TIMEOUT_MS,

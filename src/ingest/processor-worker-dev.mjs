@@ -4,4 +4,4 @@ import { tsImport } from "tsx/esm/api";
 
 const worker = await tsImport("./processor-worker.ts", import.meta.url);
 
-export const { parse, tag, fault } = worker;
+export const { warm, parse, tag, fault } = worker;

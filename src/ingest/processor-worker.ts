@@ -33,6 +33,11 @@ export async function parse(task: ParseTask): Promise<ParseAnswer> {
   }
 }
 
+/** Loads the classifier ahead of the first feed, so that its first cycle does not wait for it. */
+export function warm(): void {
+  classifier ??= loadClassifier(loadTaxonomy());
+}
+
 export function tag(stories: Story[]): TaggedResult[] {
   classifier ??= loadClassifier(loadTaxonomy());
   const deps = { classifier, summarize, summaryBudget: config.summaryBudget };

@@ -102,8 +102,10 @@ export interface WorkerConfig {
  */
 export class PooledProcessor implements FeedProcessor {
   readonly #pool: Piscina;
+  readonly #threads: number;
 
   constructor(options: PoolOptions) {
+    this.#threads = options.threads;
     const workerData: WorkerConfig = {
       summaryBudget: options.summaryBudget,
       signatures: options.signatures,
@@ -119,6 +121,16 @@ export class PooledProcessor implements FeedProcessor {
 
   get threads(): number {
     return this.#pool.threads.length;
+  }
+
+  /**
+   * Loads the classifier in every worker (one task per thread, run at once, so each lands on a
+   * worker of its own): a first poll then tags at full speed instead of waiting for the model.
+   */
+  async warmUp(): Promise<void> {
+    await Promise.all(
+      Array.from({ length: this.#threads }, () => this.#pool.run(null, { name: "warm" })),
+    );
   }
 
   async parse(task: ParseTask): Promise<ProcessedFeed> {
