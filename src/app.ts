@@ -105,7 +105,10 @@ export async function createApp(options: AppOptions): Promise<App> {
     classifier,
     ...(clusterer ? { clusterer } : {}),
   });
-  const storage = await openStorage(config.STORAGE_URL, { log });
+  const storage = await openStorage(config.STORAGE_URL, {
+    log,
+    namespace: config.STORAGE_NAMESPACE,
+  });
   const trends = new DailyCounts(storage.kv, now);
   const stories = new StoryStore(storage.kv, config.RETENTION_DAYS * 86_400_000, now, {
     counts: trends,
