@@ -185,7 +185,8 @@ export class AlertLog {
 
   async #loadMeta(): Promise<LogMeta> {
     // Shared: another process may have appended since; its meta write is the commit point.
-    if (!this.#meta || this.#shared) this.#meta = (await this.kv.get<LogMeta>(META_KEY)) ?? { next: 0, hours: [] };
+    if (!this.#meta || this.#shared)
+      this.#meta = (await this.kv.get<LogMeta>(META_KEY)) ?? { next: 0, hours: [] };
     return this.#meta;
   }
 

@@ -123,7 +123,10 @@ export class QueueWork implements WorkScheduler {
       ["deliver", this.#drainWorker],
     ] as const) {
       worker.on("failed", (job, err) =>
-        deps.log.warn({ queue: name, jobId: job?.id, attempts: job?.attemptsMade, err }, "job failed"),
+        deps.log.warn(
+          { queue: name, jobId: job?.id, attempts: job?.attemptsMade, err },
+          "job failed",
+        ),
       );
       worker.on("stalled", (jobId) =>
         deps.log.warn({ queue: name, jobId }, "job stalled (its worker went silent); requeued"),
@@ -251,7 +254,10 @@ export class QueueWork implements WorkScheduler {
     if (turn.type === "wait" && turn.globalLimit) {
       // Discord said the whole bot must wait: no process posts until then.
       await this.#drains.rateLimit(Math.max(1, until - this.#now()));
-      this.deps.log.warn({ channelId, waitMs: until - this.#now() }, "global rate limit: deliveries paused");
+      this.deps.log.warn(
+        { channelId, waitMs: until - this.#now() },
+        "global rate limit: deliveries paused",
+      );
     }
     // Back through the queue (and its rate limiter) for the next batch, keeping the id.
     await job.moveToDelayed(until, token);
