@@ -11,6 +11,7 @@
  * Each tick also queues a drain for every subscribed channel, which catches a wake-up lost while
  * a channel's job was finishing and channels that were held (paused) or backed off.
  */
+import { hostname } from "node:os";
 import { DelayedError, type Job, Queue, Worker } from "bullmq";
 import type { Redis } from "ioredis";
 import { type ScheduledTask, schedule } from "node-cron";
@@ -99,6 +100,8 @@ export class QueueWork implements WorkScheduler {
     const connection = deps.redis;
     const common = {
       connection,
+      // Recorded on each job it runs (`processedBy`): which process did what.
+      name: `${hostname()}:${process.pid}`,
       prefix: options.prefix,
       lockDuration: options.lockMs,
       stalledInterval: Math.max(1000, Math.round(options.lockMs / 2)),
