@@ -9,7 +9,6 @@ import { createLogger } from "./log.js";
 import { startSchedule } from "./schedule/cron.js";
 import { StorageError } from "./store/open.js";
 import { maskStorageUrl, scrubStorageSecrets } from "./store/url-secrets.js";
-import { startQueueWorker } from "./work/worker-run.js";
 
 const SAMPLE_FEEDS = "config/samples/feeds.json";
 const SHUTDOWN_GRACE_MS = 10_000;
@@ -42,6 +41,7 @@ async function main(): Promise<void> {
   // Handlers go in before anything starts: a signal during start-up still ends cleanly.
   const shutdown = stopOnSignals(log);
   if (config.ROLE === "worker") {
+    const { startQueueWorker } = await import("./work/worker-run.js");
     const worker = await startQueueWorker(config, log);
     shutdown.use(() => worker.stop());
     return;

@@ -84,7 +84,7 @@ export async function startDiscordBot(config: EnvConfig, log: Logger): Promise<R
   await subscriptions.load();
   const guildFeeds = new GuildFeedStore(app.storage.kv);
   await guildFeeds.load();
-  const work: WorkScheduler = createWork({
+  const work: WorkScheduler = await createWork({
     config,
     log,
     fleet,

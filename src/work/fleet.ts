@@ -2,7 +2,7 @@
  * Choosing how work runs: as BullMQ jobs when a Redis is named for it (QUEUE_URL, or STORAGE_URL
  * when that is Redis), in-process otherwise. Both bot roles build their work here.
  */
-import { Redis } from "ioredis";
+import type { Redis } from "ioredis";
 import type { Logger } from "pino";
 import type { App } from "../app.js";
 import type { EnvConfig } from "../config/env.js";
@@ -10,8 +10,7 @@ import type { Outbox } from "../deliver/outbox.js";
 import type { DeliverySender } from "../deliver/sender.js";
 import type { FeedSource } from "../feeds/types.js";
 import { maskStorageUrl } from "../store/url-secrets.js";
-import { QueueWork } from "./queue-work.js";
-import { RedisLock } from "./redis-lock.js";
+import type { RedisLock } from "./redis-lock.js";
 import { InProcessWork, type WorkScheduler } from "./scheduler.js";
 
 /** The Redis work runs on, if any. */
@@ -36,6 +35,9 @@ export async function openFleet(
 ): Promise<Fleet | undefined> {
   const url = queueUrlOf(config);
   if (!url) return undefined;
+  // Loaded only for a fleet: a single process does not pay for the queue's modules at start.
+  const { Redis } = await import("ioredis");
+  const { RedisLock } = await import("./redis-lock.js");
   // BullMQ's workers block on Redis and must not give up a command while it reconnects.
   const redis = new Redis(url, { maxRetriesPerRequest: null, lazyConnect: true });
   redis.on("error", (err: Error) =>
@@ -68,7 +70,7 @@ export interface WorkParts {
   drainMs: number;
 }
 
-export function createWork(parts: WorkParts): WorkScheduler {
+export async function createWork(parts: WorkParts): Promise<WorkScheduler> {
   const { config, log, fleet, app } = parts;
   if (!fleet) {
     return new InProcessWork({
@@ -81,6 +83,7 @@ export function createWork(parts: WorkParts): WorkScheduler {
       drainMs: parts.drainMs,
     });
   }
+  const { QueueWork } = await import("./queue-work.js");
   return new QueueWork(
     {
       redis: fleet.redis,

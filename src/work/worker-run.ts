@@ -53,7 +53,7 @@ export async function startQueueWorker(
     await guildFeeds.load();
   };
   await refresh();
-  const work = createWork({
+  const work = await createWork({
     config,
     log,
     fleet,
