@@ -1,4 +1,4 @@
-import type { Client, REST } from "discord.js";
+import { type Client, REST } from "discord.js";
 import type { Logger } from "pino";
 import type { Taxonomy } from "../classify/taxonomy.js";
 import type { EnvConfig } from "../config/env.js";
@@ -15,12 +15,20 @@ import { type Fleet, NotifyRelay } from "./fleet.js";
 export interface DeliveryInput {
   storage: Storage;
   taxonomy: Taxonomy;
-  /** discord.js REST: the client's, or a standalone one in a worker without a gateway. */
-  rest: REST;
+  /** discord.js REST: the client's (in-process); a fleet builds its own for alerts (below). */
+  rest?: REST;
   /** The gateway client, when this process has one (its cache names missing permissions). */
   client?: Client;
   language: AlertLanguage;
-  config: Pick<EnvConfig, "RETENTION_DAYS" | "CLUSTER_EDIT_HOURS" | "ALERTS_PER_CHANNEL_HOUR">;
+  config: Pick<
+    EnvConfig,
+    | "RETENTION_DAYS"
+    | "CLUSTER_EDIT_HOURS"
+    | "ALERTS_PER_CHANNEL_HOUR"
+    | "DISCORD_TOKEN"
+    | "DISCORD_API_URL"
+    | "DISCORD_GLOBAL_RATE"
+  >;
   log: Logger;
   fleet: Fleet | undefined;
 }
@@ -37,7 +45,9 @@ export function buildDelivery(input: DeliveryInput) {
       ...(fleet ? { shared: { lock: fleet.lock } } : {}),
     },
   );
-  const poster = new DiscordJsPoster(input.rest, input.client ? { client: input.client } : {});
+  const rest = fleet ? alertRest(config) : input.rest;
+  if (!rest) throw new Error("delivery needs a REST client");
+  const poster = new DiscordJsPoster(rest, input.client ? { client: input.client } : {});
   const sender = new DeliverySender(
     { outbox, subscriptions, poster, forums: poster, taxonomy, log, language },
     { hourlyCap: config.ALERTS_PER_CHANNEL_HOUR },
@@ -50,3 +60,18 @@ export function buildDelivery(input: DeliveryInput) {
 }
 
 export type Delivery = ReturnType<typeof buildDelivery>;
+
+/**
+ * A fleet's REST for alerts: a global 429 is thrown instead of waited out in this process, so
+ * that the delivery queue pauses every process (src/work/queue-work.ts). Interactions keep the
+ * client's own REST, which waits.
+ */
+function alertRest(config: DeliveryInput["config"]): REST {
+  const rest = new REST({
+    api: config.DISCORD_API_URL,
+    globalRequestsPerSecond: config.DISCORD_GLOBAL_RATE,
+    rejectOnRateLimit: (limit) => limit.global,
+  });
+  if (config.DISCORD_TOKEN) rest.setToken(config.DISCORD_TOKEN);
+  return rest;
+}

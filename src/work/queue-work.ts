@@ -61,10 +61,10 @@ export interface QueueWorkDeps {
   redis: Redis;
   /** The feeds of this tick (the operator's and the servers'), read fresh. */
   feeds: () => Promise<FeedSource[]>;
-  states: FeedStateStore;
-  poller: Poller;
-  outbox: Outbox;
-  sender: DeliverySender;
+  states: Pick<FeedStateStore, "getMany">;
+  poller: Pick<Poller, "pollDue">;
+  outbox: Pick<Outbox, "channels" | "changedChannels" | "flush">;
+  sender: Pick<DeliverySender, "turn">;
   /** Re-reads what other processes may have changed (subscriptions, servers' feeds). */
   refresh?: () => Promise<void>;
   log: Logger;

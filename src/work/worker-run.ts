@@ -3,7 +3,6 @@
  * and delivery jobs from the queue and posts over REST with the token. Slash commands, digests,
  * health notices and permission recovery stay with the processes that hold the gateway.
  */
-import { REST } from "discord.js";
 import type { Logger } from "pino";
 import { createApp } from "../app.js";
 import { ConfigError, type EnvConfig } from "../config/env.js";
@@ -28,10 +27,6 @@ export async function startQueueWorker(
   }
   const operatorFeeds = await loadFeedsFile(config.FEEDS_FILE);
   const fleet = await openFleet(config, log);
-  const rest = new REST({
-    api: config.DISCORD_API_URL,
-    globalRequestsPerSecond: config.DISCORD_GLOBAL_RATE,
-  }).setToken(token);
   const i18n = loadMessages();
   // Without a gateway a server's language is unknown here: a batch keeps the one it was taken
   // in, a new one is English.
@@ -41,7 +36,7 @@ export async function startQueueWorker(
     config,
     log,
     makeSink: ({ storage, taxonomy }) => {
-      parts = buildDelivery({ storage, taxonomy, rest, language, config, log, fleet });
+      parts = buildDelivery({ storage, taxonomy, language, config, log, fleet });
       return parts.sink;
     },
   });
