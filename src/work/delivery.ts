@@ -36,7 +36,7 @@ export interface DeliveryInput {
 /** Stories → the outbox → Discord: the parts every role that delivers is built from. */
 export function buildDelivery(input: DeliveryInput) {
   const { storage, taxonomy, language, config, log, fleet } = input;
-  const subscriptions = new SubscriptionStore(storage.kv);
+  const subscriptions = new SubscriptionStore(storage.kv, fleet?.lock);
   const outbox = new Outbox(
     { kv: storage.kv, subscriptions, taxonomy, language },
     {

@@ -9,9 +9,10 @@ import { Redis } from "ioredis";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type AlertEntryInput, AlertLog } from "../../src/deliver/alert-log.js";
 import { openStorage, type Storage } from "../../src/store/open.js";
+import { SubscriptionStore } from "../../src/subscriptions/store.js";
 import { drainJobId, fetchJobId } from "../../src/work/job-ids.js";
 import { RedisLock, redisRunCoordinator } from "../../src/work/redis-lock.js";
-import { story } from "../deliver/fixtures.js";
+import { story, sub } from "../deliver/fixtures.js";
 import { serviceAvailable } from "../helpers/services.js";
 
 const REDIS = "redis://127.0.0.1:6379";
@@ -110,5 +111,50 @@ describe.skipIf(!redisUp)("a fleet's shared alert log and locks", () => {
     await queue.add("fetch", {}, { jobId: fetchJobId(feedId, 1_764_756_060_000) });
     expect(await queue.getJobCountByTypes("waiting")).toBe(3);
     await queue.close();
+  });
+});
+
+describe.skipIf(!redisUp)("a fleet's subscriptions", () => {
+  const namespace = `fdtest-subs-${process.pid}-${randomUUID().slice(0, 8)}`;
+  const stores: Storage[] = [];
+  const clients: Redis[] = [];
+
+  afterAll(async () => {
+    const redis = clients[0];
+    if (redis) {
+      const keys = [
+        ...(await redis.keys(`${namespace}:*`)),
+        ...(await redis.keys(`${namespace}-q:*`)),
+      ];
+      if (keys.length > 0) await redis.del(...keys);
+    }
+    await Promise.all(stores.map((s) => s.close()));
+    await Promise.all(clients.map((c) => c.quit()));
+  });
+
+  it("keeps every change when two processes change one server's subscriptions at once", async () => {
+    const subs: SubscriptionStore[] = [];
+    for (let i = 0; i < 2; i++) {
+      const storage = await openStorage(REDIS, { namespace });
+      const redis = new Redis(REDIS, { maxRetriesPerRequest: null });
+      stores.push(storage);
+      clients.push(redis);
+      subs.push(new SubscriptionStore(storage.kv, new RedisLock(redis, `${namespace}-q`)));
+    }
+    await Promise.all(subs.map((s) => s.load()));
+    const [a, b] = subs as [SubscriptionStore, SubscriptionStore];
+    const channel = (i: number) => `4${String(i).padStart(17, "0")}`;
+    await Promise.all(
+      Array.from({ length: 20 }, (_, i) =>
+        (i % 2 ? b : a).upsert(sub({ guildId: "400000000000000000", channelId: channel(i) })),
+      ),
+    );
+    // What the other process wrote, each sees after a refresh.
+    await Promise.all(subs.map((s) => s.load()));
+    for (const s of subs) expect(s.forGuild("400000000000000000")).toHaveLength(20);
+    await a.remove("400000000000000000", () => true);
+    await b.load();
+    expect(b.forGuild("400000000000000000")).toEqual([]);
+    expect([...b.channels()]).toEqual([]);
   });
 });
