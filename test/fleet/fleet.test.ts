@@ -251,5 +251,15 @@ describe.skipIf(!redisUp)("a fleet of three processes on one Redis", () => {
       expect(seen).toHaveLength(STORIES);
     }
     expect(killedAt).toBeLessThan(expected);
+    const stalled = bots.map((b) => b.output.split("job stalled").length - 1);
+    process.stderr.write(
+      `fleet: jobs of the killed worker found stalled and requeued: ${(stalled[0] ?? 0) + (stalled[2] ?? 0)}\n`,
+    );
   }, 90_000);
+
+  it("stops a worker cleanly on SIGTERM", async () => {
+    const worker = bots[2] as BotProcess;
+    expect(await worker.kill("SIGTERM")).toBe(0);
+    expect(worker.output).toContain("queue workers stopped");
+  }, 30_000);
 });
