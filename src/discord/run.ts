@@ -16,6 +16,7 @@ import { summarize } from "../summarize/index.js";
 import { warmUpCharts } from "../trends/render.js";
 import { buildDelivery, type Delivery } from "../work/delivery.js";
 import { createWork, openFleet } from "../work/fleet.js";
+import { GuildLocales, publishGuildLocales } from "../work/guild-locales.js";
 import type { WorkScheduler } from "../work/scheduler.js";
 import { serverLanguage } from "./alert-language.js";
 import { createDiscordClient } from "./client.js";
@@ -233,6 +234,8 @@ export async function startDiscordBot(config: EnvConfig, log: Logger): Promise<R
         );
         health.start();
         recovery.start();
+        // Workers without a gateway speak each server's language as published here.
+        if (fleet) publishGuildLocales(client, new GuildLocales(app.storage.kv), log);
         // Arms each schedule and catches up a slot missed while the bot was down (in the background).
         await digests.start();
         await work.start();

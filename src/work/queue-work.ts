@@ -74,15 +74,13 @@ export interface QueueWorkDeps {
 type FetchJob = z.infer<typeof fetchJobData>;
 type DrainJob = z.infer<typeof drainJobData>;
 
-const REFRESH_MS = 30_000;
-
 export class QueueWork implements WorkScheduler {
   readonly #fetches: Queue<FetchJob>;
   readonly #drains: Queue<DrainJob>;
   #fetchWorker: Worker<FetchJob> | undefined;
   #drainWorker: Worker<DrainJob> | undefined;
   #tick: ScheduledTask | undefined;
-  #refresh: NodeJS.Timeout | undefined;
+  #refresh: ScheduledTask | undefined;
   readonly #now: () => number;
 
   constructor(
@@ -142,10 +140,14 @@ export class QueueWork implements WorkScheduler {
       distributed: true,
       runCoordinator: redisRunCoordinator(deps.redis, options.prefix),
     });
-    this.#refresh = setInterval(() => {
-      deps.refresh?.().catch((err: unknown) => deps.log.warn({ err }, "refresh failed"));
-    }, REFRESH_MS);
-    this.#refresh.unref();
+    // Every process, elected or not, re-reads what the others changed at each tick.
+    this.#refresh = schedule(
+      options.schedule,
+      async () => {
+        await deps.refresh?.().catch((err: unknown) => deps.log.warn({ err }, "refresh failed"));
+      },
+      { name: "refresh", noOverlap: true },
+    );
     // A fresh start does not sit idle until the next tick; its jobs' ids make a repeat harmless.
     void this.#runTick();
   }
@@ -160,7 +162,8 @@ export class QueueWork implements WorkScheduler {
   async stop(): Promise<void> {
     await this.#tick?.stop();
     await this.#tick?.destroy();
-    clearInterval(this.#refresh);
+    await this.#refresh?.stop();
+    await this.#refresh?.destroy();
     const workers = [this.#fetchWorker, this.#drainWorker].filter((w) => w !== undefined);
     // Jobs under way get the grace time; after it they are left to the stalled-job check.
     let timer: NodeJS.Timeout | undefined;

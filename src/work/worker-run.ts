@@ -11,6 +11,7 @@ import { GuildFeedStore, mergeFeeds } from "../feeds/guild-feeds.js";
 import { loadMessages } from "../i18n/messages.js";
 import { buildDelivery, type Delivery } from "./delivery.js";
 import { createWork, openFleet, queueUrlOf } from "./fleet.js";
+import { GuildLocales } from "./guild-locales.js";
 
 const DRAIN_MS = 7_000;
 
@@ -28,9 +29,10 @@ export async function startQueueWorker(
   const operatorFeeds = await loadFeedsFile(config.FEEDS_FILE);
   const fleet = await openFleet(config, log);
   const i18n = loadMessages();
-  // Without a gateway a server's language is unknown here: a batch keeps the one it was taken
-  // in, a new one is English.
-  const language = (_guildId: string, locale?: string) => i18n.for(locale);
+  // Without a gateway a server's language is what the gateway process published (English until
+  // it has); a batch keeps the one it was started in.
+  let locales: GuildLocales | undefined;
+  const language = (guildId: string, locale?: string) => i18n.for(locale ?? locales?.get(guildId));
   let parts: Delivery | undefined;
   const app = await createApp({
     config,
@@ -43,9 +45,12 @@ export async function startQueueWorker(
   if (!parts) throw new Error("the Discord sink was not built");
   const { subscriptions, sender, outbox } = parts;
   const guildFeeds = new GuildFeedStore(app.storage.kv);
+  const known = new GuildLocales(app.storage.kv);
+  locales = known;
   const refresh = async () => {
     await subscriptions.load();
     await guildFeeds.load();
+    await known.load([...subscriptions.channels()].map((c) => c.guildId));
   };
   await refresh();
   const work = await createWork({

@@ -97,8 +97,10 @@ describe.skipIf(!redisUp)("a fleet of three processes on one Redis", () => {
       token: TEST_TOKEN,
       rateLimit: { perChannel: 50, windowMs: 1000 },
     });
+    // A German server: workers, which have no gateway, must still speak German to it.
     const guild = emu.addGuild({
       name: "Fleet newsroom",
+      preferredLocale: "de",
       channels: Array.from({ length: CHANNELS }, (_, i) => ({ name: `alerts-${i}` })),
     });
     for (let i = 0; i < CHANNELS; i++) channels.push(guild.channelId(`alerts-${i}`));
@@ -195,38 +197,42 @@ describe.skipIf(!redisUp)("a fleet of three processes on one Redis", () => {
     rmSync(dir, { recursive: true, force: true });
   }, 30_000);
 
-  it("fetches each feed once per tick, and in every tick, across the three processes", async () => {
-    const from = Math.ceil(Date.now() / TICK_MS) * TICK_MS + TICK_MS;
-    const to = from + 3 * TICK_MS;
-    await new Promise((r) => setTimeout(r, to - Date.now() + 500));
-    const perTick = new Map<string, number>();
-    for (const req of feeds.requests) {
-      if (req.at < from || req.at >= to) continue;
-      const key = `${req.path}@${Math.floor(req.at / TICK_MS)}`;
-      perTick.set(key, (perTick.get(key) ?? 0) + 1);
-    }
-    // How long each tick took the fleet, first fetch to last (the figure the notes quote).
-    const spans = new Map<number, [number, number]>();
-    for (const req of feeds.requests) {
-      if (req.at < from || req.at >= to) continue;
-      const tick = Math.floor(req.at / TICK_MS);
-      const [first, last] = spans.get(tick) ?? [req.at, req.at];
-      spans.set(tick, [Math.min(first, req.at), Math.max(last, req.at)]);
-    }
-    process.stderr.write(
-      `fleet: ${FEEDS} feeds, tick ${TICK_SEC} s, cycle spans (ms): ${[...spans.values()].map(([a, b]) => b - a).join(", ")}\n`,
-    );
-    const doubled = [...perTick].filter(([, n]) => n > 1);
-    expect(doubled).toEqual([]);
-    // Three ticks in the window: every feed in each.
-    expect(perTick.size).toBe(FEEDS * 3);
-    // And the work was shared: each job records the process that ran it.
-    const queue = new Queue("fetch", { connection: { url: REDIS }, prefix: `${namespace}-q` });
-    const done = await queue.getCompleted(0, 5000);
-    await queue.close();
-    const pids = new Set(done.map((j) => j.processedBy?.split(":").at(-1)));
-    expect([...pids].sort()).toEqual(bots.map((b) => String(b.child?.pid)).sort());
-  }, 30_000);
+  it(
+    "fetches each feed once per tick, and in every tick, across the three processes",
+    async () => {
+      const from = Math.ceil(Date.now() / TICK_MS) * TICK_MS + TICK_MS;
+      const to = from + 3 * TICK_MS;
+      await new Promise((r) => setTimeout(r, to - Date.now() + 500));
+      const perTick = new Map<string, number>();
+      for (const req of feeds.requests) {
+        if (req.at < from || req.at >= to) continue;
+        const key = `${req.path}@${Math.floor(req.at / TICK_MS)}`;
+        perTick.set(key, (perTick.get(key) ?? 0) + 1);
+      }
+      // How long each tick took the fleet, first fetch to last (the figure the notes quote).
+      const spans = new Map<number, [number, number]>();
+      for (const req of feeds.requests) {
+        if (req.at < from || req.at >= to) continue;
+        const tick = Math.floor(req.at / TICK_MS);
+        const [first, last] = spans.get(tick) ?? [req.at, req.at];
+        spans.set(tick, [Math.min(first, req.at), Math.max(last, req.at)]);
+      }
+      process.stderr.write(
+        `fleet: ${FEEDS} feeds, tick ${TICK_SEC} s, cycle spans (ms): ${[...spans.values()].map(([a, b]) => b - a).join(", ")}\n`,
+      );
+      const doubled = [...perTick].filter(([, n]) => n > 1);
+      expect(doubled).toEqual([]);
+      // Three ticks in the window: every feed in each.
+      expect(perTick.size).toBe(FEEDS * 3);
+      // And the work was shared: each job records the process that ran it.
+      const queue = new Queue("fetch", { connection: { url: REDIS }, prefix: `${namespace}-q` });
+      const done = await queue.getCompleted(0, 5000);
+      await queue.close();
+      const pids = new Set(done.map((j) => j.processedBy?.split(":").at(-1)));
+      expect([...pids].sort()).toEqual(bots.map((b) => String(b.child?.pid)).sort());
+    },
+    6 * TICK_MS + 15_000,
+  );
 
   it("alerts every new story once in every channel, through a kill -9 of a worker mid-cycle", async () => {
     // Stories spread over the feeds, published in one go: one cycle takes them all in.
@@ -249,6 +255,10 @@ describe.skipIf(!redisUp)("a fleet of three processes on one Redis", () => {
       const seen = titles(emu, channelId);
       expect(new Set(seen).size).toBe(STORIES);
       expect(seen).toHaveLength(STORIES);
+      // Whichever process posted it, each alert is in the server's language.
+      for (const m of emu.messages(channelId)) {
+        expect(JSON.stringify(m.components)).toContain("Mehr davon");
+      }
     }
     expect(killedAt).toBeLessThan(expected);
     const stalled = bots.map((b) => b.output.split("job stalled").length - 1);
