@@ -23,7 +23,8 @@
  * Single process: the KeyedMutex serialises read-modify-write per channel within it.
  * A fleet (`shared`): one job per channel on the work queue owns the channel's state while it
  * runs (src/work/), so the state is read from storage at each use instead of from memory, cursor
- * moves are written by `flush()` before the job ends, and appends to the log take a Redis lock.
+ * moves are written by `flush()` before the job ends, and appends to the log and each channel's
+ * read-modify-write take the fleet's Redis lock.
  */
 import { createHash, randomUUID } from "node:crypto";
 import type { APIEmbed } from "discord.js";
@@ -212,7 +213,7 @@ type Pick =
 
 export class Outbox {
   readonly log: AlertLog;
-  readonly #lock = new KeyedMutex();
+  readonly #lock: AppendLock;
   readonly #kv: Keyv;
   readonly #now: () => number;
   readonly #ttl: number;
@@ -234,6 +235,9 @@ export class Outbox {
     this.#ttl = options.retentionMs;
     this.#editMs = options.clusterEditMs ?? DEFAULT_CLUSTER_EDIT_MS;
     this.#shared = options.shared !== undefined;
+    // Shared: the channel's job owns it, and the lock covers a job that outlived its lease (a
+    // worker stalled, not dead) while another took the channel over.
+    this.#lock = options.shared?.lock ?? new KeyedMutex();
     this.log = new AlertLog(
       deps.kv,
       { ttlMs: options.retentionMs, ...(options.shared ? { shared: options.shared } : {}) },

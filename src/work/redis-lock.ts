@@ -10,13 +10,17 @@ import type { RunCoordinator } from "node-cron";
 import { KeyedMutex } from "../store/mutex.js";
 
 const RELEASE = `if redis.call("GET", KEYS[1]) == ARGV[1] then return redis.call("DEL", KEYS[1]) else return 0 end`;
+const EXTEND = `if redis.call("GET", KEYS[1]) == ARGV[1] then return redis.call("PEXPIRE", KEYS[1], ARGV[2]) else return 0 end`;
 
 export class LockTimeoutError extends Error {
   override name = "LockTimeoutError";
 }
 
 export interface RedisLockOptions {
-  /** Longest a holder keeps the lock: what a dead holder costs the others. */
+  /**
+   * The lease: renewed every third of it while the holder lives, so it is what a dead holder
+   * costs the others, not a bound on how long a holder may take.
+   */
   ttlMs: number;
   /** Longest a caller waits for it before giving up (the caller's work is retried). */
   waitMs: number;
@@ -29,7 +33,7 @@ export class RedisLock {
   constructor(
     private readonly redis: Redis,
     private readonly prefix: string,
-    private readonly options: RedisLockOptions = { ttlMs: 15_000, waitMs: 30_000 },
+    private readonly options: RedisLockOptions = { ttlMs: 5_000, waitMs: 30_000 },
   ) {}
 
   run<T>(key: string, task: () => Promise<T>): Promise<T> {
@@ -46,9 +50,14 @@ export class RedisLock {
       await new Promise((r) => setTimeout(r, pause + Math.random() * pause));
       pause = Math.min(pause * 2, 100);
     }
+    const { ttlMs } = this.options;
+    const renew = setInterval(() => {
+      this.redis.eval(EXTEND, 1, name, token, String(ttlMs)).catch(() => {});
+    }, ttlMs / 3);
     try {
       return await task();
     } finally {
+      clearInterval(renew);
       await this.redis.eval(RELEASE, 1, name, token).catch(() => {});
     }
   }

@@ -158,3 +158,35 @@ describe.skipIf(!redisUp)("a fleet's subscriptions", () => {
     expect([...b.channels()]).toEqual([]);
   });
 });
+
+describe.skipIf(!redisUp)("the fleet's Redis lock lease", () => {
+  const prefix = `fdtest-lease-${process.pid}-${randomUUID().slice(0, 8)}`;
+  const redis = redisUp ? new Redis(REDIS, { maxRetriesPerRequest: null }) : undefined;
+
+  afterAll(async () => {
+    await redis?.del(`${prefix}:lock:k`);
+    await redis?.quit();
+  });
+
+  it("is renewed while its holder works past the lease, and freed when a holder vanishes", async () => {
+    const a = new RedisLock(redis as Redis, prefix, { ttlMs: 300, waitMs: 5000 });
+    const b = new RedisLock(redis as Redis, prefix, { ttlMs: 300, waitMs: 5000 });
+    const order: string[] = [];
+    const slow = a.run("k", async () => {
+      order.push("a in");
+      await new Promise((r) => setTimeout(r, 1000));
+      order.push("a out");
+    });
+    await new Promise((r) => setTimeout(r, 50));
+    await b.run("k", async () => {
+      order.push("b in");
+    });
+    await slow;
+    expect(order).toEqual(["a in", "a out", "b in"]);
+    // A holder that died: its key, not renewed, expires after the lease.
+    await redis?.set(`${prefix}:lock:k`, "dead", "PX", 300);
+    const started = Date.now();
+    await b.run("k", async () => {});
+    expect(Date.now() - started).toBeLessThan(1500);
+  });
+});
