@@ -176,7 +176,7 @@ export async function createApp(options: AppOptions): Promise<App> {
     log,
     timeoutMs: config.STORAGE_TIMEOUT_MS,
     onError: (operation) => metrics.storageError(operation),
-    ...(options.namespace ? { namespace: options.namespace } : {}),
+    namespace: options.namespace ?? config.STORAGE_NAMESPACE,
   });
   const deadlineMs = cycleDeadlineMs(config.POLL_SCHEDULE, config.CYCLE_DEADLINE_SEC);
   const trends = new DailyCounts(storage.kv, now);

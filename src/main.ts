@@ -40,6 +40,12 @@ async function main(): Promise<void> {
   });
   // Handlers go in before anything starts: a signal during start-up still ends cleanly.
   const shutdown = stopOnSignals(log);
+  if (config.ROLE === "worker") {
+    const { startQueueWorker } = await import("./work/worker-run.js");
+    const worker = await startQueueWorker(config, log);
+    shutdown.use(() => worker.stop());
+    return;
+  }
   if (config.DISCORD_TOKEN) {
     const bot = await startDiscordBot(config, log);
     shutdown.use(() => bot.stop());

@@ -116,6 +116,22 @@ const envSchema = z.object({
    * main thread.
    */
   WORKERS: intIn(0, 256, Math.max(1, availableParallelism() - 1)),
+  /** `worker`: no gateway (no Discord login); fetches and delivers jobs from the queue only. */
+  ROLE: z.enum(["all", "worker"]).default("all"),
+  /** The Redis for work as jobs (BullMQ); STORAGE_URL when that is Redis. */
+  QUEUE_URL: z
+    .string()
+    .trim()
+    .refine((v) => /^rediss?:\/\/.+/.test(v), { message: "must start with redis:// or rediss://" })
+    .optional(),
+  /** Prefix of every key in storage (and of the queues): fleets sharing one Redis differ here. */
+  STORAGE_NAMESPACE: z
+    .string()
+    .trim()
+    .regex(/^[A-Za-z0-9_-]{1,40}$/, "must be 1–40 letters, digits, - or _")
+    .default("fd"),
+  /** A job's lock: a worker silent this long is presumed dead and its jobs run elsewhere. */
+  QUEUE_LOCK_SEC: intIn(2, 600, 30),
 });
 
 export type EnvConfig = z.output<typeof envSchema>;

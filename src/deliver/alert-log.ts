@@ -56,16 +56,27 @@ interface LogMeta {
   hours: Array<[number, number]>;
 }
 
+/** Serialises appends; a `KeyedMutex` in one process, a Redis lock across a fleet. */
+export interface AppendLock {
+  run<T>(key: string, task: () => Promise<T>): Promise<T>;
+}
+
 export interface AlertLogOptions {
   /** How long entries are kept: a channel paused for longer misses what is older. */
   ttlMs: number;
+  /**
+   * Other processes append to the same log (a fleet): appends take this lock, and the meta key
+   * is read from storage each time instead of from memory.
+   */
+  shared?: { lock: AppendLock };
 }
 
 export const entryKey = (seq: number): string => `ob:log:${seq}`;
 const seenKey = (storyId: string): string => `ob:seen:${storyId}`;
 
 export class AlertLog {
-  readonly #lock = new KeyedMutex();
+  readonly #lock: AppendLock;
+  readonly #shared: boolean;
   readonly #cache = new Map<number, AlertEntry>();
   #meta: LogMeta | undefined;
 
@@ -73,7 +84,10 @@ export class AlertLog {
     private readonly kv: Keyv,
     private readonly options: AlertLogOptions,
     private readonly now: () => number = Date.now,
-  ) {}
+  ) {
+    this.#lock = options.shared?.lock ?? new KeyedMutex();
+    this.#shared = options.shared !== undefined;
+  }
 
   /** The next sequence number: every entry logged so far is below it. */
   async next(): Promise<number> {
@@ -170,7 +184,9 @@ export class AlertLog {
   }
 
   async #loadMeta(): Promise<LogMeta> {
-    if (!this.#meta) this.#meta = (await this.kv.get<LogMeta>(META_KEY)) ?? { next: 0, hours: [] };
+    // Shared: another process may have appended since; its meta write is the commit point.
+    if (!this.#meta || this.#shared)
+      this.#meta = (await this.kv.get<LogMeta>(META_KEY)) ?? { next: 0, hours: [] };
     return this.#meta;
   }
 

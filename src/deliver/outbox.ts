@@ -21,6 +21,10 @@
  * (a subscription made later does not receive stories logged before it).
  *
  * Single process: the KeyedMutex serialises read-modify-write per channel within it.
+ * A fleet (`shared`): one job per channel on the work queue owns the channel's state while it
+ * runs (src/work/), so the state is read from storage at each use instead of from memory, cursor
+ * moves are written by `flush()` before the job ends, and appends to the log and each channel's
+ * read-modify-write take the fleet's Redis lock.
  */
 import { createHash, randomUUID } from "node:crypto";
 import type { APIEmbed } from "discord.js";
@@ -31,7 +35,7 @@ import type { Locale } from "../i18n/catalogue.js";
 import type { Translator } from "../i18n/messages.js";
 import { KeyedMutex } from "../store/mutex.js";
 import type { AlertTarget, Subscription } from "../subscriptions/store.js";
-import { type AlertEntry, type AlertEntryInput, AlertLog } from "./alert-log.js";
+import { type AlertEntry, type AlertEntryInput, AlertLog, type AppendLock } from "./alert-log.js";
 import {
   alsoAfterEdit,
   type ClusterPost,
@@ -175,6 +179,8 @@ export interface OutboxOptions {
   retentionMs: number;
   /** Later reports of an event edit its alert for this long after it was posted (default 12 h). */
   clusterEditMs?: number;
+  /** Other processes work on the same outbox (see the header). */
+  shared?: { lock: AppendLock };
 }
 
 export const channelKey = (channelId: string): string => `ob:ch:${channelId}`;
@@ -209,11 +215,12 @@ type Pick =
 
 export class Outbox {
   readonly log: AlertLog;
-  readonly #lock = new KeyedMutex();
+  readonly #lock: AppendLock;
   readonly #kv: Keyv;
   readonly #now: () => number;
   readonly #ttl: number;
   readonly #editMs: number;
+  readonly #shared: boolean;
   /** Channel states read or written by this process. */
   readonly #states = new Map<string, ChannelState>();
   /** Channels whose cursor moved in memory only. */
@@ -229,7 +236,15 @@ export class Outbox {
     this.#now = deps.now ?? Date.now;
     this.#ttl = options.retentionMs;
     this.#editMs = options.clusterEditMs ?? DEFAULT_CLUSTER_EDIT_MS;
-    this.log = new AlertLog(deps.kv, { ttlMs: options.retentionMs }, this.#now);
+    this.#shared = options.shared !== undefined;
+    // Shared: the channel's job owns it, and the lock covers a job that outlived its lease (a
+    // worker stalled, not dead) while another took the channel over.
+    this.#lock = options.shared?.lock ?? new KeyedMutex();
+    this.log = new AlertLog(
+      deps.kv,
+      { ttlMs: options.retentionMs, ...(options.shared ? { shared: options.shared } : {}) },
+      this.#now,
+    );
   }
 
   /** The outbox's clock (log times, subscription times are compared on it). */
@@ -408,7 +423,8 @@ export class Outbox {
    */
   async dropChannel(channelId: string): Promise<number> {
     return this.#lock.run(channelId, async () => {
-      const st = this.#states.get(channelId) ?? (await this.state(channelId));
+      const cached = this.#shared ? undefined : this.#states.get(channelId);
+      const st = cached ?? (await this.state(channelId));
       if (!st) return 0;
       const dropped = st.flight?.seqs.length ?? 0;
       st.flight = undefined;
@@ -432,7 +448,9 @@ export class Outbox {
 
   async #state(channelId: string): Promise<ChannelState | undefined> {
     const cached = this.#states.get(channelId);
-    if (cached) return cached;
+    // Shared: another process may have moved the channel on since; only a cursor this job moved
+    // and has not written yet is newer here than in storage.
+    if (cached && (!this.#shared || this.#unsaved.has(channelId))) return cached;
     let st = await this.state(channelId);
     if (!st) {
       const subs = this.deps.subscriptions.forChannel(channelId);

@@ -165,6 +165,8 @@ export class PostError extends Error {
       code?: number | string;
       /** Milliseconds Discord asked us to wait, when it said. */
       retryAfterMs?: number;
+      /** A 429 for the whole bot, not one route: every sender must wait (see src/work/). */
+      global?: boolean;
       /** For `forbidden`: what the bot lacks, in words for the admin. */
       missing?: string;
       /** The same as Discord's English permission names; `missingAnyOf` when one of them would do. */
@@ -225,7 +227,7 @@ export function classifyPostError(error: unknown): PostError {
     return new PostError(
       "transient",
       error.message,
-      { status: 429, retryAfterMs: error.retryAfter },
+      { status: 429, retryAfterMs: error.retryAfter, global: error.global },
       { cause: error },
     );
   }

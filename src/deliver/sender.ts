@@ -93,8 +93,18 @@ const FORUM_UNSUPPORTED = {
   reasonCode: "forum-unsupported",
 } as const;
 
-/** What one turn of a channel left behind. */
-type Turn = "sent" | "idle";
+/**
+ * What one turn of a channel left behind: a batch went out (it may have more), nothing to do, or
+ * nothing before `until` (`hold`: paused until an admin acts; the in-process loop looks again
+ * after its idle interval, a queue drops the job and waits for a wake-up or the next sweep).
+ */
+export type Turn =
+  | { type: "sent" }
+  | { type: "idle" }
+  | { type: "wait"; until: number; why: "hold" | "capped" | "backoff"; globalLimit?: boolean };
+
+const SENT: Turn = { type: "sent" };
+const IDLE: Turn = { type: "idle" };
 
 /** Where a batch went, and whether it had gone there before this try (a resumed batch). */
 interface Sent {
@@ -244,7 +254,8 @@ export class DeliverySender {
       const work = this.#work(channelId)
         .then((turn) => {
           // It may have more: back of the list, after every channel already waiting.
-          if (turn === "sent") this.#ready.add(channelId);
+          if (turn.type === "sent") this.#ready.add(channelId);
+          if (turn.type === "wait") this.#notBefore.set(channelId, turn.until);
         })
         .catch((error: unknown) => {
           if (this.deps.storage && isStorageUnavailable(error)) {
@@ -286,14 +297,19 @@ export class DeliverySender {
     if (idle) this.#sweep = true;
   }
 
+  /**
+   * One turn for one channel, for a caller that owns the channel (a queue's job for it): storage
+   * errors are thrown, and the caller decides when to come back.
+   */
+  turn(channelId: string): Promise<Turn> {
+    return this.#work(channelId);
+  }
+
   /** One batch for one channel. */
   async #work(channelId: string): Promise<Turn> {
     const { outbox, log } = this.deps;
     const gate = this.#gate(channelId);
-    if (gate === "hold") {
-      this.#notBefore.set(channelId, this.#now() + this.#options.idleMs);
-      return "idle";
-    }
+    if (gate === "hold") return this.#hold();
     if (gate === "drop" || gate === "skip") {
       const dropped = await outbox.dropChannel(channelId);
       if (dropped > 0)
@@ -303,22 +319,19 @@ export class DeliverySender {
             ? "dropped alerts for a channel whose subscriptions are muted"
             : "dropped alerts for a channel without subscriptions",
         );
-      return "idle";
+      return IDLE;
     }
     const taken = await outbox.take(channelId, {
       now: this.#now(),
       hourlyCap: this.#options.hourlyCap,
     });
-    if (taken.type === "empty") return "idle";
-    if (taken.type === "capped") {
-      this.#notBefore.set(channelId, taken.until);
-      return "idle";
-    }
+    if (taken.type === "empty") return IDLE;
+    if (taken.type === "capped") return { type: "wait", until: taken.until, why: "capped" };
     const batch = taken.batch;
     if (batch.items.length === 0) {
       // Its stories expired from the log while the channel was paused: nothing left to send.
       await outbox.complete(batch);
-      return "sent";
+      return SENT;
     }
     // A signal per post: discord.js adds an abort listener to the signal it is given and never
     // removes it, so handing it the sender's long-lived signal would leak one per message.
@@ -350,8 +363,7 @@ export class DeliverySender {
         }
       }
     } catch (error) {
-      await this.#failed(batch, this.#failureOf(batch, error));
-      return "idle";
+      return this.#failed(batch, this.#failureOf(batch, error));
     } finally {
       this.#abort.signal.removeEventListener("abort", abort);
     }
@@ -364,7 +376,11 @@ export class DeliverySender {
       { channelId, kind: batch.flight.kind, stories: batch.items.length, resumed: batch.resumed },
       "alerts delivered",
     );
-    return "sent";
+    return SENT;
+  }
+
+  #hold(): Turn {
+    return { type: "wait", until: this.#now() + this.#options.idleMs, why: "hold" };
   }
 
   /**
@@ -534,7 +550,7 @@ export class DeliverySender {
     return top ? this.deps.taxonomy.topics.find((t) => t.id === top) : undefined;
   }
 
-  async #failed(batch: Batch, failure: PostError): Promise<void> {
+  async #failed(batch: Batch, failure: PostError): Promise<Turn> {
     const { outbox, subscriptions, log } = this.deps;
     const { channelId, guildId } = batch;
     const ids = { guildId, channelId, storyIds: batch.flight.storyIds, ...failure.details };
@@ -544,7 +560,7 @@ export class DeliverySender {
         // Deleted by someone on purpose: its event is not posted again.
         await outbox.messageGone(batch);
         log.info({ ...ids, messageId: batch.flight.message }, "edited alert was deleted; left so");
-        return;
+        return SENT;
       }
       case "channel-gone": {
         await subscriptions.setChannelStatus(
@@ -556,7 +572,7 @@ export class DeliverySender {
         );
         const dropped = await outbox.dropChannel(channelId);
         log.warn({ ...ids, dropped }, "channel deleted: its subscriptions are disabled");
-        return;
+        return IDLE;
       }
       case "forbidden": {
         const missing = failure.details.missing ?? "permission to post";
@@ -576,9 +592,8 @@ export class DeliverySender {
           },
         );
         // The batch stays in flight and the queue stays: both go out when re-activated.
-        this.#notBefore.set(channelId, this.#now() + this.#options.idleMs);
         log.warn({ ...ids, missing }, "missing permission: channel's subscriptions paused");
-        return;
+        return this.#hold();
       }
       case "blocked": {
         const reason = failure.details.reason ?? "Discord refused the post";
@@ -591,9 +606,8 @@ export class DeliverySender {
           reasonCode ? { code: reasonCode } : undefined,
         );
         // Like a lost permission: the batch and the queue wait for the admin.
-        this.#notBefore.set(channelId, this.#now() + this.#options.idleMs);
         log.warn({ ...ids, reason }, "channel takes no posts: its subscriptions paused");
-        return;
+        return this.#hold();
       }
       case "rejected": {
         const dropped = await outbox.reject(batch);
@@ -603,7 +617,7 @@ export class DeliverySender {
             ? "Discord rejected an alert: dropped it"
             : "Discord rejected a batch: retrying its alerts one by one",
         );
-        return;
+        return SENT;
       }
       case "transient": {
         const delay = this.#backoff(channelId, failure.details.retryAfterMs);
@@ -611,7 +625,12 @@ export class DeliverySender {
           { ...ids, err: failure.message, retryInMs: delay },
           "alert delivery failed; will retry",
         );
-        return;
+        return {
+          type: "wait",
+          until: this.#now() + delay,
+          why: "backoff",
+          ...(failure.details.global ? { globalLimit: true } : {}),
+        };
       }
     }
   }

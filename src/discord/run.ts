@@ -3,10 +3,7 @@ import type { Logger } from "pino";
 import { createApp } from "../app.js";
 import type { EnvConfig } from "../config/env.js";
 import { loadFeedsFile } from "../config/feeds.js";
-import { DiscordSink } from "../deliver/discord-sink.js";
-import { Outbox } from "../deliver/outbox.js";
 import { DiscordJsPoster } from "../deliver/poster.js";
-import { DeliverySender } from "../deliver/sender.js";
 import { nodeCronRunner } from "../digest/cron-runner.js";
 import { ScheduleStore } from "../digest/schedule-store.js";
 import { DigestScheduler } from "../digest/scheduler.js";
@@ -14,11 +11,13 @@ import { GuildFeedStore, mergeFeeds } from "../feeds/guild-feeds.js";
 import { ServerSettingsStore } from "../health/settings-store.js";
 import { HealthTracker } from "../health/tracker.js";
 import { loadMessages } from "../i18n/messages.js";
-import { startSchedule } from "../schedule/cron.js";
 import { StoryIndex } from "../search/index.js";
-import { SubscriptionStore } from "../subscriptions/store.js";
 import { summarize } from "../summarize/index.js";
 import { warmUpCharts } from "../trends/render.js";
+import { buildDelivery, type Delivery } from "../work/delivery.js";
+import { createWork, openFleet } from "../work/fleet.js";
+import { GuildLocales, publishGuildLocales } from "../work/guild-locales.js";
+import type { WorkScheduler } from "../work/scheduler.js";
 import { serverLanguage } from "./alert-language.js";
 import { createDiscordClient } from "./client.js";
 import { commandDefinitions, loadCommands, syncCommands } from "./commands.js";
@@ -59,38 +58,26 @@ export async function startDiscordBot(config: EnvConfig, log: Logger): Promise<R
   const retentionMs = config.RETENTION_DAYS * 86_400_000;
 
   let search: StoryIndex | undefined;
-  let parts:
-    | { subscriptions: SubscriptionStore; outbox: Outbox; sender: DeliverySender }
-    | undefined;
+  // Work runs as jobs on Redis when there is one for it (src/work/), here otherwise.
+  const fleet = await openFleet(config, log);
+  let parts: Delivery | undefined;
   const app = await createApp({
     config,
     log,
     makeSink: ({ storage, taxonomy, metrics }) => {
-      const subscriptions = new SubscriptionStore(storage.kv);
       const language = serverLanguage(client, i18n);
-      const outbox = new Outbox(
-        { kv: storage.kv, subscriptions, taxonomy, language },
-        { retentionMs, clusterEditMs: config.CLUSTER_EDIT_HOURS * 3_600_000 },
-      );
-      const poster = new DiscordJsPoster(client.rest, { client });
-      const sender = new DeliverySender(
-        {
-          outbox,
-          subscriptions,
-          poster,
-          forums: poster,
-          taxonomy,
-          log,
-          language,
-          storage: storage.health,
-          metrics,
-        },
-        { hourlyCap: config.ALERTS_PER_CHANNEL_HOUR },
-      );
-      parts = { subscriptions, outbox, sender };
-      metrics.watchQueue(() => ({ ...sender.depth(), inFlight: outbox.inFlight() }));
-      metrics.watchRest(client.rest);
-      return new DiscordSink({ outbox, subscriptions, sender, summarize, log, metrics });
+      parts = buildDelivery({
+        storage,
+        taxonomy,
+        rest: client.rest,
+        client,
+        language,
+        config,
+        log,
+        fleet,
+        metrics,
+      });
+      return parts.sink;
     },
     onStored: (stories) => search?.add(stories),
   });
@@ -99,6 +86,21 @@ export async function startDiscordBot(config: EnvConfig, log: Logger): Promise<R
   await subscriptions.load();
   const guildFeeds = new GuildFeedStore(app.storage.kv);
   await guildFeeds.load();
+  const work: WorkScheduler = await createWork({
+    config,
+    log,
+    fleet,
+    app,
+    outbox: parts.outbox,
+    sender,
+    feeds: () => mergeFeeds(operatorFeeds, guildFeeds.allFeeds()),
+    refresh: async () => {
+      await subscriptions.load();
+      await guildFeeds.load();
+    },
+    drainMs: DRAIN_MS,
+  });
+  parts.relay.to = work;
   search = await StoryIndex.fromStore(app.stories, { retentionMs });
   // Counts stories stored before /trends existed, once; in the background, as it reads them all.
   app.trends
@@ -141,7 +143,7 @@ export async function startDiscordBot(config: EnvConfig, log: Logger): Promise<R
   await health.load();
   // Re-activated subscriptions: their queued alerts go now, and the health notice closes.
   const wakeDelivery = (channelId: string): void => {
-    sender.notify(channelId);
+    work.notify(channelId);
     health.wake();
   };
   // Channels paused for a lost permission or a locked thread resume once the cache shows it fixed.
@@ -218,7 +220,6 @@ export async function startDiscordBot(config: EnvConfig, log: Logger): Promise<R
   client.on(Events.Error, (err) => log.error({ err }, "discord client error"));
   client.on(Events.Warn, (message) => log.warn({ message }, "discord client warning"));
 
-  let schedule: ReturnType<typeof startSchedule> | undefined;
   const ready = new Promise<void>((resolve, reject) => {
     client.once(Events.ClientReady, (c) => {
       log.info({ user: c.user.tag, guilds: c.guilds.cache.size }, "connected to Discord");
@@ -233,19 +234,13 @@ export async function startDiscordBot(config: EnvConfig, log: Logger): Promise<R
           { updated: wrote, guildId: config.DISCORD_GUILD_ID ?? null },
           "slash commands in place",
         );
-        sender.start();
         health.start();
         recovery.start();
+        // Workers without a gateway speak each server's language as published here.
+        if (fleet) publishGuildLocales(client, new GuildLocales(app.storage.kv), log);
         // Arms each schedule and catches up a slot missed while the bot was down (in the background).
         await digests.start();
-        schedule = startSchedule(
-          config.POLL_SCHEDULE,
-          async () => {
-            await app.cycle(mergeFeeds(operatorFeeds, guildFeeds.allFeeds()));
-          },
-          log,
-          { overlapDetail: () => ({ inFlight: app.poller.inFlight() }) },
-        );
+        await work.start();
       })().then(resolve, reject);
     });
   });
@@ -255,15 +250,14 @@ export async function startDiscordBot(config: EnvConfig, log: Logger): Promise<R
   return {
     async stop() {
       app.poller.stop();
-      await schedule?.stop();
+      await work.stop();
       await digests.stop();
       await health.stop();
       unwatch();
       await recovery.stop();
-      const drained = await sender.drain(DRAIN_MS);
-      log.info({ ...drained }, "deliveries drained");
       await client.destroy();
       await app.close();
+      await fleet?.close();
     },
   };
 }

@@ -214,6 +214,19 @@ export class Poller {
   }
 
   /**
+   * Polls one feed queued when it fell due at `dueAt` (a job of the work queue), unless it was
+   * polled since: a job run twice (a worker presumed dead, a queue read twice) fetches once.
+   * Undefined when there was nothing to do.
+   */
+  async pollDue(feed: FeedSource, dueAt: number): Promise<PollOutcome | undefined> {
+    const state = await this.deps.states.get(feed.id);
+    if ((state?.nextDueAt ?? 0) !== dueAt) return undefined;
+    return this.#limiter.run(hostKey(feed.url), () =>
+      this.pollFeed(feed, state).catch((error: unknown) => this.#crashed(feed, error)),
+    );
+  }
+
+  /**
    * A poll that failed for a reason other than the feed. Nothing of it was recorded as done (the
    * feed state is written last), so the next cycle does the same work again.
    */

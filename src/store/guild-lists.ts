@@ -11,9 +11,13 @@ const LOAD_BATCH = 500;
  * changed by a read-modify-write under a per-guild lock, so concurrent commands in one server
  * cannot lose each other's changes.
  */
+/** Serialises updates per key: a `KeyedMutex` in one process, a Redis lock across a fleet. */
+export interface KeyedLock {
+  run<R>(key: string, task: () => Promise<R>): Promise<R>;
+}
+
 export class GuildLists<T> {
   readonly #byGuild = new Map<string, T[]>();
-  readonly #lock = new KeyedMutex();
   readonly #guildsKey: string;
   #loaded = false;
 
@@ -29,21 +33,31 @@ export class GuildLists<T> {
       previous: readonly T[],
       list: readonly T[],
     ) => void = () => {},
+    /** Across a fleet, a lock all its processes share (the list is re-read under it anyway). */
+    private readonly lock: KeyedLock = new KeyedMutex(),
   ) {
     this.#guildsKey = `${prefix}:guilds`;
   }
 
-  /** Reads every guild's list into memory; call once at start. */
+  /**
+   * Reads every guild's list into memory: at start, and again in a fleet to see what other
+   * processes changed (a guild whose list is gone from storage is forgotten here too).
+   */
   async load(): Promise<void> {
     const guilds = (await this.kv.get<string[]>(this.#guildsKey)) ?? [];
+    const found = new Set<string>();
     for (let i = 0; i < guilds.length; i += LOAD_BATCH) {
       const batch = guilds.slice(i, i + LOAD_BATCH);
       const lists = await this.kv.getMany<T[]>(batch.map((g) => this.#key(g)));
       batch.forEach((g, j) => {
         const list = lists[j];
-        if (list && list.length > 0) this.#set(g, list);
+        if (list && list.length > 0) {
+          found.add(g);
+          this.#set(g, list);
+        }
       });
     }
+    for (const g of [...this.#byGuild.keys()]) if (!found.has(g)) this.#set(g, []);
     this.#loaded = true;
   }
 
@@ -66,7 +80,7 @@ export class GuildLists<T> {
    * What `change` throws aborts the update with nothing written.
    */
   async update<R>(guildId: string, change: (list: T[]) => R): Promise<R> {
-    return this.#lock.run(this.#key(guildId), async () => {
+    return this.lock.run(this.#key(guildId), async () => {
       // In memory means listed: load() reads the guild list, and an update lists before it returns.
       const listed = this.#byGuild.has(guildId);
       const list = structuredClone((await this.kv.get<T[]>(this.#key(guildId))) ?? []);
@@ -75,7 +89,7 @@ export class GuildLists<T> {
       this.#set(guildId, list);
       // The guild list is one key for every guild: read and rewrite it only when it may change.
       if (listed && list.length > 0) return result;
-      await this.#lock.run(this.#guildsKey, async () => {
+      await this.lock.run(this.#guildsKey, async () => {
         const guilds = (await this.kv.get<string[]>(this.#guildsKey)) ?? [];
         const has = guilds.includes(guildId);
         if (list.length > 0 && !has) await this.kv.set(this.#guildsKey, [...guilds, guildId]);
@@ -91,8 +105,8 @@ export class GuildLists<T> {
 
   /** Forgets a guild's list entirely (the bot left the server). */
   async removeGuild(guildId: string): Promise<void> {
-    await this.#lock.run(this.#key(guildId), () =>
-      this.#lock.run(this.#guildsKey, async () => {
+    await this.lock.run(this.#key(guildId), () =>
+      this.lock.run(this.#guildsKey, async () => {
         this.#set(guildId, []);
         await this.kv.delete(this.#key(guildId));
         const guilds = (await this.kv.get<string[]>(this.#guildsKey)) ?? [];

@@ -1,5 +1,5 @@
 import type Keyv from "keyv";
-import { GuildLists } from "../store/guild-lists.js";
+import { GuildLists, type KeyedLock } from "../store/guild-lists.js";
 
 export type SubscriptionStatus = "active" | "paused" | "disabled";
 
@@ -96,11 +96,17 @@ export class SubscriptionStore {
   /** Channel → its guild; every channel that has at least one subscription. */
   readonly #channelGuild = new Map<string, string>();
 
-  constructor(kv: Keyv) {
-    this.#lists = new GuildLists<Subscription>(kv, "subs", (guildId, previous, list) => {
-      for (const s of previous) this.#channelGuild.delete(s.channelId);
-      for (const s of list) this.#channelGuild.set(s.channelId, guildId);
-    });
+  /** `lock`: a fleet's shared lock, so that processes changing one guild do not interleave. */
+  constructor(kv: Keyv, lock?: KeyedLock) {
+    this.#lists = new GuildLists<Subscription>(
+      kv,
+      "subs",
+      (guildId, previous, list) => {
+        for (const s of previous) this.#channelGuild.delete(s.channelId);
+        for (const s of list) this.#channelGuild.set(s.channelId, guildId);
+      },
+      lock,
+    );
   }
 
   /** Loads every guild's subscriptions into memory; call once at start. */

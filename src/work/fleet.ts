@@ -1,0 +1,124 @@
+/**
+ * Choosing how work runs: as BullMQ jobs when a Redis is named for it (QUEUE_URL, or STORAGE_URL
+ * when that is Redis), in-process otherwise. Both bot roles build their work here.
+ */
+import type { Redis } from "ioredis";
+import type { Logger } from "pino";
+import type { App } from "../app.js";
+import type { EnvConfig } from "../config/env.js";
+import type { Outbox } from "../deliver/outbox.js";
+import type { DeliverySender } from "../deliver/sender.js";
+import type { FeedSource } from "../feeds/types.js";
+import { maskStorageUrl } from "../store/url-secrets.js";
+import type { RedisLock } from "./redis-lock.js";
+import { InProcessWork, type WorkScheduler } from "./scheduler.js";
+
+/** The Redis work runs on, if any. */
+export function queueUrlOf(
+  config: Pick<EnvConfig, "QUEUE_URL" | "STORAGE_URL">,
+): string | undefined {
+  if (config.QUEUE_URL) return config.QUEUE_URL;
+  return /^rediss?:\/\//i.test(config.STORAGE_URL) ? config.STORAGE_URL : undefined;
+}
+
+/** The fleet's shared Redis: one connection for queues and locks, and the keys' prefix. */
+export interface Fleet {
+  redis: Redis;
+  prefix: string;
+  lock: RedisLock;
+  close(): Promise<void>;
+}
+
+export async function openFleet(
+  config: Pick<EnvConfig, "QUEUE_URL" | "STORAGE_URL" | "STORAGE_NAMESPACE">,
+  log: Logger,
+): Promise<Fleet | undefined> {
+  const url = queueUrlOf(config);
+  if (!url) return undefined;
+  // Loaded only for a fleet: a single process does not pay for the queue's modules at start.
+  const { Redis } = await import("ioredis");
+  const { RedisLock } = await import("./redis-lock.js");
+  // BullMQ's workers block on Redis and must not give up a command while it reconnects.
+  const redis = new Redis(url, { maxRetriesPerRequest: null, lazyConnect: true });
+  redis.on("error", (err: Error) =>
+    log.warn({ err: err.message, queue: maskStorageUrl(url) }, "queue Redis error"),
+  );
+  await redis.connect();
+  const prefix = `${config.STORAGE_NAMESPACE}-q`;
+  log.info({ queue: maskStorageUrl(url), prefix }, "work runs as jobs on the queue");
+  return {
+    redis,
+    prefix,
+    lock: new RedisLock(redis, prefix),
+    async close() {
+      await redis.quit().catch(() => redis.disconnect());
+    },
+  };
+}
+
+export interface WorkParts {
+  config: EnvConfig;
+  log: Logger;
+  fleet: Fleet | undefined;
+  app: App;
+  outbox: Outbox;
+  sender: DeliverySender;
+  /** Every feed to poll now. */
+  feeds: () => FeedSource[];
+  /** Re-reads what other processes change (subscriptions, servers' feeds). */
+  refresh: () => Promise<void>;
+  drainMs: number;
+}
+
+export async function createWork(parts: WorkParts): Promise<WorkScheduler> {
+  const { config, log, fleet, app } = parts;
+  if (!fleet) {
+    return new InProcessWork({
+      schedule: config.POLL_SCHEDULE,
+      cycle: async () => {
+        await app.cycle(parts.feeds());
+      },
+      sender: parts.sender,
+      log,
+      drainMs: parts.drainMs,
+      overlapDetail: () => ({ inFlight: app.poller.inFlight() }),
+    });
+  }
+  const { QueueWork } = await import("./queue-work.js");
+  return new QueueWork(
+    {
+      redis: fleet.redis,
+      feeds: async () => {
+        await parts.refresh();
+        return parts.feeds();
+      },
+      states: app.states,
+      poller: app.poller,
+      outbox: parts.outbox,
+      sender: parts.sender,
+      refresh: parts.refresh,
+      log,
+    },
+    {
+      prefix: fleet.prefix,
+      schedule: config.POLL_SCHEDULE,
+      lockMs: config.QUEUE_LOCK_SEC * 1000,
+      fetchConcurrency: config.FETCH_CONCURRENCY,
+      deliverConcurrency: 8,
+      globalRate: config.DISCORD_GLOBAL_RATE,
+      drainMs: parts.drainMs,
+    },
+  );
+}
+
+/**
+ * What the sink tells about new alerts, before the work exists (the sink is built with the
+ * app, the work from the app): forwarded once `to` is set.
+ */
+export class NotifyRelay {
+  to: Pick<WorkScheduler, "notify"> | undefined;
+
+  notify(channelId?: string): void {
+    this.to?.notify(channelId);
+  }
+}

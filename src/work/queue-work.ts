@@ -1,0 +1,272 @@
+/**
+ * Work as jobs on BullMQ, for a fleet of processes sharing one Redis:
+ * - the poll tick runs in one process per tick (node-cron `distributed`, claimed in Redis) and
+ *   queues a `fetch` job per due feed, under an id made of the feed and the time it fell due;
+ * - any process's fetch worker takes a feed; one silent for `lockMs` is presumed dead and its
+ *   jobs go back to the queue (BullMQ's stalled-job check);
+ * - a `drain` job per channel (id from the channel) sends one batch per run and comes back,
+ *   through the queue, while the channel has more: whoever holds the job owns the cursor, and
+ *   the queue's rate limiter paces every process's posts together (`DISCORD_GLOBAL_RATE`/s);
+ * - a global 429 from Discord pauses the whole delivery queue for its `retry_after`.
+ * Each tick also queues a drain for every subscribed channel, which catches a wake-up lost while
+ * a channel's job was finishing and channels that were held (paused) or backed off.
+ */
+import { hostname } from "node:os";
+import { DelayedError, type Job, Queue, Worker } from "bullmq";
+import type { Redis } from "ioredis";
+import { type ScheduledTask, schedule } from "node-cron";
+import type { Logger } from "pino";
+import { z } from "zod";
+import type { Outbox } from "../deliver/outbox.js";
+import type { DeliverySender, Turn } from "../deliver/sender.js";
+import type { FeedSource } from "../feeds/types.js";
+import type { Poller } from "../ingest/poll.js";
+import type { FeedStateStore } from "../store/feed-state.js";
+import { drainJobId, fetchJobId } from "./job-ids.js";
+import { redisRunCoordinator } from "./redis-lock.js";
+import type { WorkScheduler } from "./scheduler.js";
+
+export const FETCH_QUEUE = "fetch";
+export const DELIVER_QUEUE = "deliver";
+
+const fetchJobData = z.object({
+  feed: z.object({
+    id: z.string().min(1),
+    name: z.string(),
+    url: z.string().min(1),
+    language: z.string().optional(),
+    category: z.string().optional(),
+    origin: z.enum(["operator", "guild"]),
+  }),
+  dueAt: z.number().int().nonnegative(),
+});
+const drainJobData = z.object({ channelId: z.string().regex(/^\d{1,25}$/) });
+
+export interface QueueWorkOptions {
+  /** Key prefix of the queues in Redis (one per fleet). */
+  prefix: string;
+  schedule: string;
+  /** A worker silent this long loses its jobs to the others. */
+  lockMs: number;
+  fetchConcurrency: number;
+  deliverConcurrency: number;
+  /** Posts per second across the fleet. */
+  globalRate: number;
+  /** How long shutdown waits for jobs under way. */
+  drainMs: number;
+}
+
+export interface QueueWorkDeps {
+  /** A connection for queues and locks; each worker opens its own blocking connection from it. */
+  redis: Redis;
+  /** The feeds of this tick (the operator's and the servers'), read fresh. */
+  feeds: () => Promise<FeedSource[]>;
+  states: Pick<FeedStateStore, "getMany">;
+  poller: Pick<Poller, "pollDue">;
+  outbox: Pick<Outbox, "channels" | "changedChannels" | "flush">;
+  sender: Pick<DeliverySender, "turn">;
+  /** Re-reads what other processes may have changed (subscriptions, servers' feeds). */
+  refresh?: () => Promise<void>;
+  log: Logger;
+  now?: () => number;
+}
+
+type FetchJob = z.infer<typeof fetchJobData>;
+type DrainJob = z.infer<typeof drainJobData>;
+
+export class QueueWork implements WorkScheduler {
+  readonly #fetches: Queue<FetchJob>;
+  readonly #drains: Queue<DrainJob>;
+  #fetchWorker: Worker<FetchJob> | undefined;
+  #drainWorker: Worker<DrainJob> | undefined;
+  #tick: ScheduledTask | undefined;
+  #refresh: ScheduledTask | undefined;
+  readonly #now: () => number;
+
+  constructor(
+    private readonly deps: QueueWorkDeps,
+    private readonly options: QueueWorkOptions,
+  ) {
+    this.#now = deps.now ?? Date.now;
+    const connection = deps.redis;
+    this.#fetches = new Queue<FetchJob>(FETCH_QUEUE, { connection, prefix: options.prefix });
+    this.#drains = new Queue<DrainJob>(DELIVER_QUEUE, { connection, prefix: options.prefix });
+  }
+
+  async start(): Promise<void> {
+    const { options, deps } = this;
+    const connection = deps.redis;
+    const common = {
+      connection,
+      // Recorded on each job it runs (`processedBy`): which process did what.
+      name: `${hostname()}:${process.pid}`,
+      prefix: options.prefix,
+      lockDuration: options.lockMs,
+      stalledInterval: Math.max(1000, Math.round(options.lockMs / 2)),
+      // A job whose worker died twice is still retried once more before it counts as failed.
+      maxStalledCount: 2,
+    };
+    this.#fetchWorker = new Worker<FetchJob>(FETCH_QUEUE, (job) => this.#fetch(job), {
+      ...common,
+      concurrency: options.fetchConcurrency,
+    });
+    this.#drainWorker = new Worker<DrainJob>(
+      DELIVER_QUEUE,
+      (job, token) => this.#drain(job, token),
+      {
+        ...common,
+        concurrency: options.deliverConcurrency,
+        limiter: { max: options.globalRate, duration: 1000 },
+      },
+    );
+    for (const [name, worker] of [
+      ["fetch", this.#fetchWorker],
+      ["deliver", this.#drainWorker],
+    ] as const) {
+      worker.on("failed", (job, err) =>
+        deps.log.warn(
+          { queue: name, jobId: job?.id, attempts: job?.attemptsMade, err },
+          "job failed",
+        ),
+      );
+      worker.on("stalled", (jobId) =>
+        deps.log.warn({ queue: name, jobId }, "job stalled (its worker went silent); requeued"),
+      );
+      worker.on("error", (err) => deps.log.error({ queue: name, err }, "queue worker error"));
+    }
+    this.#tick = schedule(options.schedule, () => this.#runTick(), {
+      name: "poll",
+      noOverlap: true,
+      distributed: true,
+      runCoordinator: redisRunCoordinator(deps.redis, options.prefix),
+    });
+    // Every process, elected or not, re-reads what the others changed at each tick.
+    this.#refresh = schedule(
+      options.schedule,
+      async () => {
+        await deps.refresh?.().catch((err: unknown) => deps.log.warn({ err }, "refresh failed"));
+      },
+      { name: "refresh", noOverlap: true },
+    );
+    // A fresh start does not sit idle until the next tick; its jobs' ids make a repeat harmless.
+    void this.#runTick();
+  }
+
+  notify(channelId?: string): void {
+    const channels = channelId ? [channelId] : this.deps.outbox.changedChannels();
+    this.#queueDrains(channels).catch((err: unknown) =>
+      this.deps.log.error({ err, channels: channels.length }, "could not queue deliveries"),
+    );
+  }
+
+  async stop(): Promise<void> {
+    await this.#tick?.stop();
+    await this.#tick?.destroy();
+    await this.#refresh?.stop();
+    await this.#refresh?.destroy();
+    const workers = [this.#fetchWorker, this.#drainWorker].filter((w) => w !== undefined);
+    // Jobs under way get the grace time; after it they are left to the stalled-job check.
+    let timer: NodeJS.Timeout | undefined;
+    const late = new Promise<boolean>((r) => {
+      timer = setTimeout(() => r(true), this.options.drainMs);
+    });
+    const finished = Promise.all(workers.map((w) => w.close())).then(() => false);
+    const timedOut = await Promise.race([finished, late]).finally(() => clearTimeout(timer));
+    if (timedOut) await Promise.all(workers.map((w) => w.close(true)));
+    await this.deps.outbox.flush().catch(() => {});
+    await Promise.all([this.#fetches.close(), this.#drains.close()]);
+    this.deps.log.info({ handedBack: timedOut }, "queue workers stopped");
+  }
+
+  /** The queues (for tests and status). */
+  get queues(): { fetch: Queue<FetchJob>; deliver: Queue<DrainJob> } {
+    return { fetch: this.#fetches, deliver: this.#drains };
+  }
+
+  async #runTick(): Promise<void> {
+    const { deps } = this;
+    try {
+      const feeds = await deps.feeds();
+      const states = await deps.states.getMany(feeds.map((f) => f.id));
+      const now = this.#now();
+      const jobs = feeds.flatMap((feed) => {
+        const dueAt = states.get(feed.id)?.nextDueAt ?? 0;
+        if (dueAt > now) return [];
+        return [
+          {
+            name: FETCH_QUEUE,
+            data: { feed: { ...feed }, dueAt },
+            opts: {
+              jobId: fetchJobId(feed.id, dueAt),
+              attempts: 3,
+              backoff: { type: "exponential", delay: 2000 },
+              // Kept a while so that a tick that read the state before the poll does not
+              // queue it again; a failed one goes, so that the next tick can.
+              removeOnComplete: { age: 3600, count: 50_000 },
+              removeOnFail: true,
+            },
+          },
+        ];
+      });
+      await this.#fetches.addBulk(jobs);
+      await this.#queueDrains(deps.outbox.channels());
+      deps.log.info({ feeds: feeds.length, due: jobs.length }, "poll tick: due feeds queued");
+    } catch (err) {
+      deps.log.error({ err }, "poll tick failed; the next tick tries again");
+    }
+  }
+
+  async #queueDrains(channels: readonly string[]): Promise<void> {
+    if (channels.length === 0) return;
+    await this.#drains.addBulk(
+      channels.map((channelId) => ({
+        name: DELIVER_QUEUE,
+        data: { channelId },
+        opts: {
+          jobId: drainJobId(channelId),
+          attempts: 5,
+          backoff: { type: "exponential", delay: 2000 },
+          removeOnComplete: true,
+          removeOnFail: true,
+        },
+      })),
+    );
+  }
+
+  async #fetch(job: Job<FetchJob>): Promise<string> {
+    const { feed, dueAt } = fetchJobData.parse(job.data);
+    const outcome = await this.deps.poller.pollDue(feed, dueAt);
+    // The channels this feed's stories are for: queued before the job counts as done.
+    await this.#queueDrains(this.deps.outbox.changedChannels());
+    if (!outcome) return "already-polled";
+    // Not the feed's fault (storage, a bug): nothing was recorded, so the job is retried.
+    if (outcome.status === "error") throw new Error(outcome.error ?? "poll aborted");
+    return outcome.status;
+  }
+
+  async #drain(job: Job<DrainJob>, token: string | undefined): Promise<string> {
+    const { channelId } = drainJobData.parse(job.data);
+    let turn: Turn;
+    try {
+      turn = await this.deps.sender.turn(channelId);
+    } finally {
+      // The next run of this channel may be in another process: nothing stays in memory only.
+      await this.deps.outbox.flush();
+    }
+    if (turn.type === "idle") return "idle";
+    // Paused until an admin acts: a wake-up or the next tick queues it again.
+    if (turn.type === "wait" && turn.why === "hold") return "held";
+    const until = turn.type === "sent" ? this.#now() : turn.until;
+    if (turn.type === "wait" && turn.globalLimit) {
+      // Discord said the whole bot must wait: no process posts until then.
+      await this.#drains.rateLimit(Math.max(1, until - this.#now()));
+      this.deps.log.warn(
+        { channelId, waitMs: until - this.#now() },
+        "global rate limit: deliveries paused",
+      );
+    }
+    // Back through the queue (and its rate limiter) for the next batch, keeping the id.
+    await job.moveToDelayed(until, token);
+    throw new DelayedError();
+  }
+}
