@@ -37,8 +37,8 @@ export async function startQueueWorker(
   const app = await createApp({
     config,
     log,
-    makeSink: ({ storage, taxonomy }) => {
-      parts = buildDelivery({ storage, taxonomy, language, config, log, fleet });
+    makeSink: ({ storage, taxonomy, metrics }) => {
+      parts = buildDelivery({ storage, taxonomy, language, config, log, fleet, metrics });
       return parts.sink;
     },
   });
