@@ -3,6 +3,7 @@ import { decodeHTML } from "entities";
 import Parser from "rss-parser";
 import { mediaOf } from "./media.js";
 import type { ParsedFeed, RawItem } from "./types.js";
+import { isXmlChar } from "./xml-chars.js";
 import { NotSimpleXml, readXmlTree } from "./xml-tree.js";
 
 /** Why a document is not a feed we can read: a stable code that src/feeds/errors.ts puts into words. */
@@ -228,17 +229,6 @@ const XML_ILLEGAL = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]/g;
 // The same characters written as references (&#11; from word processors, &#0;, &#xD800;): the
 // parser refuses the whole document over one of them, so they go the way the raw ones do.
 const CHAR_REF = /&#(?:[xX]([0-9a-fA-F]{1,8})|([0-9]{1,10}));/g;
-
-function isXmlChar(cp: number): boolean {
-  return (
-    cp === 0x9 ||
-    cp === 0xa ||
-    cp === 0xd ||
-    (cp >= 0x20 && cp <= 0xd7ff) ||
-    (cp >= 0xe000 && cp <= 0xfffd) ||
-    (cp >= 0x10000 && cp <= 0x10ffff)
-  );
-}
 
 /**
  * The commonest reasons real feeds are not well-formed: HTML entities XML does not define

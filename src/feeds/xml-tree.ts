@@ -9,6 +9,7 @@
  * so the fast path may only ever agree with xml2js, never differ from it.
  */
 import { createRequire } from "node:module";
+import { isXmlChar } from "./xml-chars.js";
 
 type Node = Record<string, unknown>;
 
@@ -49,17 +50,6 @@ function nameEnd(xml: string, at: number): number {
   while (i < xml.length && isNameChar(xml.charCodeAt(i))) i++;
   if (i < xml.length && xml.charCodeAt(i) >= 0x80) notSimple("non-ASCII name");
   return i;
-}
-
-function isXmlChar(cp: number): boolean {
-  return (
-    cp === 0x9 ||
-    cp === 0xa ||
-    cp === 0xd ||
-    (cp >= 0x20 && cp <= 0xd7ff) ||
-    (cp >= 0xe000 && cp <= 0xfffd) ||
-    (cp >= 0x10000 && cp <= 0x10ffff)
-  );
 }
 
 /** sax's parseEntity, where every case it fails on is left to xml2js. */
