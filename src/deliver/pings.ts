@@ -41,11 +41,11 @@ export function pingsFor(
       if (score >= mention.minScore && !roles.includes(mention.roleId)) roles.push(mention.roleId);
     }
   }
-  return roles.filter(isSnowflake).slice(0, MAX_PINGED_ROLES);
+  return pingableRoles(roles);
 }
 
 /** The roles of a ping that may go to Discord: snowflakes, once each, at most 100. */
-export function pingableRoles(roles: readonly unknown[]): string[] {
+function pingableRoles(roles: readonly unknown[]): string[] {
   return [...new Set(roles.filter(isSnowflake))].slice(0, MAX_PINGED_ROLES);
 }
 
@@ -53,7 +53,7 @@ export function pingableRoles(roles: readonly unknown[]): string[] {
  * A message's `content` and `allowed_mentions` for pinging these roles (none: no content, and
  * nothing may be mentioned). Never `parse`: that would let text in the message mention too.
  */
-export function pingFields(roles: readonly string[]): {
+export function pingFields(roles: readonly unknown[]): {
   content?: string;
   allowed_mentions: APIAllowedMentions;
 } {

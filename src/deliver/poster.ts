@@ -19,7 +19,7 @@ import {
 import { alertTargetOf, missingFor, NEEDED } from "../discord/permissions.js";
 import type { AlertTarget, StatusCode } from "../subscriptions/store.js";
 import { type ForumTag, REQUIRE_TAG_FLAG } from "./forum.js";
-import { pingableRoles, pingFields } from "./pings.js";
+import { pingFields } from "./pings.js";
 
 /** 2015-01-01, where Discord's snowflake clock starts. */
 const DISCORD_EPOCH_MS = 1_420_070_400_000;
@@ -134,7 +134,7 @@ export function withOnlyRolePings(
       allowed_mentions: { parse: [] },
     };
   }
-  return { ...rest, ...pingFields(pingableRoles(roles)) };
+  return { ...rest, ...pingFields(roles) };
 }
 
 /**
