@@ -4,6 +4,7 @@ import Keyv, { type KeyvStoreAdapter } from "keyv";
 import type { Logger } from "pino";
 import { deserialize, serialize } from "./codec.js";
 import { StorageHealth } from "./health.js";
+import { clientReportingIdleErrors } from "./postgres-client.js";
 import { prepareSqliteFile } from "./sqlite-file.js";
 import { SqliteStore } from "./sqlite-store.js";
 import {
@@ -203,7 +204,16 @@ async function connect(
   }
   if (scheme === "postgres" || scheme === "postgresql") {
     // A pool that cannot connect says so within the storage timeout instead of waiting forever.
-    const store = new KeyvPostgres({ uri: url, connectionTimeoutMillis: guard.timeoutMs });
+    const store = new KeyvPostgres({
+      uri: url,
+      connectionTimeoutMillis: guard.timeoutMs,
+      Client: clientReportingIdleErrors((err) =>
+        log?.warn(
+          { err: { message: scrubStorageSecrets(err.message, url) } },
+          "postgres closed an idle connection; the pool connects again on next use",
+        ),
+      ),
+    });
     const failed = new Promise<never>((_, reject) => store.once("error", reject));
     failed.catch(() => {});
     const kv = keyvOver(store as unknown as KeyvStoreAdapter, NAMESPACE, guard);
