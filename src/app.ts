@@ -6,6 +6,7 @@ import type { EnvConfig } from "./config/env.js";
 import { createEnricher } from "./enrich/enricher.js";
 import type { Enricher, TaggedStory } from "./enrich/types.js";
 import { Fetcher } from "./feeds/fetch.js";
+import type { HostGate } from "./feeds/limiter.js";
 import type { FeedSource } from "./feeds/types.js";
 import { type AlertSink, type CycleReport, Poller } from "./ingest/poll.js";
 import { PooledProcessor } from "./ingest/processor.js";
@@ -78,6 +79,8 @@ export interface AppOptions {
   now?: () => number;
   /** The storage key namespace (default "fd"); tests sharing one Redis use their own. */
   namespace?: string;
+  /** FETCH_PER_HOST across a fleet's processes (src/work/host-slots.ts). */
+  hostGate?: HostGate;
 }
 
 /**
@@ -220,6 +223,7 @@ export async function createApp(options: AppOptions): Promise<App> {
       now,
       onStored: options.onStored,
       metrics,
+      ...(options.hostGate ? { hostGate: options.hostGate } : {}),
     },
     {
       backlogAlerts: options.backlogAlerts ?? config.BACKLOG_ALERTS,

@@ -1,3 +1,8 @@
+/** A bound on fetches per host that more than one process can share (see src/work/host-slots.ts). */
+export interface HostGate {
+  run<T>(host: string, task: () => Promise<T>): Promise<T>;
+}
+
 /**
  * Bounds concurrent work globally and per key (host): one slow or rate-limiting site must not
  * occupy every connection, and a thousand feeds on one host must not hammer it.

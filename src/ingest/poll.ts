@@ -3,7 +3,7 @@ import type { EventSignature } from "../cluster/signature.js";
 import type { Enricher, TaggedStory } from "../enrich/types.js";
 import { type FeedProblem, feedProblemOf } from "../feeds/errors.js";
 import { FetchError, type Fetcher } from "../feeds/fetch.js";
-import { KeyedLimiter } from "../feeds/limiter.js";
+import { type HostGate, KeyedLimiter } from "../feeds/limiter.js";
 import { FeedParseError, type parseFeed } from "../feeds/parse.js";
 import type { FeedSource, Story } from "../feeds/types.js";
 import type { Metrics } from "../metrics/registry.js";
@@ -57,6 +57,8 @@ export interface PollerDeps {
   onStored?: (stories: TaggedStory[]) => void;
   /** Counts each feed's outcome and times its fetch (src/metrics/registry.ts). */
   metrics?: Pick<Metrics, "polled" | "skipped" | "fetchTimer">;
+  /** Per-host fetch slots shared with other processes (a fleet's); this process's alone if unset. */
+  hostGate?: HostGate;
 }
 
 /** `error`: not the feed's fault (storage down, disk full, a bug); retried next cycle, not backed off. */
@@ -206,8 +208,7 @@ export class Poller {
     state: FeedState | undefined,
   ): { feed: FeedSource; done: Promise<PollOutcome> } {
     this.#inFlight.set(feed.id, { feed, startedAt: this.#now() });
-    const done = this.#limiter
-      .run(hostKey(feed.url), () => this.pollFeed(feed, state))
+    const done = this.#limited(feed, () => this.pollFeed(feed, state))
       .catch((error: unknown) => this.#crashed(feed, error))
       .finally(() => this.#inFlight.delete(feed.id));
     return { feed, done };
@@ -221,9 +222,19 @@ export class Poller {
   async pollDue(feed: FeedSource, dueAt: number): Promise<PollOutcome | undefined> {
     const state = await this.deps.states.get(feed.id);
     if ((state?.nextDueAt ?? 0) !== dueAt) return undefined;
-    return this.#limiter.run(hostKey(feed.url), () =>
+    return this.#limited(feed, () =>
       this.pollFeed(feed, state).catch((error: unknown) => this.#crashed(feed, error)),
     );
+  }
+
+  /**
+   * This process's bounds first, then the fleet's per-host slots if there is a fleet: a fetch
+   * waiting for a busy host holds one of this process's slots for that host, never one elsewhere.
+   */
+  #limited<T>(feed: FeedSource, task: () => Promise<T>): Promise<T> {
+    const host = hostKey(feed.url);
+    const gate = this.deps.hostGate;
+    return this.#limiter.run(host, gate ? () => gate.run(host, task) : task);
   }
 
   /**

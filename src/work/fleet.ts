@@ -8,6 +8,7 @@ import type { App } from "../app.js";
 import type { EnvConfig } from "../config/env.js";
 import type { Outbox } from "../deliver/outbox.js";
 import type { DeliverySender } from "../deliver/sender.js";
+import type { HostGate } from "../feeds/limiter.js";
 import type { FeedSource } from "../feeds/types.js";
 import { maskStorageUrl } from "../store/url-secrets.js";
 import type { RedisLock } from "./redis-lock.js";
@@ -26,11 +27,16 @@ export interface Fleet {
   redis: Redis;
   prefix: string;
   lock: RedisLock;
+  /** FETCH_PER_HOST counted over the whole fleet. */
+  hostSlots: HostGate;
   close(): Promise<void>;
 }
 
 export async function openFleet(
-  config: Pick<EnvConfig, "QUEUE_URL" | "STORAGE_URL" | "STORAGE_NAMESPACE">,
+  config: Pick<
+    EnvConfig,
+    "QUEUE_URL" | "STORAGE_URL" | "STORAGE_NAMESPACE" | "FETCH_PER_HOST" | "FETCH_TIMEOUT_MS"
+  >,
   log: Logger,
 ): Promise<Fleet | undefined> {
   const url = queueUrlOf(config);
@@ -38,6 +44,7 @@ export async function openFleet(
   // Loaded only for a fleet: a single process does not pay for the queue's modules at start.
   const { Redis } = await import("ioredis");
   const { RedisLock } = await import("./redis-lock.js");
+  const { FleetHostSlots } = await import("./host-slots.js");
   // BullMQ's workers block on Redis and must not give up a command while it reconnects.
   const redis = new Redis(url, { maxRetriesPerRequest: null, lazyConnect: true });
   redis.on("error", (err: Error) =>
@@ -50,6 +57,12 @@ export async function openFleet(
     redis,
     prefix,
     lock: new RedisLock(redis, prefix),
+    hostSlots: new FleetHostSlots(redis, prefix, {
+      perHost: config.FETCH_PER_HOST,
+      leaseMs: 15_000,
+      // A host whose slots stay taken for several fetch timeouts is stuck: its job is retried.
+      waitMs: config.FETCH_TIMEOUT_MS * 4,
+    }),
     async close() {
       await redis.quit().catch(() => redis.disconnect());
     },
