@@ -8,8 +8,9 @@
  *   through the queue, while the channel has more: whoever holds the job owns the cursor, and
  *   the queue's rate limiter paces every process's posts together (`DISCORD_GLOBAL_RATE`/s);
  * - a global 429 from Discord pauses the whole delivery queue for its `retry_after`.
- * Each tick also queues a drain for every subscribed channel, which catches a wake-up lost while
- * a channel's job was finishing and channels that were held (paused) or backed off.
+ * A wake-up that comes while a channel's job is running cannot queue another (the id is taken),
+ * so it also leaves a mark that the running job looks for before it ends (see #drain). Each tick
+ * also queues a drain for every subscribed channel: channels that were held or backed off.
  */
 import { hostname } from "node:os";
 import { DelayedError, type Job, Queue, Worker } from "bullmq";
@@ -41,6 +42,8 @@ const fetchJobData = z.object({
   dueAt: z.number().int().nonnegative(),
 });
 const drainJobData = z.object({ channelId: z.string().regex(/^\d{1,25}$/) });
+/** A wake mark outlives any drain run; it only has to be seen by the run under way. */
+const WAKE_MARK_MS = 10 * 60_000;
 
 export interface QueueWorkOptions {
   /** Key prefix of the queues in Redis (one per fleet). */
@@ -216,8 +219,16 @@ export class QueueWork implements WorkScheduler {
     }
   }
 
+  #wakeKey(channelId: string): string {
+    return `${this.options.prefix}:wake:${channelId}`;
+  }
+
   async #queueDrains(channels: readonly string[]): Promise<void> {
     if (channels.length === 0) return;
+    // Marked before queueing: a run under way that ends after this sees the mark.
+    const marks = this.deps.redis.pipeline();
+    for (const channelId of channels) marks.set(this.#wakeKey(channelId), "1", "PX", WAKE_MARK_MS);
+    await marks.exec();
     await this.#drains.addBulk(
       channels.map((channelId) => ({
         name: DELIVER_QUEUE,
@@ -246,6 +257,8 @@ export class QueueWork implements WorkScheduler {
 
   async #drain(job: Job<DrainJob>, token: string | undefined): Promise<string> {
     const { channelId } = drainJobData.parse(job.data);
+    // Cleared before the turn reads the channel's queue: a wake-up after this point marks again.
+    await this.deps.redis.del(this.#wakeKey(channelId));
     let turn: Turn;
     try {
       turn = await this.deps.sender.turn(channelId);
@@ -253,7 +266,13 @@ export class QueueWork implements WorkScheduler {
       // The next run of this channel may be in another process: nothing stays in memory only.
       await this.deps.outbox.flush();
     }
-    if (turn.type === "idle") return "idle";
+    if (turn.type === "idle") {
+      // Alerts queued while this run read an empty queue: their wake-up found this job's id
+      // taken, so this job runs again instead of ending.
+      if ((await this.deps.redis.exists(this.#wakeKey(channelId))) === 0) return "idle";
+      await job.moveToDelayed(this.#now(), token);
+      throw new DelayedError();
+    }
     // Paused until an admin acts: a wake-up or the next tick queues it again.
     if (turn.type === "wait" && turn.why === "hold") return "held";
     const until = turn.type === "sent" ? this.#now() : turn.until;

@@ -38,7 +38,13 @@ describe.skipIf(!redisUp)("work as jobs: the delivery queue", () => {
   });
 
   /** A QueueWork whose sender plays `script` (then idles), recording when each turn ran. */
-  function workWith(script: Turn[], globalRate: number, name: string) {
+  function workWith(
+    script: Turn[],
+    globalRate: number,
+    name: string,
+    /** Runs inside each turn, before it answers (the turn's job is active meanwhile). */
+    during?: (turn: number) => Promise<void>,
+  ) {
     const turns: number[] = [];
     let flushes = 0;
     work = new QueueWork(
@@ -57,7 +63,9 @@ describe.skipIf(!redisUp)("work as jobs: the delivery queue", () => {
         sender: {
           turn: async () => {
             turns.push(Date.now());
-            return script.shift() ?? { type: "idle" };
+            const turn = script.shift() ?? { type: "idle" };
+            await during?.(turns.length);
+            return turn;
           },
         },
         log: pino({ level: "silent" }),
@@ -123,5 +131,21 @@ describe.skipIf(!redisUp)("work as jobs: the delivery queue", () => {
     });
     work.notify(CHANNEL);
     await until("the turn after the wake-up", () => turns.length === 2, 10_000);
+  }, 20_000);
+
+  it("runs a channel again when alerts were queued while its run read an empty queue", async () => {
+    // The run reads the channel's queue (empty), then an alert arrives and wakes the channel
+    // while the run is still active, so its job id is taken; the run then ends as idle.
+    const { work, turns } = workWith([], 50, "race", async (turn) => {
+      if (turn > 1) return;
+      work.notify(CHANNEL);
+      await new Promise((r) => setTimeout(r, 200));
+    });
+    await work.start();
+    work.notify(CHANNEL);
+    // Without the wake mark the second run would wait for the next tick (never, here).
+    await until("a second run of the channel", () => turns.length >= 2, 5_000);
+    await new Promise((r) => setTimeout(r, 500));
+    expect(turns).toHaveLength(2);
   }, 20_000);
 });
