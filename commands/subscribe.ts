@@ -1,8 +1,5 @@
 import {
-  ChannelFlags,
-  ChannelType,
   type ChatInputCommandInteraction,
-  DiscordAPIError,
   type Guild,
   type GuildBasedChannel,
   InteractionContextType,
@@ -10,8 +7,8 @@ import {
   SlashCommandBuilder,
 } from "discord.js";
 import type { TopicDef } from "../src/classify/taxonomy.js";
-import { tagForTopic } from "../src/deliver/forum.js";
 import { termKey } from "../src/deliver/terms.js";
+import { checkAlertChannel, fetchGuildChannel } from "../src/discord/alert-channel-check.js";
 import { type SlashCommand, UserError } from "../src/discord/command.js";
 import type { BotContext } from "../src/discord/context.js";
 import {
@@ -25,8 +22,6 @@ import {
   ALERT_CHANNEL_TYPES,
   alertTargetOf,
   botMember,
-  describeMissing,
-  missingChannelPermissions,
   requireGuild,
   requireManageGuild,
 } from "../src/discord/permissions.js";
@@ -118,10 +113,7 @@ function confirmation(
   ].join("\n");
 }
 
-/**
- * Where alerts for this channel would go, or a UserError saying why they cannot: the channel
- * type, a locked thread, the permissions the bot lacks, a forum that requires a tag it lacks.
- */
+/** Where alerts for this channel would go, or a UserError saying why they cannot. */
 async function checkTarget(
   channel: GuildBasedChannel | null,
   guild: Guild,
@@ -130,33 +122,7 @@ async function checkTarget(
 ): Promise<AlertTarget> {
   const target = channel ? alertTargetOf(channel.type) : undefined;
   if (!channel || !target) throw UserError.of("subscribe.badChannel");
-  // A locked thread takes messages only from members with Manage Threads; an archived one that
-  // is not locked is reopened by the first alert.
-  if (channel.isThread() && channel.locked)
-    throw UserError.of("subscribe.lockedThread", { channel: channelMention(channel.id) });
-  const me = await botMember(guild);
-  const missing = missingChannelPermissions(channel, me);
-  if (missing.length > 0) throw new UserError(describeMissing(channel.id, missing, tr));
-  // A private thread takes messages from its members (and from Manage Threads holders) only.
-  if (
-    channel.type === ChannelType.PrivateThread &&
-    !channel.permissionsFor(me)?.has(PermissionFlagsBits.ManageThreads) &&
-    !(await channel.members.fetchMe().then(
-      () => true,
-      () => false,
-    ))
-  ) {
-    throw UserError.of("subscribe.unseen", { channel: channelMention(channel.id) });
-  }
-  if (channel.type === ChannelType.GuildForum || channel.type === ChannelType.GuildMedia) {
-    const required = channel.flags.has(ChannelFlags.RequireTag);
-    if (required && !tagForTopic(channel.availableTags, topic)) {
-      throw UserError.of("subscribe.tagRequired", {
-        channel: channelMention(channel.id),
-        tag: topicLabel(topic, tr.locale),
-      });
-    }
-  }
+  await checkAlertChannel(channel, guild, [topic], tr, "subscribe.lockedThread");
   return target;
 }
 
@@ -167,15 +133,7 @@ async function execute(interaction: ChatInputCommandInteraction, ctx: BotContext
   const topic = requireTopic(ctx.taxonomy, interaction.options.getString("topic", true), tr);
 
   const channelId = interaction.options.getChannel("channel")?.id ?? interaction.channelId;
-  const channel =
-    guild.channels.cache.get(channelId) ??
-    // Discord answers 403 for a channel the bot cannot see (a private thread it is not in).
-    (await guild.channels.fetch(channelId).catch((error: unknown) => {
-      if (error instanceof DiscordAPIError && error.status === 403) {
-        throw UserError.of("subscribe.unseen", { channel: channelMention(channelId) });
-      }
-      throw error;
-    }));
+  const channel = await fetchGuildChannel(guild, channelId);
   const target = await checkTarget(channel, guild, topic, tr);
   const mention = channel
     ? checkPingRole(
