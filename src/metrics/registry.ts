@@ -37,6 +37,12 @@ export interface QueueDepth {
   inFlight: number;
 }
 
+/** The fleet's job queues (shared by every process), by queue and state, as BullMQ counts them. */
+export type JobCounts = Record<string, Record<string, number>>;
+
+/** A scrape does not wait longer than this for the queue's Redis: a stale gauge beats no scrape. */
+const JOB_COUNT_TIMEOUT_MS = 1000;
+
 /** The part of discord.js's REST the metrics listen to (`client.rest` or a standalone `REST`). */
 export interface RestEvents {
   on(event: "rateLimited", listener: (info: { global: boolean }) => void): unknown;
@@ -69,6 +75,7 @@ export class Metrics {
   readonly #discordWaits: Counter<"global">;
   readonly #storageErrors: Counter<"operation">;
   #depth: (() => QueueDepth) | undefined;
+  #jobs: (() => Promise<JobCounts>) | undefined;
 
   constructor(options: MetricsOptions = {}) {
     const registers = [this.registry];
@@ -154,6 +161,20 @@ export class Metrics {
         if (d) this.set(d.inFlight);
       },
     });
+    const jobs = () => this.#jobs;
+    new Gauge({
+      name: `${PREFIX}queue_jobs`,
+      help: "Jobs in the fleet's queues (fetch, deliver), by state; the same figures from every process",
+      labelNames: ["queue", "state"] as const,
+      registers,
+      async collect() {
+        const counts = await withinMs(jobs()?.(), JOB_COUNT_TIMEOUT_MS);
+        if (!counts) return;
+        for (const [queue, states] of Object.entries(counts)) {
+          for (const [state, n] of Object.entries(states)) this.set({ queue, state }, n);
+        }
+      },
+    });
     if (options.defaults) collectDefaultMetrics({ register: this.registry, prefix: PREFIX });
   }
 
@@ -208,6 +229,11 @@ export class Metrics {
     this.#storageErrors.inc({ operation });
   }
 
+  /** Reads the fleet's job counts at each scrape (only a fleet has job queues). */
+  watchJobs(counts: () => Promise<JobCounts>): void {
+    this.#jobs = counts;
+  }
+
   /** Reads delivery's queue depths at each scrape. */
   watchQueue(depth: () => QueueDepth): void {
     this.#depth = depth;
@@ -231,4 +257,14 @@ export class Metrics {
   async scrape(): Promise<{ body: string; contentType: RegistryContentType }> {
     return { body: await this.registry.metrics(), contentType: this.registry.contentType };
   }
+}
+
+/** The promise's value, or undefined if it fails or takes longer than `ms`. */
+async function withinMs<T>(promise: Promise<T> | undefined, ms: number): Promise<T | undefined> {
+  if (!promise) return undefined;
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<undefined>((r) => {
+    timer = setTimeout(() => r(undefined), ms);
+  });
+  return Promise.race([promise.catch(() => undefined), late]).finally(() => clearTimeout(timer));
 }

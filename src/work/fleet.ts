@@ -98,7 +98,7 @@ export async function createWork(parts: WorkParts): Promise<WorkScheduler> {
     });
   }
   const { QueueWork } = await import("./queue-work.js");
-  return new QueueWork(
+  const work = new QueueWork(
     {
       redis: fleet.redis,
       feeds: async () => {
@@ -122,6 +122,8 @@ export async function createWork(parts: WorkParts): Promise<WorkScheduler> {
       drainMs: parts.drainMs,
     },
   );
+  app.metrics.watchJobs(() => work.jobCounts());
+  return work;
 }
 
 /**

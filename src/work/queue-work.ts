@@ -181,6 +181,16 @@ export class QueueWork implements WorkScheduler {
     this.deps.log.info({ handedBack: timedOut }, "queue workers stopped");
   }
 
+  /** Jobs in each queue by state, fleet-wide (the queue-jobs metric). */
+  async jobCounts(): Promise<Record<string, Record<string, number>>> {
+    const states = ["waiting", "active", "delayed", "prioritized", "failed"] as const;
+    const [fetch, deliver] = await Promise.all([
+      this.#fetches.getJobCounts(...states),
+      this.#drains.getJobCounts(...states),
+    ]);
+    return { [FETCH_QUEUE]: fetch, [DELIVER_QUEUE]: deliver };
+  }
+
   /** The queues (for tests and status). */
   get queues(): { fetch: Queue<FetchJob>; deliver: Queue<DrainJob> } {
     return { fetch: this.#fetches, deliver: this.#drains };

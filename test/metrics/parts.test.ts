@@ -162,3 +162,34 @@ describe("storage errors and /healthz", () => {
     expect(reason).not.toContain("hunter2");
   });
 });
+
+describe("the fleet's queue gauge", () => {
+  it("reports each queue's jobs by state at scrape time", async () => {
+    const metrics = new Metrics();
+    let waiting = 3;
+    metrics.watchJobs(async () => ({
+      fetch: { waiting, active: 1 },
+      deliver: { delayed: 2 },
+    }));
+    const first = parseScrape(await metrics.registry.metrics());
+    expect(sample(first, "foreigndesk_queue_jobs", { queue: "fetch", state: "waiting" })).toBe(3);
+    expect(sample(first, "foreigndesk_queue_jobs", { queue: "deliver", state: "delayed" })).toBe(2);
+    waiting = 0;
+    const second = parseScrape(await metrics.registry.metrics());
+    expect(sample(second, "foreigndesk_queue_jobs", { queue: "fetch", state: "waiting" })).toBe(0);
+  });
+
+  it("leaves the gauge out rather than hold up a scrape while the queue's Redis is away", async () => {
+    const metrics = new Metrics();
+    metrics.watchJobs(() => new Promise(() => {}));
+    const started = Date.now();
+    const text = await metrics.registry.metrics();
+    expect(Date.now() - started).toBeLessThan(1900);
+    // The rest of the scrape is there; the gauge has no sample.
+    expect(text).toContain("# TYPE foreigndesk_feed_polls_total counter");
+    const scrape = parseScrape(text);
+    expect(sample(scrape, "foreigndesk_queue_jobs", { queue: "fetch", state: "waiting" })).toBe(
+      undefined,
+    );
+  });
+});

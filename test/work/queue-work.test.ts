@@ -148,4 +148,19 @@ describe.skipIf(!redisUp)("work as jobs: the delivery queue", () => {
     await new Promise((r) => setTimeout(r, 500));
     expect(turns).toHaveLength(2);
   }, 20_000);
+
+  it("counts the fleet's jobs by queue and state (the queue-jobs metric)", async () => {
+    const { work, turns } = workWith(
+      [{ type: "wait", until: Date.now() + 60_000, why: "backoff" }],
+      50,
+      "counts",
+    );
+    await work.start();
+    work.notify(CHANNEL);
+    await until("the turn", () => turns.length === 1, 10_000);
+    await expect.poll(async () => (await work.jobCounts()).deliver?.delayed).toBe(1);
+    const counts = await work.jobCounts();
+    expect(counts.deliver).toMatchObject({ waiting: 0, active: 0, delayed: 1 });
+    expect(counts.fetch).toMatchObject({ waiting: 0, active: 0 });
+  }, 20_000);
 });
