@@ -16,6 +16,7 @@ import { type MetricsServer, startMetricsServer } from "./metrics/server.js";
 import { cycleDeadlineMs } from "./schedule/cron.js";
 import { DEFAULT_DUE_POLICY } from "./schedule/due.js";
 import { FeedStateStore } from "./store/feed-state.js";
+import type { KeyedLock } from "./store/mutex.js";
 import { openStorage, type Storage } from "./store/open.js";
 import { StoryStore } from "./store/stories.js";
 import { isStorageUnavailable } from "./store/unavailable.js";
@@ -79,8 +80,11 @@ export interface AppOptions {
   now?: () => number;
   /** The storage key namespace (default "fd"); tests sharing one Redis use their own. */
   namespace?: string;
-  /** FETCH_PER_HOST across a fleet's processes (src/work/host-slots.ts). */
-  hostGate?: HostGate;
+  /**
+   * A fleet's shared lock and per-host fetch slots (src/work/fleet.ts): what this process
+   * changes that others change too is locked in Redis, and FETCH_PER_HOST holds fleet-wide.
+   */
+  fleet?: { lock: KeyedLock; hostSlots: HostGate };
 }
 
 /**
@@ -182,7 +186,7 @@ export async function createApp(options: AppOptions): Promise<App> {
     namespace: options.namespace ?? config.STORAGE_NAMESPACE,
   });
   const deadlineMs = cycleDeadlineMs(config.POLL_SCHEDULE, config.CYCLE_DEADLINE_SEC);
-  const trends = new DailyCounts(storage.kv, now);
+  const trends = new DailyCounts(storage.kv, now, options.fleet?.lock);
   const stories = new StoryStore(storage.kv, config.RETENTION_DAYS * 86_400_000, now, {
     counts: trends,
     metrics,
@@ -223,7 +227,7 @@ export async function createApp(options: AppOptions): Promise<App> {
       now,
       onStored: options.onStored,
       metrics,
-      ...(options.hostGate ? { hostGate: options.hostGate } : {}),
+      ...(options.fleet ? { hostGate: options.fleet.hostSlots } : {}),
     },
     {
       backlogAlerts: options.backlogAlerts ?? config.BACKLOG_ALERTS,

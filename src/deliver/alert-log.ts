@@ -14,7 +14,7 @@
  */
 import type Keyv from "keyv";
 import type { TaggedStory } from "../enrich/types.js";
-import { KeyedMutex } from "../store/mutex.js";
+import { type KeyedLock, KeyedMutex } from "../store/mutex.js";
 
 const HOUR_MS = 3_600_000;
 const META_KEY = "ob:log:meta";
@@ -56,11 +56,6 @@ interface LogMeta {
   hours: Array<[number, number]>;
 }
 
-/** Serialises appends; a `KeyedMutex` in one process, a Redis lock across a fleet. */
-export interface AppendLock {
-  run<T>(key: string, task: () => Promise<T>): Promise<T>;
-}
-
 export interface AlertLogOptions {
   /** How long entries are kept: a channel paused for longer misses what is older. */
   ttlMs: number;
@@ -68,14 +63,14 @@ export interface AlertLogOptions {
    * Other processes append to the same log (a fleet): appends take this lock, and the meta key
    * is read from storage each time instead of from memory.
    */
-  shared?: { lock: AppendLock };
+  shared?: { lock: KeyedLock };
 }
 
 export const entryKey = (seq: number): string => `ob:log:${seq}`;
 const seenKey = (storyId: string): string => `ob:seen:${storyId}`;
 
 export class AlertLog {
-  readonly #lock: AppendLock;
+  readonly #lock: KeyedLock;
   readonly #shared: boolean;
   readonly #cache = new Map<number, AlertEntry>();
   #meta: LogMeta | undefined;

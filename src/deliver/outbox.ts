@@ -33,9 +33,9 @@ import type { Taxonomy } from "../classify/taxonomy.js";
 import { storyLabels } from "../discord/story-card.js";
 import type { Locale } from "../i18n/catalogue.js";
 import type { Translator } from "../i18n/messages.js";
-import { KeyedMutex } from "../store/mutex.js";
+import { type KeyedLock, KeyedMutex } from "../store/mutex.js";
 import type { AlertTarget, Subscription } from "../subscriptions/store.js";
-import { type AlertEntry, type AlertEntryInput, AlertLog, type AppendLock } from "./alert-log.js";
+import { type AlertEntry, type AlertEntryInput, AlertLog } from "./alert-log.js";
 import {
   alsoAfterEdit,
   type ClusterPost,
@@ -180,7 +180,7 @@ export interface OutboxOptions {
   /** Later reports of an event edit its alert for this long after it was posted (default 12 h). */
   clusterEditMs?: number;
   /** Other processes work on the same outbox (see the header). */
-  shared?: { lock: AppendLock };
+  shared?: { lock: KeyedLock };
 }
 
 export const channelKey = (channelId: string): string => `ob:ch:${channelId}`;
@@ -215,7 +215,7 @@ type Pick =
 
 export class Outbox {
   readonly log: AlertLog;
-  readonly #lock: AppendLock;
+  readonly #lock: KeyedLock;
   readonly #kv: Keyv;
   readonly #now: () => number;
   readonly #ttl: number;

@@ -64,7 +64,7 @@ export async function startDiscordBot(config: EnvConfig, log: Logger): Promise<R
   const app = await createApp({
     config,
     log,
-    ...(fleet ? { hostGate: fleet.hostSlots } : {}),
+    ...(fleet ? { fleet } : {}),
     makeSink: ({ storage, taxonomy, metrics }) => {
       const language = serverLanguage(client, i18n);
       parts = buildDelivery({

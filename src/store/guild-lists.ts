@@ -1,5 +1,5 @@
 import type Keyv from "keyv";
-import { KeyedMutex } from "./mutex.js";
+import { type KeyedLock, KeyedMutex } from "./mutex.js";
 
 /** Guilds read per round trip at load. */
 const LOAD_BATCH = 500;
@@ -11,11 +11,6 @@ const LOAD_BATCH = 500;
  * changed by a read-modify-write under a per-guild lock, so concurrent commands in one server
  * cannot lose each other's changes.
  */
-/** Serialises updates per key: a `KeyedMutex` in one process, a Redis lock across a fleet. */
-export interface KeyedLock {
-  run<R>(key: string, task: () => Promise<R>): Promise<R>;
-}
-
 export class GuildLists<T> {
   readonly #byGuild = new Map<string, T[]>();
   readonly #guildsKey: string;

@@ -1,5 +1,10 @@
+/** Serialises updates per key: a `KeyedMutex` in one process, a Redis lock across a fleet. */
+export interface KeyedLock {
+  run<R>(key: string, task: () => Promise<R>): Promise<R>;
+}
+
 /** Serialises async read-modify-write cycles per key within this process. */
-export class KeyedMutex {
+export class KeyedMutex implements KeyedLock {
   #tails = new Map<string, Promise<unknown>>();
 
   async run<T>(key: string, task: () => Promise<T>): Promise<T> {

@@ -1,5 +1,6 @@
 import type Keyv from "keyv";
-import { GuildLists, type KeyedLock } from "../store/guild-lists.js";
+import { GuildLists } from "../store/guild-lists.js";
+import type { KeyedLock } from "../store/mutex.js";
 
 export type SubscriptionStatus = "active" | "paused" | "disabled";
 

@@ -17,7 +17,7 @@
  */
 import type Keyv from "keyv";
 import type { TaggedStory } from "../enrich/types.js";
-import { KeyedMutex } from "../store/mutex.js";
+import { type KeyedLock, KeyedMutex } from "../store/mutex.js";
 
 export const DAY_MS = 86_400_000;
 /** The longest period a chart may show, in days. */
@@ -117,12 +117,14 @@ export function countInto(day: DayCounts, story: Pick<TaggedStory, "topics" | "c
 }
 
 export class DailyCounts {
-  // Day records are read-modify-write: one update at a time in this process.
-  readonly #lock = new KeyedMutex();
-
   constructor(
     private readonly kv: Keyv,
     private readonly now: () => number = Date.now,
+    /**
+     * Day records are read-modify-write: one update at a time, in this process or, with the
+     * fleet's Redis lock, in every process (or their counts would overwrite each other's).
+     */
+    private readonly lock: KeyedLock = new KeyedMutex(),
   ) {}
 
   /**
@@ -132,7 +134,7 @@ export class DailyCounts {
   async add(stories: readonly TaggedStory[]): Promise<number> {
     const unique = [...new Map(stories.map((s) => [s.id, s])).values()];
     if (unique.length === 0) return 0;
-    return this.#lock.run("days", async () => {
+    return this.lock.run("trend-days", async () => {
       const seen = await this.kv.getMany<unknown>(unique.map((s) => seenKey(s.id)));
       const oldest = dayOf(this.now() - KEEP_MS);
       const byDay = new Map<number, TaggedStory[]>();

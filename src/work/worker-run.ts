@@ -37,7 +37,7 @@ export async function startQueueWorker(
   const app = await createApp({
     config,
     log,
-    ...(fleet ? { hostGate: fleet.hostSlots } : {}),
+    ...(fleet ? { fleet } : {}),
     makeSink: ({ storage, taxonomy, metrics }) => {
       parts = buildDelivery({ storage, taxonomy, language, config, log, fleet, metrics });
       return parts.sink;
