@@ -190,6 +190,7 @@ export async function createApp(options: AppOptions): Promise<App> {
   const stories = new StoryStore(storage.kv, config.RETENTION_DAYS * 86_400_000, now, {
     counts: trends,
     metrics,
+    ...(options.fleet ? { lock: options.fleet.lock } : {}),
   });
   if (clusterer) {
     const restored = await restoreClusters(clusterer, stories, classifier, now());

@@ -1,7 +1,7 @@
 import type Keyv from "keyv";
 import type { TaggedStory } from "../enrich/types.js";
 import { urlKeyFor } from "../feeds/id.js";
-import { KeyedMutex } from "./mutex.js";
+import { type KeyedLock, KeyedMutex } from "./mutex.js";
 
 const DAY_MS = 86_400_000;
 // Index buckets are an hour wide (by publication time); lookups read buckets in batches.
@@ -33,6 +33,8 @@ export interface StoryStoreOptions {
   counts?: { add(stories: readonly TaggedStory[]): Promise<unknown> };
   /** Told how many stories each put stored (the stories-stored metric). */
   metrics?: { storiesStored(count: number): void };
+  /** Serialises index appends: this process's mutex by default, the fleet's Redis lock in a fleet. */
+  lock?: KeyedLock;
 }
 
 /** What dedup needs before storing: which ids are stored, and which canonical URLs are taken. */
@@ -120,8 +122,9 @@ function unique<T>(entries: Array<{ key: string; value: T; ttl: number }>) {
  * bounded by the chunk size and not by how many stories the bucket already holds.
  */
 export class StoryStore {
-  // Appends are read-modify-write cycles over many heads at once: one at a time in this process.
-  readonly #lock = new KeyedMutex();
+  // Appends are read-modify-write cycles over many heads at once: one at a time, in this process
+  // or (with the fleet's lock) in every process, or their index entries would overwrite each other's.
+  readonly #lock: KeyedLock;
   readonly #chunkIds: number;
   readonly #counts: StoryStoreOptions["counts"];
   readonly #metrics: StoryStoreOptions["metrics"];
@@ -135,6 +138,7 @@ export class StoryStore {
     this.#chunkIds = Math.max(1, Math.floor(options.chunkIds ?? DEFAULT_CHUNK_IDS));
     this.#counts = options.counts;
     this.#metrics = options.metrics;
+    this.#lock = options.lock ?? new KeyedMutex();
   }
 
   async get(id: string): Promise<TaggedStory | undefined> {
@@ -210,7 +214,7 @@ export class StoryStore {
         buckets.set(key, entries);
       }
     }
-    await this.#lock.run("index", async () => {
+    await this.#lock.run("story-index", async () => {
       const keys = [...buckets.keys()];
       const [, heads] = await Promise.all([written, this.kv.getMany<unknown>(keys)]);
       const indexTtl = this.retentionMs + DAY_MS;
