@@ -1,6 +1,7 @@
 import type Keyv from "keyv";
 import type { TaggedStory } from "../enrich/types.js";
 import { urlKeyFor } from "../feeds/id.js";
+import { GroupCommit } from "./group-commit.js";
 import { type KeyedLock, KeyedMutex } from "./mutex.js";
 
 const DAY_MS = 86_400_000;
@@ -35,6 +36,16 @@ export interface StoryStoreOptions {
   metrics?: { storiesStored(count: number): void };
   /** Serialises index appends: this process's mutex by default, the fleet's Redis lock in a fleet. */
   lock?: KeyedLock;
+}
+
+/** One put's share of an index append (see StoryStore.#appendIndex). */
+interface PendingIndex {
+  /** Index key → story id → entry. */
+  buckets: Map<string, Map<string, string>>;
+  /** The stories' URL keys, written with the index. */
+  urls: Array<{ key: string; value: unknown; ttl: number }>;
+  /** The put's story writes: its index entries go in only after them. */
+  written: Promise<unknown>;
 }
 
 /** What dedup needs before storing: which ids are stored, and which canonical URLs are taken. */
@@ -125,6 +136,7 @@ export class StoryStore {
   // Appends are read-modify-write cycles over many heads at once: one at a time, in this process
   // or (with the fleet's lock) in every process, or their index entries would overwrite each other's.
   readonly #lock: KeyedLock;
+  readonly #indexer = new GroupCommit<PendingIndex, undefined>((puts) => this.#appendIndex(puts));
   readonly #chunkIds: number;
   readonly #counts: StoryStoreOptions["counts"];
   readonly #metrics: StoryStoreOptions["metrics"];
@@ -192,7 +204,7 @@ export class StoryStore {
     const written = this.kv.setMany(
       unique(stories.map((s) => ({ key: `story:${s.id}`, value: s, ttl }))),
     );
-    // Awaited under the lock below; until then a failure must not count as unhandled.
+    // Awaited by the index append; until then a failure must not count as unhandled.
     written.catch(() => {});
     const urls = unique(
       stories.flatMap((s) =>
@@ -214,9 +226,30 @@ export class StoryStore {
         buckets.set(key, entries);
       }
     }
+    await this.#indexer.submit({ buckets, urls, written });
+    this.#metrics?.storiesStored(stories.length);
+  }
+
+  /**
+   * Appends index entries for every waiting put at once, under the lock, after their stories
+   * are written. Index key → story id → entry, merged over the puts.
+   */
+  async #appendIndex(puts: PendingIndex[]): Promise<undefined[]> {
+    const buckets = new Map<string, Map<string, string>>();
+    for (const put of puts) {
+      for (const [key, entries] of put.buckets) {
+        const merged = buckets.get(key) ?? new Map<string, string>();
+        for (const [id, entry] of entries) merged.set(id, entry);
+        buckets.set(key, merged);
+      }
+    }
+    const urls = puts.flatMap((p) => p.urls);
     await this.#lock.run("story-index", async () => {
       const keys = [...buckets.keys()];
-      const [, heads] = await Promise.all([written, this.kv.getMany<unknown>(keys)]);
+      const [, heads] = await Promise.all([
+        Promise.all(puts.map((p) => p.written)),
+        this.kv.getMany<unknown>(keys),
+      ]);
       const indexTtl = this.retentionMs + DAY_MS;
       const chunks: Array<{ key: string; value: unknown; ttl: number }> = [];
       const changed: Array<{ key: string; value: unknown; ttl: number }> = [];
@@ -243,9 +276,9 @@ export class StoryStore {
       // write a setMany atomically or in order). Rarely needed: a chunk fills up once per
       // chunkIds ids a bucket receives.
       if (chunks.length > 0) await this.kv.setMany(chunks);
-      await this.kv.setMany([...urls, ...changed]);
+      await this.kv.setMany(unique([...urls, ...changed]));
     });
-    this.#metrics?.storiesStored(stories.length);
+    return puts.map(() => undefined);
   }
 
   /** Newest stories first, for a topic, a feed, or overall. */

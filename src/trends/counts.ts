@@ -17,6 +17,7 @@
  */
 import type Keyv from "keyv";
 import type { TaggedStory } from "../enrich/types.js";
+import { GroupCommit } from "../store/group-commit.js";
 import { type KeyedLock, KeyedMutex } from "../store/mutex.js";
 
 export const DAY_MS = 86_400_000;
@@ -117,6 +118,9 @@ export function countInto(day: DayCounts, story: Pick<TaggedStory, "topics" | "c
 }
 
 export class DailyCounts {
+  // Adds that arrive while one is being written go together in the next write.
+  readonly #batches = new GroupCommit<TaggedStory[], number>((adds) => this.#count(adds));
+
   constructor(
     private readonly kv: Keyv,
     private readonly now: () => number = Date.now,
@@ -134,29 +138,43 @@ export class DailyCounts {
   async add(stories: readonly TaggedStory[]): Promise<number> {
     const unique = [...new Map(stories.map((s) => [s.id, s])).values()];
     if (unique.length === 0) return 0;
+    return this.#batches.submit(unique);
+  }
+
+  /** Counts every waiting add's stories in one update of the day records; each add's count. */
+  async #count(adds: TaggedStory[][]): Promise<number[]> {
     return this.lock.run("trend-days", async () => {
-      const seen = await this.kv.getMany<unknown>(unique.map((s) => seenKey(s.id)));
+      const ids = [...new Set(adds.flat().map((s) => s.id))];
+      const seenValues = await this.kv.getMany<unknown>(ids.map(seenKey));
+      const seen = new Set(
+        ids.filter((_, i) => seenValues[i] !== undefined && seenValues[i] !== null),
+      );
       const oldest = dayOf(this.now() - KEEP_MS);
       const byDay = new Map<number, TaggedStory[]>();
-      unique.forEach((story, i) => {
-        if (seen[i] !== undefined && seen[i] !== null) return;
-        const time = Date.parse(story.publishedAt);
-        if (!Number.isFinite(time) || dayOf(time) < oldest) return;
-        const list = byDay.get(dayOf(time)) ?? [];
-        list.push(story);
-        byDay.set(dayOf(time), list);
+      const counted = adds.map((stories) => {
+        let n = 0;
+        for (const story of stories) {
+          if (seen.has(story.id)) continue;
+          const time = Date.parse(story.publishedAt);
+          if (!Number.isFinite(time) || dayOf(time) < oldest) continue;
+          // Taken in by two adds of the same batch: counted for the first.
+          seen.add(story.id);
+          const list = byDay.get(dayOf(time)) ?? [];
+          list.push(story);
+          byDay.set(dayOf(time), list);
+          n++;
+        }
+        return n;
       });
-      if (byDay.size === 0) return 0;
+      if (byDay.size === 0) return counted;
       const days = [...byDay.keys()];
       const records = await this.kv.getMany<unknown>(days.map(dayKey));
       const writes: Array<{ key: string; value: unknown; ttl: number }> = [];
-      let counted = 0;
       days.forEach((day, i) => {
         const record = readDay(records[i]) ?? emptyDay();
         for (const story of byDay.get(day) ?? []) {
           countInto(record, story);
           writes.push({ key: seenKey(story.id), value: 1, ttl: KEEP_MS });
-          counted++;
         }
         // Lives until the last chart that can show the day has gone past it.
         const ttl = Math.max(DAY_MS, (day + 1) * DAY_MS + KEEP_MS - this.now());
