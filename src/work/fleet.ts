@@ -10,7 +10,9 @@ import type { Outbox } from "../deliver/outbox.js";
 import type { DeliverySender } from "../deliver/sender.js";
 import type { HostGate } from "../feeds/limiter.js";
 import type { FeedSource } from "../feeds/types.js";
+import { redisReconnectDelay } from "../store/open.js";
 import { maskStorageUrl } from "../store/url-secrets.js";
+import { QueueHealth } from "./queue-health.js";
 import type { RedisLock } from "./redis-lock.js";
 import { InProcessWork, type WorkScheduler } from "./scheduler.js";
 
@@ -22,20 +24,31 @@ export function queueUrlOf(
   return /^rediss?:\/\//i.test(config.STORAGE_URL) ? config.STORAGE_URL : undefined;
 }
 
-/** The fleet's shared Redis: one connection for queues and locks, and the keys' prefix. */
+/**
+ * The fleet's shared Redis: a connection for the queues, one for locks and the tick's election,
+ * the keys' prefix, and whether that Redis answers.
+ */
 export interface Fleet {
   redis: Redis;
+  /** Commands that must fail at once while Redis is away (locks, the tick's election). */
+  locks: Redis;
   prefix: string;
   lock: RedisLock;
   /** FETCH_PER_HOST counted over the whole fleet. */
   hostSlots: HostGate;
+  health: QueueHealth;
   close(): Promise<void>;
 }
 
 export async function openFleet(
   config: Pick<
     EnvConfig,
-    "QUEUE_URL" | "STORAGE_URL" | "STORAGE_NAMESPACE" | "FETCH_PER_HOST" | "FETCH_TIMEOUT_MS"
+    | "QUEUE_URL"
+    | "STORAGE_URL"
+    | "STORAGE_NAMESPACE"
+    | "STORAGE_TIMEOUT_MS"
+    | "FETCH_PER_HOST"
+    | "FETCH_TIMEOUT_MS"
   >,
   log: Logger,
 ): Promise<Fleet | undefined> {
@@ -45,26 +58,46 @@ export async function openFleet(
   const { Redis } = await import("ioredis");
   const { RedisLock } = await import("./redis-lock.js");
   const { FleetHostSlots } = await import("./host-slots.js");
+  const label = maskStorageUrl(url);
+  const health = new QueueHealth(log, label);
+  let closing = false;
   // BullMQ's workers block on Redis and must not give up a command while it reconnects.
-  const redis = new Redis(url, { maxRetriesPerRequest: null, lazyConnect: true });
-  redis.on("error", (err: Error) =>
-    log.warn({ err: err.message, queue: maskStorageUrl(url) }, "queue Redis error"),
-  );
-  await redis.connect();
+  const redis = new Redis(url, {
+    maxRetriesPerRequest: null,
+    lazyConnect: true,
+    retryStrategy: (times) => redisReconnectDelay(times),
+  });
+  // A lock or an election waiting for Redis to come back would hold a slash command past
+  // Discord's 3 s and run a stale tick late: on their own connection, commands fail at once
+  // while Redis is away (no offline queue) and after STORAGE_TIMEOUT_MS on a silent one, and the
+  // caller answers "storage unavailable" or skips the tick.
+  const locks = new Redis(url, {
+    lazyConnect: true,
+    enableOfflineQueue: false,
+    maxRetriesPerRequest: 0,
+    commandTimeout: config.STORAGE_TIMEOUT_MS,
+    retryStrategy: (times) => redisReconnectDelay(times),
+  });
+  for (const connection of [redis, locks]) health.watch(connection, () => closing);
+  await Promise.all([redis.connect(), locks.connect()]);
   const prefix = `${config.STORAGE_NAMESPACE}-q`;
-  log.info({ queue: maskStorageUrl(url), prefix }, "work runs as jobs on the queue");
+  log.info({ queue: label, prefix }, "work runs as jobs on the queue");
   return {
     redis,
+    locks,
     prefix,
-    lock: new RedisLock(redis, prefix),
-    hostSlots: new FleetHostSlots(redis, prefix, {
+    lock: new RedisLock(locks, prefix),
+    // On the locks' connection: a fetch waiting for a slot fails at once while Redis is away.
+    hostSlots: new FleetHostSlots(locks, prefix, {
       perHost: config.FETCH_PER_HOST,
       leaseMs: 15_000,
       // A host whose slots stay taken for several fetch timeouts is stuck: its job is retried.
       waitMs: config.FETCH_TIMEOUT_MS * 4,
     }),
+    health,
     async close() {
-      await redis.quit().catch(() => redis.disconnect());
+      closing = true;
+      await Promise.all([redis, locks].map((c) => c.quit().then(undefined, () => c.disconnect())));
     },
   };
 }
@@ -101,6 +134,9 @@ export async function createWork(parts: WorkParts): Promise<WorkScheduler> {
   const work = new QueueWork(
     {
       redis: fleet.redis,
+      locks: fleet.locks,
+      queueHealth: fleet.health,
+      storageHealth: app.storage.health,
       feeds: async () => {
         await parts.refresh();
         return parts.feeds();

@@ -23,7 +23,11 @@ import type { DeliverySender, Turn } from "../deliver/sender.js";
 import type { FeedSource } from "../feeds/types.js";
 import type { Poller } from "../ingest/poll.js";
 import type { FeedStateStore } from "../store/feed-state.js";
+import type { StorageHealth } from "../store/health.js";
+import { isStorageUnavailable } from "../store/unavailable.js";
+import { BurstLog } from "./burst-log.js";
 import { drainJobId, fetchJobId } from "./job-ids.js";
+import { isConnectionError, type QueueHealth } from "./queue-health.js";
 import { redisRunCoordinator } from "./redis-lock.js";
 import type { WorkScheduler } from "./scheduler.js";
 
@@ -62,6 +66,12 @@ export interface QueueWorkOptions {
 export interface QueueWorkDeps {
   /** A connection for queues and locks; each worker opens its own blocking connection from it. */
   redis: Redis;
+  /** A connection without an offline queue, for the tick's election (default: `redis`). */
+  locks?: Redis;
+  /** Whether the queue's Redis answers: its outages are logged there, once each. */
+  queueHealth?: Pick<QueueHealth, "failed" | "skippedTick">;
+  /** Whether storage answers: a tick in a storage outage is skipped quietly (logged there). */
+  storageHealth?: Pick<StorageHealth, "available" | "skippedPoll">;
   /** The feeds of this tick (the operator's and the servers'), read fresh. */
   feeds: () => Promise<FeedSource[]>;
   states: Pick<FeedStateStore, "getMany">;
@@ -84,6 +94,7 @@ export class QueueWork implements WorkScheduler {
   #drainWorker: Worker<DrainJob> | undefined;
   #tick: ScheduledTask | undefined;
   #refresh: ScheduledTask | undefined;
+  readonly #bursts: BurstLog[] = [];
   readonly #now: () => number;
 
   constructor(
@@ -94,6 +105,15 @@ export class QueueWork implements WorkScheduler {
     const connection = deps.redis;
     this.#fetches = new Queue<FetchJob>(FETCH_QUEUE, { connection, prefix: options.prefix });
     this.#drains = new Queue<DrainJob>(DELIVER_QUEUE, { connection, prefix: options.prefix });
+    // Without a listener BullMQ prints each of a queue's errors to stderr, unstructured.
+    this.#fetches.on("error", (err) => this.#queueError("fetch", err, "queue error"));
+    this.#drains.on("error", (err) => this.#queueError("deliver", err, "queue error"));
+  }
+
+  /** An error from BullMQ: a lost connection is the queue health's to log (once); else logged. */
+  #queueError(queue: string, err: unknown, msg: string): void {
+    if (this.deps.queueHealth?.failed(err)) return;
+    this.deps.log.error({ queue, err }, msg);
   }
 
   async start(): Promise<void> {
@@ -126,28 +146,56 @@ export class QueueWork implements WorkScheduler {
       ["fetch", this.#fetchWorker],
       ["deliver", this.#drainWorker],
     ] as const) {
-      worker.on("failed", (job, err) =>
-        deps.log.warn(
+      worker.on("failed", (job, err) => {
+        // A job that failed for an outage is retried after it; the outage itself is logged once.
+        const outage = isStorageUnavailable(err) || isConnectionError(err);
+        deps.log[outage ? "debug" : "warn"](
           { queue: name, jobId: job?.id, attempts: job?.attemptsMade, err },
           "job failed",
-        ),
+        );
+      });
+      // A dead worker's jobs, or all jobs under way when Redis went away, are found at once:
+      // one line per burst, with the count.
+      const stalled = new BurstLog(deps.log, "jobs stalled (their worker went silent); requeued", {
+        queue: name,
+      });
+      const lapsed = new BurstLog(
+        deps.log,
+        "jobs whose lock lapsed (Redis away, or this process stalled) went back to the queue; their outcome here was dropped",
+        { queue: name },
       );
-      worker.on("stalled", (jobId) =>
-        deps.log.warn({ queue: name, jobId }, "job stalled (its worker went silent); requeued"),
-      );
-      worker.on("error", (err) => deps.log.error({ queue: name, err }, "queue worker error"));
+      this.#bursts.push(stalled, lapsed);
+      worker.on("stalled", (jobId) => stalled.add(jobId));
+      worker.on("error", (err) => {
+        // The job ran here while its lock lapsed; it is requeued and runs again elsewhere,
+        // where a fetch finds its feed polled and a drain resumes its batch by nonce.
+        const missing = /^Missing lock for job (\S+?)\.? /.exec(err.message);
+        if (missing) {
+          lapsed.add(missing[1]);
+          return;
+        }
+        // BullMQ reports each failed blocking call of an outage; the health logs it once.
+        this.#queueError(name, err, "queue worker error");
+      });
     }
     this.#tick = schedule(options.schedule, () => this.#runTick(), {
       name: "poll",
       noOverlap: true,
       distributed: true,
-      runCoordinator: redisRunCoordinator(deps.redis, options.prefix),
+      runCoordinator: redisRunCoordinator(deps.locks ?? deps.redis, options.prefix, (err) => {
+        this.#queueError("fetch", err, "poll tick: could not claim the tick");
+        deps.queueHealth?.skippedTick();
+      }),
     });
     // Every process, elected or not, re-reads what the others changed at each tick.
     this.#refresh = schedule(
       options.schedule,
       async () => {
-        await deps.refresh?.().catch((err: unknown) => deps.log.warn({ err }, "refresh failed"));
+        // In a storage outage there is nothing to re-read; the outage is logged once elsewhere.
+        if (deps.storageHealth?.available === false) return;
+        await deps.refresh?.().catch((err: unknown) => {
+          if (!isStorageUnavailable(err)) deps.log.warn({ err }, "refresh failed");
+        });
       },
       { name: "refresh", noOverlap: true },
     );
@@ -157,9 +205,11 @@ export class QueueWork implements WorkScheduler {
 
   notify(channelId?: string): void {
     const channels = channelId ? [channelId] : this.deps.outbox.changedChannels();
-    this.#queueDrains(channels).catch((err: unknown) =>
-      this.deps.log.error({ err, channels: channels.length }, "could not queue deliveries"),
-    );
+    this.#queueDrains(channels).catch((err: unknown) => {
+      // In an outage the next tick's sweep queues every subscribed channel again.
+      if (this.deps.queueHealth?.failed(err)) return;
+      this.deps.log.error({ err, channels: channels.length }, "could not queue deliveries");
+    });
   }
 
   async stop(): Promise<void> {
@@ -178,6 +228,7 @@ export class QueueWork implements WorkScheduler {
     if (timedOut) await Promise.all(workers.map((w) => w.close(true)));
     await this.deps.outbox.flush().catch(() => {});
     await Promise.all([this.#fetches.close(), this.#drains.close()]);
+    for (const burst of this.#bursts) burst.flush();
     this.deps.log.info({ handedBack: timedOut }, "queue workers stopped");
   }
 
@@ -198,6 +249,11 @@ export class QueueWork implements WorkScheduler {
 
   async #runTick(): Promise<void> {
     const { deps } = this;
+    // Storage away: nothing can be read or recorded; the next tick after it polls what fell due.
+    if (deps.storageHealth?.available === false) {
+      deps.storageHealth.skippedPoll();
+      return;
+    }
     try {
       const feeds = await deps.feeds();
       const states = await deps.states.getMany(feeds.map((f) => f.id));
@@ -225,6 +281,15 @@ export class QueueWork implements WorkScheduler {
       await this.#queueDrains(deps.outbox.channels());
       deps.log.info({ feeds: feeds.length, due: jobs.length }, "poll tick: due feeds queued");
     } catch (err) {
+      // An outage is logged once, by the storage's or the queue's health; not once per tick.
+      if (deps.storageHealth && isStorageUnavailable(err)) {
+        deps.storageHealth.skippedPoll();
+        return;
+      }
+      if (deps.queueHealth?.failed(err)) {
+        deps.queueHealth.skippedTick();
+        return;
+      }
       deps.log.error({ err }, "poll tick failed; the next tick tries again");
     }
   }

@@ -8,6 +8,7 @@ import { hostname } from "node:os";
 import type { Redis } from "ioredis";
 import type { RunCoordinator } from "node-cron";
 import { KeyedMutex } from "../store/mutex.js";
+import { StorageUnavailableError } from "../store/unavailable.js";
 
 const RELEASE = `if redis.call("GET", KEYS[1]) == ARGV[1] then return redis.call("DEL", KEYS[1]) else return 0 end`;
 const EXTEND = `if redis.call("GET", KEYS[1]) == ARGV[1] then return redis.call("PEXPIRE", KEYS[1], ARGV[2]) else return 0 end`;
@@ -45,7 +46,13 @@ export class RedisLock {
     const token = randomUUID();
     const giveUpAt = Date.now() + this.options.waitMs;
     let pause = 5;
-    while ((await this.redis.set(name, token, "PX", this.options.ttlMs, "NX")) !== "OK") {
+    // Redis away is storage away for the caller: a slash command answers "storage unavailable"
+    // and a delivery or a poll waits out the outage, instead of treating it as a bug.
+    const take = () =>
+      this.redis.set(name, token, "PX", this.options.ttlMs, "NX").catch((err: unknown) => {
+        throw new StorageUnavailableError("lock", err);
+      });
+    while ((await take()) !== "OK") {
       if (Date.now() > giveUpAt) throw new LockTimeoutError(`lock ${key} still held elsewhere`);
       await new Promise((r) => setTimeout(r, pause + Math.random() * pause));
       pause = Math.min(pause * 2, 100);
@@ -67,12 +74,28 @@ export class RedisLock {
  * node-cron's coordinator for `distributed: true`: the first process to claim a tick's key runs
  * it. The key is left to expire rather than deleted on completion, so a process whose clock is
  * behind cannot claim the same tick after the winner finished.
+ *
+ * A claim that fails (Redis away) skips the tick in this process, and is handed to `unavailable`
+ * rather than thrown: node-cron would log a thrown error on every tick of an outage. Every
+ * process fails the same way, so the tick is skipped by the fleet, and the next one after
+ * recovery polls what fell due meanwhile.
  */
-export function redisRunCoordinator(redis: Redis, prefix: string): RunCoordinator {
+export function redisRunCoordinator(
+  redis: Redis,
+  prefix: string,
+  unavailable: (err: unknown) => void = (err) => {
+    throw err;
+  },
+): RunCoordinator {
   const me = `${hostname()}:${process.pid}`;
   return {
     async shouldRun(key: string, ttlMs: number): Promise<boolean> {
-      return (await redis.set(`${prefix}:cron:${key}`, me, "PX", ttlMs, "NX")) === "OK";
+      try {
+        return (await redis.set(`${prefix}:cron:${key}`, me, "PX", ttlMs, "NX")) === "OK";
+      } catch (err) {
+        unavailable(err);
+        return false;
+      }
     },
   };
 }
