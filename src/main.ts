@@ -82,6 +82,13 @@ function stopOnSignals(log: ReturnType<typeof createLogger>): {
   };
   process.on("SIGINT", () => onSignal("SIGINT"));
   process.on("SIGTERM", () => onSignal("SIGTERM"));
+  if (process.env.SHARDING_MANAGER && process.send) {
+    // A shard of `npm run start:sharded`: without its manager nobody would stop or restart it.
+    process.once("disconnect", () => onSignal("manager-gone"));
+    // discord.js tells the manager of gateway events over IPC; once that is closed (the manager
+    // gone, or shutting down) a report that cannot be sent is no reason to crash.
+    process.on("error", (err) => log.debug({ err }, "could not report to the shard manager"));
+  }
   return {
     use(next) {
       stop = next;

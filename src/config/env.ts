@@ -132,9 +132,52 @@ const envSchema = z.object({
     .default("fd"),
   /** A job's lock: a worker silent this long is presumed dead and its jobs run elsewhere. */
   QUEUE_LOCK_SEC: intIn(2, 600, 30),
+  /**
+   * `npm run start:sharded`: how many gateway shards; `auto` asks Discord (GET /gateway/bot).
+   * Each shard's process is given its own count by discord.js under the same name.
+   */
+  SHARD_COUNT: z
+    .string()
+    .trim()
+    .default("auto")
+    .transform((value, ctx): number | "auto" => {
+      if (value.toLowerCase() === "auto") return "auto";
+      const n = /^\d{1,4}$/.test(value) ? Number(value) : Number.NaN;
+      if (!Number.isInteger(n) || n < 1 || n > 1000) {
+        ctx.addIssue({ code: "custom", message: "must be auto or a whole number from 1 to 1000" });
+        return z.NEVER;
+      }
+      return n;
+    }),
 });
 
 export type EnvConfig = z.output<typeof envSchema>;
+
+/** Whether work and state can be shared between processes: a Redis is named for them. */
+function hasSharedState(config: Pick<EnvConfig, "QUEUE_URL" | "STORAGE_URL">): boolean {
+  return config.QUEUE_URL !== undefined || /^rediss?:\/\//i.test(config.STORAGE_URL);
+}
+
+/**
+ * What `npm run start:sharded` needs before it starts a shard: a token, the gateway role, and,
+ * when there can be more than one shard (`auto` or a number above 1), Redis: each shard is its
+ * own process, and SQLite plus each process's caches cannot be shared between them.
+ */
+export function checkShardedConfig(config: EnvConfig): void {
+  if (!config.DISCORD_TOKEN) {
+    throw new ConfigError("DISCORD_TOKEN: npm run start:sharded logs shards in to Discord; set it");
+  }
+  if (config.ROLE !== "all") {
+    throw new ConfigError(
+      "ROLE: shards hold the gateway (ROLE=all); start ROLE=worker processes with npm start",
+    );
+  }
+  if (config.SHARD_COUNT !== 1 && !hasSharedState(config)) {
+    throw new ConfigError(
+      `SHARD_COUNT: ${config.SHARD_COUNT} shards need shared state; set STORAGE_URL=redis://… (or QUEUE_URL), or SHARD_COUNT=1 to run one shard on ${config.STORAGE_URL.split(":")[0]}`,
+    );
+  }
+}
 
 /**
  * Validates the environment once, at the edge. Empty strings count as unset so that a

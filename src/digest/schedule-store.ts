@@ -9,6 +9,7 @@ import type Keyv from "keyv";
 import type { Logger } from "pino";
 import { z } from "zod";
 import { GuildLists } from "../store/guild-lists.js";
+import type { KeyedLock } from "../store/mutex.js";
 import type { StatusWhy } from "../subscriptions/store.js";
 import { type Cadence, canonicalZone, WEEKDAYS } from "./slots.js";
 
@@ -99,12 +100,19 @@ export class ScheduleStore {
   constructor(
     private readonly kv: Keyv,
     private readonly log: Pick<Logger, "warn">,
+    /** A fleet's shared lock: its gateways (shards) all rewrite the one list of servers. */
+    lock?: KeyedLock,
   ) {
-    this.#lists = new GuildLists<unknown>(kv, "digests", (guildId, _previous, list) => {
-      const valid = this.#parseList(guildId, list);
-      if (valid.length === 0) this.#valid.delete(guildId);
-      else this.#valid.set(guildId, valid);
-    });
+    this.#lists = new GuildLists<unknown>(
+      kv,
+      "digests",
+      (guildId, _previous, list) => {
+        const valid = this.#parseList(guildId, list);
+        if (valid.length === 0) this.#valid.delete(guildId);
+        else this.#valid.set(guildId, valid);
+      },
+      lock,
+    );
   }
 
   /** Reads every guild's schedules into memory; call once at start. */

@@ -46,6 +46,11 @@ export interface DigestSchedulerDeps {
   now: () => number;
   log: Logger;
   sleep?: (ms: number) => Promise<void>;
+  /**
+   * Whether this process runs the server's schedules (a sharded gateway: the shard that holds
+   * the server, so that each schedule runs once across the shards). Default: every server.
+   */
+  owns?: (guildId: string) => boolean;
 }
 
 export interface DigestSchedulerOptions {
@@ -106,6 +111,7 @@ export class DigestScheduler {
     if (!this.#deps.store.loaded) await this.#deps.store.load();
     this.#stopped = false;
     for (const s of this.#deps.store.all()) {
+      if (!this.#owns(s.guildId)) continue;
       this.#arm(s);
       this.#track(this.#consider(s.guildId, s.id));
     }
@@ -160,8 +166,12 @@ export class DigestScheduler {
     }
   }
 
+  #owns(guildId: string): boolean {
+    return this.#deps.owns?.(guildId) ?? true;
+  }
+
   #arm(s: DigestSchedule): void {
-    if (s.status === "disabled" || this.#armed.has(s.id)) return;
+    if (s.status === "disabled" || this.#armed.has(s.id) || !this.#owns(s.guildId)) return;
     const task = this.#deps.cron.schedule(cronExpression(s), s.timezone, () => {
       this.#track(this.#consider(s.guildId, s.id));
     });

@@ -93,6 +93,11 @@ export interface PermissionRecoveryDeps {
   wake: (channelId: string) => void;
   log: Logger;
   now?: () => number;
+  /**
+   * Whether this process sweeps the server (a sharded gateway: the shard whose cache holds it).
+   * Default: every server.
+   */
+  owns?: (guildId: string) => boolean;
 }
 
 export interface PermissionRecoveryOptions {
@@ -171,7 +176,10 @@ export class PermissionRecovery {
   /** Checks every paused channel; resolves to how many channels were resumed. */
   sweep(): Promise<number> {
     const guilds = new Set<string>();
-    for (const { guildId } of this.#deps.subscriptions.channels()) guilds.add(guildId);
+    const owns = this.#deps.owns ?? (() => true);
+    for (const { guildId } of this.#deps.subscriptions.channels()) {
+      if (owns(guildId)) guilds.add(guildId);
+    }
     return this.#queue(() => this.#check([...guilds], "sweep"));
   }
 

@@ -25,6 +25,7 @@ import type { BotContext } from "./context.js";
 import { createInteractionHandler } from "./interactions.js";
 import { PermissionRecovery } from "./permission-recovery.js";
 import { cachedPermissionView, watchPermissionChanges } from "./permission-watch.js";
+import { clientShardScope } from "./shard-scope.js";
 
 export interface RunningBot {
   stop(): Promise<void>;
@@ -36,9 +37,10 @@ const DRAIN_MS = 7_000;
  * The bot connected to Discord: the same pipeline as terminal mode, with alerts going through the
  * durable outbox to subscribed channels, and slash commands answered.
  */
-export async function startDiscordBot(config: EnvConfig, log: Logger): Promise<RunningBot> {
+export async function startDiscordBot(config: EnvConfig, baseLog: Logger): Promise<RunningBot> {
   const token = config.DISCORD_TOKEN;
   if (!token) throw new Error("DISCORD_TOKEN is not set");
+  let log = baseLog;
   const operatorFeeds = await loadFeedsFile(config.FEEDS_FILE);
   if (operatorFeeds.length === 0) {
     // Servers may still add feeds, so this is not fatal; but an empty file is usually a mistake.
@@ -56,17 +58,23 @@ export async function startDiscordBot(config: EnvConfig, log: Logger): Promise<R
     globalRequestsPerSecond: config.DISCORD_GLOBAL_RATE,
   });
   const retentionMs = config.RETENTION_DAYS * 86_400_000;
+  // Under `npm run start:sharded` this process is one shard: it answers for its servers only.
+  const scope = clientShardScope(client);
+  const sharded = client.shard !== null;
+  if (sharded) log = log.child({ shards: scope.shards, shardCount: scope.count });
 
   let search: StoryIndex | undefined;
   // Work runs as jobs on Redis when there is one for it (src/work/), here otherwise.
   const fleet = await openFleet(config, log);
   let parts: Delivery | undefined;
+  // Alerts for servers another shard holds speak the language that shard published.
+  let locales: GuildLocales | undefined;
   const app = await createApp({
     config,
     log,
     ...(fleet ? { fleet } : {}),
     makeSink: ({ storage, taxonomy, metrics }) => {
-      const language = serverLanguage(client, i18n);
+      const language = serverLanguage(client, i18n, (guildId) => locales?.get(guildId));
       parts = buildDelivery({
         storage,
         taxonomy,
@@ -85,8 +93,11 @@ export async function startDiscordBot(config: EnvConfig, log: Logger): Promise<R
   if (!parts) throw new Error("the Discord sink was not built");
   const { subscriptions, sender } = parts;
   await subscriptions.load();
-  const guildFeeds = new GuildFeedStore(app.storage.kv);
+  const guildFeeds = new GuildFeedStore(app.storage.kv, undefined, fleet?.lock);
   await guildFeeds.load();
+  if (fleet && scope.count > 1) locales = new GuildLocales(app.storage.kv);
+  const subscribedGuilds = () => [...subscriptions.channels()].map((c) => c.guildId);
+  await locales?.load(subscribedGuilds());
   const work: WorkScheduler = await createWork({
     config,
     log,
@@ -98,20 +109,24 @@ export async function startDiscordBot(config: EnvConfig, log: Logger): Promise<R
     refresh: async () => {
       await subscriptions.load();
       await guildFeeds.load();
+      await locales?.load(subscribedGuilds());
     },
     drainMs: DRAIN_MS,
   });
   parts.relay.to = work;
   search = await StoryIndex.fromStore(app.stories, { retentionMs });
   // Counts stories stored before /trends existed, once; in the background, as it reads them all.
-  app.trends
-    .backfill(app.stories, retentionMs)
-    .then((done) => {
-      if (done.days > 0) log.info(done, "trend counts back-filled");
-    })
-    .catch((err: unknown) => log.error({ err }, "trend counts: back-fill failed"));
+  // One shard does it: two reading the same stories at once could count them twice.
+  if (scope.leader) {
+    app.trends
+      .backfill(app.stories, retentionMs)
+      .then((done) => {
+        if (done.days > 0) log.info(done, "trend counts back-filled");
+      })
+      .catch((err: unknown) => log.error({ err }, "trend counts: back-fill failed"));
+  }
   warmUpCharts();
-  const digestStore = new ScheduleStore(app.storage.kv, log);
+  const digestStore = new ScheduleStore(app.storage.kv, log, fleet?.lock);
   await digestStore.load();
   const digests = new DigestScheduler({
     store: digestStore,
@@ -122,6 +137,7 @@ export async function startDiscordBot(config: EnvConfig, log: Logger): Promise<R
     cron: nodeCronRunner,
     now: Date.now,
     log,
+    owns: scope.owns,
   });
   const settings = new ServerSettingsStore(app.storage.kv, log);
   // Health notices read the stores' state: they need no hook in the sender or the poller.
@@ -138,6 +154,7 @@ export async function startDiscordBot(config: EnvConfig, log: Logger): Promise<R
       log,
       now: Date.now,
       storage: app.storage.health,
+      owns: scope.owns,
     },
     { intervalMs: config.HEALTH_CHECK_SEC * 1000 },
   );
@@ -153,6 +170,7 @@ export async function startDiscordBot(config: EnvConfig, log: Logger): Promise<R
     view: cachedPermissionView(client),
     wake: wakeDelivery,
     log,
+    owns: scope.owns,
   });
   const unwatch = watchPermissionChanges(client, recovery);
 
@@ -225,16 +243,21 @@ export async function startDiscordBot(config: EnvConfig, log: Logger): Promise<R
     client.once(Events.ClientReady, (c) => {
       log.info({ user: c.user.tag, guilds: c.guilds.cache.size }, "connected to Discord");
       void (async () => {
-        const wrote = await syncCommands(
-          c.rest,
-          c.application.id,
-          definitions,
-          config.DISCORD_GUILD_ID,
-        );
-        log.info(
-          { updated: wrote, guildId: config.DISCORD_GUILD_ID ?? null },
-          "slash commands in place",
-        );
+        // Commands are the application's, not a shard's: the shard holding shard 0 registers them.
+        if (scope.leader) {
+          const wrote = await syncCommands(
+            c.rest,
+            c.application.id,
+            definitions,
+            config.DISCORD_GUILD_ID,
+          );
+          log.info(
+            { updated: wrote, guildId: config.DISCORD_GUILD_ID ?? null },
+            "slash commands in place",
+          );
+        } else {
+          log.info("shard ready; slash commands are registered by shard 0");
+        }
         health.start();
         recovery.start();
         // Workers without a gateway speak each server's language as published here.

@@ -7,6 +7,7 @@
 import type Keyv from "keyv";
 import type { MessageKey, Vars } from "../i18n/messages.js";
 import { GuildLists } from "../store/guild-lists.js";
+import type { KeyedLock } from "../store/mutex.js";
 import { truncateText } from "../text/truncate.js";
 import { type FeedLink, findFeedLinks } from "./discover.js";
 import { type FeedProblem, FeedProblemError, feedProblemOf } from "./errors.js";
@@ -49,8 +50,10 @@ export class GuildFeedStore {
   constructor(
     kv: Keyv,
     readonly maxPerGuild: number = MAX_FEEDS_PER_GUILD,
+    /** A fleet's shared lock: its gateways (shards) all rewrite the one list of servers. */
+    lock?: KeyedLock,
   ) {
-    this.#lists = new GuildLists<GuildFeed>(kv, "gfeeds");
+    this.#lists = new GuildLists<GuildFeed>(kv, "gfeeds", undefined, lock);
   }
 
   /** Loads every guild's feeds into memory; call once at start. */

@@ -45,6 +45,11 @@ export interface HealthTrackerDeps {
   now: () => number;
   /** While storage is down, passes are skipped quietly: the outage is logged once elsewhere. */
   storage?: Pick<StorageHealth, "available">;
+  /**
+   * Whether this process checks the server (a sharded gateway: the shard that holds it, so that
+   * each server is checked once across the shards). Default: every server.
+   */
+  owns?: (guildId: string) => boolean;
 }
 
 export interface HealthTrackerOptions {
@@ -191,7 +196,7 @@ export class HealthTracker {
     return report;
   }
 
-  /** Servers that have subscriptions, feeds of their own, or recorded incidents. */
+  /** Servers (this process's) that have subscriptions, feeds of their own, or recorded incidents. */
   #guilds(): Set<string> {
     const { subscriptions, guildFeeds } = this.#deps;
     const guilds = new Set<string>();
@@ -199,6 +204,8 @@ export class HealthTracker {
     for (const f of guildFeeds.allFeeds())
       for (const g of guildFeeds.guildsUsing(f.id)) guilds.add(g);
     for (const [g] of this.#records.entries()) guilds.add(g);
+    const owns = this.#deps.owns;
+    if (owns) for (const g of guilds) if (!owns(g)) guilds.delete(g);
     return guilds;
   }
 

@@ -45,7 +45,7 @@ export async function startQueueWorker(
   });
   if (!parts) throw new Error("the Discord sink was not built");
   const { subscriptions, sender, outbox } = parts;
-  const guildFeeds = new GuildFeedStore(app.storage.kv);
+  const guildFeeds = new GuildFeedStore(app.storage.kv, undefined, fleet?.lock);
   const known = new GuildLocales(app.storage.kv);
   locales = known;
   const refresh = async () => {

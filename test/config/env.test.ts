@@ -2,7 +2,7 @@ import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { ConfigError, loadEnvConfig } from "../../src/config/env.js";
+import { ConfigError, checkShardedConfig, loadEnvConfig } from "../../src/config/env.js";
 import { loadFeedsFile } from "../../src/config/feeds.js";
 import { isAllowedAddress } from "../../src/feeds/allow-list.js";
 
@@ -88,6 +88,44 @@ describe("environment configuration", () => {
     expect(() => loadEnvConfig({ DISCORD_TOKEN: "secret value with spaces" })).toThrow(
       /^DISCORD_TOKEN: (?!.*secret)/,
     );
+  });
+});
+
+describe("SHARD_COUNT and npm run start:sharded", () => {
+  const REDIS = "redis://127.0.0.1:6379";
+
+  it("is auto by default, or a whole number from 1", () => {
+    expect(loadEnvConfig({}).SHARD_COUNT).toBe("auto");
+    expect(loadEnvConfig({ SHARD_COUNT: "AUTO" }).SHARD_COUNT).toBe("auto");
+    expect(loadEnvConfig({ SHARD_COUNT: " 4 " }).SHARD_COUNT).toBe(4);
+    for (const bad of ["0", "-1", "1.5", "two", "1e3", "1001"]) {
+      expect(() => loadEnvConfig({ SHARD_COUNT: bad })).toThrow(
+        /^SHARD_COUNT: must be auto or a whole number from 1 to 1000$/,
+      );
+    }
+  });
+
+  it("refuses more than one shard (or auto) without Redis, and allows one on SQLite", () => {
+    const check = (env: NodeJS.ProcessEnv) => () =>
+      checkShardedConfig(loadEnvConfig({ DISCORD_TOKEN: TOKEN, ...env }));
+    expect(check({ SHARD_COUNT: "2" })).toThrow(ConfigError);
+    expect(check({ SHARD_COUNT: "2" })).toThrow(/SHARD_COUNT: 2 shards need shared state/);
+    expect(check({})).toThrow(/SHARD_COUNT: auto shards need shared state.*SHARD_COUNT=1.*sqlite/);
+    expect(check({ SHARD_COUNT: "2", STORAGE_URL: "postgres://u@h/db" })).toThrow(/postgres/);
+    expect(check({ SHARD_COUNT: "1" })).not.toThrow();
+    expect(check({ SHARD_COUNT: "2", STORAGE_URL: REDIS })).not.toThrow();
+    expect(check({ STORAGE_URL: "postgres://u@h/db", QUEUE_URL: REDIS })).not.toThrow();
+  });
+
+  it("needs a token and the gateway role", () => {
+    expect(() => checkShardedConfig(loadEnvConfig({ SHARD_COUNT: "1" }))).toThrow(
+      /^DISCORD_TOKEN: /,
+    );
+    expect(() =>
+      checkShardedConfig(
+        loadEnvConfig({ DISCORD_TOKEN: TOKEN, ROLE: "worker", STORAGE_URL: REDIS }),
+      ),
+    ).toThrow(/^ROLE: /);
   });
 });
 

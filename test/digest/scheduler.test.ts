@@ -75,7 +75,7 @@ interface World {
   poster: RecordingPoster;
   clock: TestClock;
   logs: Array<Record<string, unknown>>;
-  make(): { scheduler: DigestScheduler; cron: FakeCron };
+  make(owns?: (guildId: string) => boolean): { scheduler: DigestScheduler; cron: FakeCron };
 }
 
 function world(storage: Storage): World {
@@ -85,7 +85,7 @@ function world(storage: Storage): World {
     poster: new RecordingPoster(),
     clock: new TestClock(SLOT - HOUR),
     logs: [],
-    make() {
+    make(owns) {
       const cron = new FakeCron();
       const log = pino(
         { level: "debug" },
@@ -109,6 +109,7 @@ function world(storage: Storage): World {
           now: w.clock.now,
           log,
           sleep: async () => {},
+          ...(owns ? { owns } : {}),
         },
         { retryDelaysMs: [1000, 1000] },
       );
@@ -197,6 +198,28 @@ describe("DigestScheduler", () => {
     ).toMatchObject({ lastSlot: SLOT, lastOutcome: "posted", lastDigestSlot: SLOT });
     await scheduler.stop();
     expect(cron.live).toEqual([]);
+  });
+
+  it("runs a schedule only in the process that owns its server (one shard of several)", async () => {
+    const first = await scheduled(SLOT - MIN);
+    await first.scheduler.stop();
+    w.clock.ms = SLOT - 30_000;
+    // Two shards: the one holding GUILD and one that does not, reading the same schedules.
+    const holder = w.make((g) => g === GUILD);
+    const other = w.make((g) => g !== GUILD);
+    await holder.scheduler.start();
+    await other.scheduler.start();
+    expect(holder.cron.live).toHaveLength(1);
+    expect(other.cron.live).toEqual([]);
+    w.clock.ms = SLOT + 2_000;
+    holder.cron.fireAll();
+    other.cron.fireAll();
+    await Promise.all([holder.scheduler.idle(), other.scheduler.idle()]);
+    expect(w.poster.posts).toHaveLength(1);
+    // A schedule added through the other shard (not its server's) is not armed there either.
+    await other.scheduler.add({ ...berlinWeekdays, hour: 9 });
+    expect(other.cron.live).toEqual([]);
+    await Promise.all([holder.scheduler.stop(), other.scheduler.stop()]);
   });
 
   it("a restart within the hour does not post the slot again", async () => {

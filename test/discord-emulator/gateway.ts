@@ -2,6 +2,11 @@
  * Gateway v10 over WebSocket (JSON encoding, no compression): HELLO → IDENTIFY → READY +
  * GUILD_CREATE per guild, heartbeats, RESUME with replay of missed dispatches, and helpers
  * the emulator uses to push events (INTERACTION_CREATE, CHANNEL_DELETE, …).
+ *
+ * Sharding as Discord does it: IDENTIFY may carry `shard: [id, count]`; the session then holds
+ * the guilds with `(guild_id >> 22) % count === id`, and READY, GUILD_CREATE and every event of
+ * a guild (interactions included) go to that session only. A bad pair closes with 4010; with
+ * `maxGuildsPerShard` set, too few shards for the guilds close with 4011.
  */
 import type { IncomingMessage } from "node:http";
 import type { Duplex } from "node:stream";
@@ -31,6 +36,8 @@ export const CloseCode = {
   NotAuthenticated: 4003,
   AuthenticationFailed: 4004,
   AlreadyAuthenticated: 4005,
+  InvalidShard: 4010,
+  ShardingRequired: 4011,
   InvalidApiVersion: 4012,
 } as const;
 
@@ -41,6 +48,41 @@ interface Session {
   log: Array<{ s: number; frame: string }>;
   socket: WebSocket | null;
   intents: number;
+  /** `[id, count]` from IDENTIFY; `[0, 1]` when the client did not shard. */
+  shard: [number, number];
+}
+
+/** A session as tests see it: which shard it holds and whether its socket is open. */
+export interface SessionInfo {
+  id: string;
+  shard: [number, number];
+  live: boolean;
+}
+
+/** The shard a guild belongs to among `count`, by Discord's formula. */
+export function shardOfGuild(guildId: string, count: number): number {
+  return Number((BigInt(guildId) >> 22n) % BigInt(count));
+}
+
+/** The guild an event is about, when it is a guild's event (routed to that guild's shard). */
+function guildOfEvent(t: string, d: unknown): string | undefined {
+  if (!isObject(d)) return undefined;
+  if (t === "GUILD_CREATE" || t === "GUILD_UPDATE" || t === "GUILD_DELETE") {
+    return typeof d.id === "string" ? d.id : undefined;
+  }
+  return typeof d.guild_id === "string" ? d.guild_id : undefined;
+}
+
+/** `shard` of an IDENTIFY: absent means one shard; anything else must be a valid pair. */
+function parseShard(value: unknown): [number, number] | "invalid" {
+  if (value === undefined || value === null) return [0, 1];
+  if (!Array.isArray(value) || value.length !== 2) return "invalid";
+  const [id, count] = value as unknown[];
+  if (!Number.isInteger(id) || !Number.isInteger(count)) return "invalid";
+  if ((count as number) < 1 || (id as number) < 0 || (id as number) >= (count as number)) {
+    return "invalid";
+  }
+  return [id as number, count as number];
 }
 
 export interface GatewayConnectionInfo {
@@ -103,24 +145,43 @@ export class Gateway {
     this.wss.handleUpgrade(req, socket, head, (ws) => this.onConnection(ws, req));
   }
 
-  /** True when a client has identified (or resumed) and its socket is open. */
-  hasLiveSession(): boolean {
+  /**
+   * True when a client has identified (or resumed) and its socket is open; with `guildId`, a
+   * session of the shard holding that guild.
+   */
+  hasLiveSession(guildId?: string): boolean {
     for (const session of this.sessions.values()) {
+      if (guildId !== undefined && !holds(session, guildId)) continue;
       if (session.socket && session.socket.readyState === session.socket.OPEN) return true;
     }
     return false;
   }
 
+  /** Every session, with its shard (identified order). */
+  sessionList(): SessionInfo[] {
+    return [...this.sessions.values()].map((s) => ({
+      id: s.id,
+      shard: [...s.shard] as [number, number],
+      live: s.socket !== null && s.socket.readyState === s.socket.OPEN,
+    }));
+  }
+
   /**
-   * Sends a dispatch to every session whose intents cover it; disconnected sessions keep it
-   * for RESUME replay.
+   * Sends a dispatch to every session whose intents cover it and, for a guild's event, whose
+   * shard holds the guild; disconnected sessions keep it for RESUME replay. Returns the shards
+   * (`[id, count]`) of the sessions it went to.
    */
-  dispatch(t: string, d: unknown): void {
+  dispatch(t: string, d: unknown): Array<[number, number]> {
     const needed = EVENT_INTENTS[t];
+    const guildId = guildOfEvent(t, d);
+    const to: Array<[number, number]> = [];
     for (const session of this.sessions.values()) {
       if (needed !== undefined && (session.intents & needed) === 0) continue;
+      if (guildId !== undefined && !holds(session, guildId)) continue;
       this.sendDispatch(session, t, d);
+      to.push([...session.shard] as [number, number]);
     }
+    return to;
   }
 
   /** Closes every socket with `code` (4000 = resumable "unknown error", like an outage). */
@@ -207,6 +268,16 @@ export class Gateway {
             ws.close(CloseCode.AuthenticationFailed, "Authentication failed.");
             return;
           }
+          const shard = parseShard(d.shard);
+          if (shard === "invalid") {
+            ws.close(CloseCode.InvalidShard, "Invalid shard.");
+            return;
+          }
+          const perShard = this.state.options.maxGuildsPerShard;
+          if (perShard !== undefined && this.state.guilds.size > perShard * shard[1]) {
+            ws.close(CloseCode.ShardingRequired, "Sharding required.");
+            return;
+          }
           session = {
             id: randomToken("session")
               .replace(/[^a-z0-9]/gi, "")
@@ -215,6 +286,7 @@ export class Gateway {
             log: [],
             socket: ws,
             intents: typeof d.intents === "number" ? d.intents : 0,
+            shard,
           };
           this.sessions.set(session.id, session);
           this.sendReady(session);
@@ -264,6 +336,7 @@ export class Gateway {
   private sendReady(session: Session): void {
     const { botUser, options } = this.state;
     const url = this.publicUrl();
+    const held = [...this.state.guilds.values()].filter((g) => holds(session, g.id));
     this.sendDispatch(session, "READY", {
       v: 10,
       user: {
@@ -278,11 +351,11 @@ export class Gateway {
         email: null,
         flags: 0,
       },
-      guilds: [...this.state.guilds.values()].map((g) => ({ id: g.id, unavailable: true })),
+      guilds: held.map((g) => ({ id: g.id, unavailable: true })),
       session_id: session.id,
       session_type: "normal",
       resume_gateway_url: url,
-      shard: [0, 1],
+      shard: session.shard,
       application: { id: options.applicationId, flags: 0 },
       private_channels: [],
       relationships: [],
@@ -292,9 +365,7 @@ export class Gateway {
       user_settings: {},
       _trace: ["emulator"],
     });
-    for (const guild of this.state.guilds.values()) {
-      this.sendDispatch(session, "GUILD_CREATE", guildCreateJson(guild));
-    }
+    for (const guild of held) this.sendDispatch(session, "GUILD_CREATE", guildCreateJson(guild));
   }
 
   private sendDispatch(session: Session, t: string, d: unknown): void {
@@ -305,6 +376,12 @@ export class Gateway {
     const ws = session.socket;
     if (ws && ws.readyState === ws.OPEN) ws.send(frame);
   }
+}
+
+/** Whether the session's shard holds the guild. */
+function holds(session: Session, guildId: string): boolean {
+  const [id, count] = session.shard;
+  return shardOfGuild(guildId, count) === id;
 }
 
 function rawToString(raw: RawData): string {

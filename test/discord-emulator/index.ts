@@ -7,7 +7,12 @@
  *   const client = new Client({ intents: [GatewayIntentBits.Guilds], rest: { api: emu.apiUrl } });
  *   await client.login(emu.token);
  */
-import { Gateway, type GatewayConnectionInfo, type ReceivedFrame } from "./gateway.js";
+import {
+  Gateway,
+  type GatewayConnectionInfo,
+  type ReceivedFrame,
+  type SessionInfo,
+} from "./gateway.js";
 import { FixedWindowLimiter } from "./ratelimit.js";
 import { RestApi } from "./rest.js";
 import { HttpServer } from "./server.js";
@@ -37,7 +42,8 @@ import {
   userJson,
 } from "./state.js";
 
-export type { GatewayConnectionInfo, ReceivedFrame } from "./gateway.js";
+export type { GatewayConnectionInfo, ReceivedFrame, SessionInfo } from "./gateway.js";
+export { shardOfGuild } from "./gateway.js";
 export type {
   AutocompleteChoice,
   EmulatedChannel,
@@ -51,7 +57,7 @@ export type {
   RequestLogEntry,
   StoredCommand,
 } from "./state.js";
-export { EmulatedGuild, InteractionRecord } from "./state.js";
+export { EmulatedGuild, InteractionRecord, snowflakeOnShard } from "./state.js";
 
 export interface EmulatorOptions {
   token?: string;
@@ -73,6 +79,13 @@ export interface EmulatorOptions {
    * 5 minutes. Tests make it short to play a bot that resumes a batch after a long outage.
    */
   nonceWindowMs?: number;
+  /** The shard count GET /gateway/bot recommends (default 1). */
+  shards?: number;
+  /**
+   * Guilds one shard may hold: an IDENTIFY whose shard count leaves more per shard is closed
+   * with 4011 (sharding required), as Discord does past 2,500. Default: no limit.
+   */
+  maxGuildsPerShard?: number;
 }
 
 type Bits = bigint | string | number;
@@ -210,6 +223,10 @@ export class DiscordEmulator {
       heartbeatIntervalMs: opts.heartbeatIntervalMs ?? 41_250,
       interactionTimeoutMs: opts.interactionTimeoutMs ?? 3000,
       nonceWindowMs: opts.nonceWindowMs ?? 5 * 60_000,
+      recommendedShards: opts.shards ?? 1,
+      ...(opts.maxGuildsPerShard !== undefined
+        ? { maxGuildsPerShard: opts.maxGuildsPerShard }
+        : {}),
     });
     const limiter = new FixedWindowLimiter(
       state.options.rateLimit.perChannel,
@@ -572,6 +589,11 @@ export class DiscordEmulator {
     return this.gateway.connections;
   }
 
+  /** The gateway sessions (one per identified shard), with their `[id, count]`. */
+  get gatewaySessions(): SessionInfo[] {
+    return this.gateway.sessionList();
+  }
+
   /** Frames the client sent over the gateway other than heartbeats (IDENTIFY, RESUME, …). */
   get gatewayFrames(): readonly ReceivedFrame[] {
     return this.gateway.received;
@@ -686,8 +708,10 @@ export class DiscordEmulator {
     data: (parties: ReturnType<DiscordEmulator["interactionParties"]>) => JsonObject,
     extra: JsonObject = {},
   ): InteractionRecord {
-    if (!this.gateway.hasLiveSession()) {
-      throw new Error("emulator: no live gateway session — log the client in first");
+    if (!this.gateway.hasLiveSession(input.guildId)) {
+      throw new Error(
+        "emulator: no live gateway session holds the guild — log the client (or its shard) in first",
+      );
     }
     const parties = this.interactionParties(input);
     const { guild, channel, member, memberPerms, appPerms } = parties;
@@ -726,7 +750,7 @@ export class DiscordEmulator {
       payload,
     );
     this.state.interactions.set(id, record);
-    this.gateway.dispatch("INTERACTION_CREATE", payload);
+    record.deliveredTo = this.gateway.dispatch("INTERACTION_CREATE", payload);
     return record;
   }
 

@@ -168,7 +168,7 @@ export class RestApi {
       status: 200,
       body: {
         url: this.gatewayUrl(),
-        shards: 1,
+        shards: this.state.options.recommendedShards,
         session_start_limit: {
           total: 1000,
           remaining: 999,

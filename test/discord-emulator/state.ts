@@ -25,6 +25,19 @@ export function snowflake(): string {
   return ((ts << 22n) | (1n << 17n) | snowflakeIncrement).toString();
 }
 
+/** A fresh snowflake for a guild that falls on `shard` of `count` (`(id >> 22) % count`). */
+export function snowflakeOnShard(shard: number, count: number): string {
+  if (!Number.isInteger(count) || count < 1 || shard < 0 || shard >= count) {
+    throw new Error(`emulator: no shard ${shard} of ${count}`);
+  }
+  snowflakeIncrement = (snowflakeIncrement + 1n) & 0xfffn;
+  const now = BigInt(Date.now()) - DISCORD_EPOCH;
+  const n = BigInt(count);
+  // The timestamp part decides the shard: moved forward to the next one that falls on it.
+  const ts = now + ((BigInt(shard) - (now % n) + n) % n);
+  return ((ts << 22n) | (1n << 17n) | snowflakeIncrement).toString();
+}
+
 export function randomToken(prefix: string): string {
   return `${Buffer.from(prefix).toString("base64url")}.${randomBytes(24).toString("base64url")}`;
 }
@@ -501,6 +514,8 @@ export class InteractionRecord {
   componentMessage?: EmulatedMessage;
   readonly followupMessages: EmulatedMessage[] = [];
   readonly createdAt = Date.now();
+  /** The shards (`[id, count]`) of the gateway sessions the interaction was dispatched to. */
+  deliveredTo: Array<[number, number]> = [];
   private readonly listeners = new Set<() => void>();
 
   constructor(
@@ -592,6 +607,10 @@ export interface ResolvedOptions {
   heartbeatIntervalMs: number;
   interactionTimeoutMs: number;
   nonceWindowMs: number;
+  /** The shard count GET /gateway/bot recommends. */
+  recommendedShards: number;
+  /** Guilds one shard may hold; more per shard closes IDENTIFY with 4011. Unset: no limit. */
+  maxGuildsPerShard?: number;
 }
 
 export class EmulatorState {

@@ -77,7 +77,10 @@ describe("checkPosting", () => {
 const MISSING: StatusWhy = { code: "missing-permissions", permissions: ["Send Messages"] };
 
 /** A store with subscriptions, a view the test changes, and what was woken. */
-async function world(views: Record<string, ChannelView | undefined>) {
+async function world(
+  views: Record<string, ChannelView | undefined>,
+  owns?: (guildId: string) => boolean,
+) {
   const subs = new SubscriptionStore(new Keyv());
   await subs.load();
   const woken: string[] = [];
@@ -86,7 +89,14 @@ async function world(views: Record<string, ChannelView | undefined>) {
   const logs: string[] = [];
   const log = pino({ level: "info" }, { write: (line: string) => void logs.push(line) });
   const recovery = new PermissionRecovery(
-    { subscriptions: subs, view, wake: (id) => woken.push(id), log, now: () => clock.t },
+    {
+      subscriptions: subs,
+      view,
+      wake: (id) => woken.push(id),
+      log,
+      now: () => clock.t,
+      ...(owns ? { owns } : {}),
+    },
     { debounceMs: 1000, intervalMs: 60_000, retrySameMs: 3_600_000 },
   );
   const pause = (channelId: string, topic: string, why: StatusWhy | undefined, reason = "x") =>
@@ -129,6 +139,16 @@ describe("PermissionRecovery", () => {
     expect(w.woken).toEqual(["c1"]);
     const line = JSON.parse(w.logs.find((l) => l.includes("alerts resumed")) ?? "{}");
     expect(line).toMatchObject({ guildId: "g1", channelId: "c1", resumed: 1, source: "sweep" });
+    await w.recovery.stop();
+  });
+
+  it("sweeps only the servers this process owns (one shard of several)", async () => {
+    const w = await world({ c1: text(POST) }, (g) => g !== "g1");
+    await w.pause("c1", "climate", MISSING);
+    const forGuild = vi.spyOn(w.subs, "forGuild");
+    expect(await w.recovery.sweep()).toBe(0);
+    expect(forGuild).not.toHaveBeenCalled();
+    expect(w.status("c1", "climate")).toBe("paused");
     await w.recovery.stop();
   });
 

@@ -49,7 +49,7 @@ async function healthWorld() {
     { write: (line: string) => void logs.push(JSON.parse(line) as LogLine) },
   );
   /** A bot run: its own REST client and tracker, over the world's storage. */
-  const bot = async (locale = "en") => {
+  const bot = async (locale = "en", owns?: (guildId: string) => boolean) => {
     const rest = new REST({ api: world.emu.apiUrl }).setToken(world.emu.token);
     cleanups.push(async () => {
       rest.clearHashSweeper();
@@ -67,6 +67,7 @@ async function healthWorld() {
         taxonomy,
         log,
         now: world.clock.now,
+        ...(owns ? { owns } : {}),
       },
       { intervalMs: 60_000 },
     );
@@ -79,6 +80,21 @@ async function healthWorld() {
 }
 
 describe("health notices", () => {
+  it("checks a server only in the process that owns it (one shard of several): one notice", async () => {
+    const w = await healthWorld();
+    const news = w.guild.channelId("news");
+    await w.settings.setLogChannel(w.guild.id, w.ops, ADMIN, w.clock.now());
+    await w.subs.setChannelStatus(w.guild.id, news, "paused", "ForeignDesk lacks Send Messages", {
+      code: "missing-permissions",
+      permissions: ["Send Messages"],
+    });
+    const holder = await w.bot("en", (g) => g === w.guild.id);
+    const other = await w.bot("en", (g) => g !== w.guild.id);
+    expect(await other.check()).toMatchObject({ guilds: 0, opened: 0, posted: 0 });
+    expect(await holder.check()).toMatchObject({ guilds: 1, opened: 1, posted: 1 });
+    expect(w.emu.messages(w.ops)).toHaveLength(1);
+  });
+
   it("reports lost permissions once, naming the permission, the channel and the fix, and not again after a restart", async () => {
     const w = await healthWorld();
     const news = w.guild.channelId("news");

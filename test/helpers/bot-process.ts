@@ -46,13 +46,17 @@ export class BotProcess {
   startedAt = 0;
   runs = 0;
 
-  constructor(private readonly env: NodeJS.ProcessEnv) {}
+  /** `entry`: the script `npm start` runs, or another (`src/sharded.ts` for start:sharded). */
+  constructor(
+    private readonly env: NodeJS.ProcessEnv,
+    private readonly entry = "src/main.ts",
+  ) {}
 
   start(): void {
     this.output = "";
     this.runs += 1;
     this.startedAt = Date.now();
-    const child = spawn(process.execPath, ["--import", "tsx", "src/main.ts"], {
+    const child = spawn(process.execPath, ["--import", "tsx", this.entry], {
       env: this.env,
       stdio: ["ignore", "pipe", "pipe"],
       detached: true,
