@@ -2,7 +2,7 @@ import { cpus } from "node:os";
 
 /**
  * `npm run bench`: the machine, then each benchmark section with its own header.
- * `--only ingest|parse|eventloop|classify|summarize|analyze|load|cluster|trends|similar` runs one section. Sections whose module is missing (others
+ * `--only ingest|parse|eventloop|classify|summarize|analyze|load|cluster|trends|similar|fleet` runs one section. Sections whose module is missing (others
  * may still be writing them) are reported as skipped, not as failures.
  */
 
@@ -19,7 +19,8 @@ interface Section {
     | "load"
     | "cluster"
     | "trends"
-    | "similar";
+    | "similar"
+    | "fleet";
   load: () => Promise<Bench | undefined>;
 }
 
@@ -37,6 +38,7 @@ const SECTIONS: Section[] = [
   { name: "cluster", load: async () => (await import("./cluster.js")).benchCluster },
   { name: "trends", load: async () => (await import("./trends.js")).benchTrends },
   { name: "similar", load: async () => (await import("./similar.js")).benchSimilar },
+  { name: "fleet", load: async () => (await import("./fleet.js")).benchFleet },
 ];
 
 function parseOnly(argv: string[]): Section["name"] | undefined {

@@ -61,10 +61,18 @@ export type FetchResult =
   | ({ status: "not-modified" } & FetchMeta)
   | ({
       status: "ok";
-      text: string;
-      charset: string;
+      /**
+       * The body as read (after Content-Encoding). The poller hands it to its processor as is,
+       * so that a worker decodes it; a transfer to a worker empties it.
+       */
+      body: Buffer;
+      /** The body decoded (BOM, header charset, XML prolog, UTF-8), on first read, on this thread. */
+      readonly text: string;
+      readonly charset: string;
       bytes: number;
       contentType?: string;
+      /** The cap the body was read under (decoding applies it again to undeclared gzip). */
+      maxBytes: number;
     } & FetchMeta);
 
 export interface FetcherOptions {
@@ -328,8 +336,7 @@ export class Fetcher {
       header(res.headers, "content-encoding"),
       this.options.maxBytes,
     );
-    const { text, charset } = decodeBody(bytes, contentType, this.options.maxBytes);
-    return { status: "ok", text, charset, bytes: bytes.length, contentType, ...meta };
+    return okResult(bytes, contentType, this.options.maxBytes, meta);
   }
 }
 
@@ -357,7 +364,36 @@ async function readLocalFeed(
   const lastModified = info.mtime.toUTCString();
   const meta = { finalUrl: url.href, validators: { lastModified } };
   if (validators?.lastModified === lastModified) return { status: "not-modified", ...meta };
-  const bytes = await readFile(path);
-  const { text, charset } = decodeBody(bytes, undefined, maxBytes);
-  return { status: "ok", text, charset, bytes: bytes.length, ...meta };
+  return okResult(await readFile(path), undefined, maxBytes, meta);
+}
+
+/**
+ * A body with its text decoded only when someone reads it: the poller never does (its worker
+ * decodes), the command line and `/feeds add` do.
+ */
+function okResult(
+  body: Buffer,
+  contentType: string | undefined,
+  maxBytes: number,
+  meta: FetchMeta,
+): FetchResult {
+  let decoded: { text: string; charset: string } | undefined;
+  const decode = () => {
+    decoded ??= decodeBody(body, contentType, maxBytes);
+    return decoded;
+  };
+  return {
+    status: "ok",
+    body,
+    get text() {
+      return decode().text;
+    },
+    get charset() {
+      return decode().charset;
+    },
+    bytes: body.length,
+    contentType,
+    maxBytes,
+    ...meta,
+  };
 }

@@ -295,7 +295,10 @@ export class Poller {
         };
       }
       const parsed = await this.#processor.parse({
-        text: result.text,
+        // The bytes, not the text: a worker pool decodes them off the main thread.
+        body: result.body,
+        contentType: result.contentType,
+        maxBytes: result.maxBytes,
         feed,
         now: startedAt,
         maxItems: this.options.maxItems,

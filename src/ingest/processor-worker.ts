@@ -1,5 +1,5 @@
 /**
- * A piscina worker: parse + normalise, classify + summarise. The classifier (taxonomy, gazetteer,
+ * A piscina worker: decode + parse + normalise, classify + summarise. The classifier (taxonomy, gazetteer,
  * learned model) is loaded once per worker, on its first tag task, not once per task.
  */
 import { workerData } from "node:worker_threads";
@@ -10,6 +10,7 @@ import { normalizeFeed } from "../feeds/normalize.js";
 import { FeedParseError, parseFeed } from "../feeds/parse.js";
 import type { Story } from "../feeds/types.js";
 import { summarize } from "../summarize/index.js";
+import { documentText } from "./document.js";
 import type { ParseAnswer, ParseTask, TaggedResult, WorkerConfig } from "./processor.js";
 
 const config = workerData as WorkerConfig;
@@ -17,7 +18,8 @@ let classifier: Classifier | undefined;
 
 export async function parse(task: ParseTask): Promise<ParseAnswer> {
   try {
-    const parsed = await parseFeed(task.text, task.maxItems);
+    // Decoded here, not on the main thread: the body came as bytes (see PooledProcessor.parse).
+    const parsed = await parseFeed(documentText(task), task.maxItems);
     return {
       ok: true,
       feed: {

@@ -2,6 +2,7 @@ import { mkdtemp, readdir, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { pathToFileURL } from "node:url";
+import { gzipSync } from "node:zlib";
 import Keyv from "keyv";
 import pino from "pino";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -87,6 +88,52 @@ describe("FeedProcessor in a worker pool", () => {
     expect(stories).toBeGreaterThan(50);
     expect(refused).toBeGreaterThanOrEqual(3);
   }, 120_000);
+
+  it("takes a body as bytes: decoded in the worker as on the main thread, a large one's memory moved, a small pooled one copied", async () => {
+    const local = new InProcessProcessor(testEnricher);
+    const feed = source("bytes");
+    // Windows-1252 named only by the header, and a body that is gzip without saying so.
+    const cp1252 = Buffer.from(
+      '<?xml version="1.0"?><rss version="2.0"><channel><title>Caf\xe9</title><item><title>R\xe9sum\xe9 \x96 d\xe9j\xe0 vu</title><link>https://example.org/a</link></item></channel></rss>',
+      "latin1",
+    );
+    const contentType = "application/rss+xml; charset=windows-1252";
+    const [big] = generateFeeds(1, 40, 5).map((f) => f.xml);
+    const cases: Array<{ body: Buffer; contentType?: string }> = [
+      { body: cp1252, contentType },
+      { body: gzipSync(Buffer.from(big as string)) },
+      { body: Buffer.from(big as string) },
+    ];
+    for (const { body, contentType: type } of cases) {
+      const text = decodeBody(body, type, 5e6).text;
+      const here = await local.parse({ text, feed, now: NOW, maxItems: 200 });
+      const there = await pool.parse({
+        body: Buffer.from(body),
+        contentType: type,
+        maxBytes: 5e6,
+        feed,
+        now: NOW,
+        maxItems: 200,
+      });
+      expect(there).toEqual(here);
+    }
+    expect(
+      (await pool.parse({ body: cp1252, contentType, maxBytes: 5e6, feed, now: NOW, maxItems: 9 }))
+        .stories[0]?.title,
+    ).toBe("Résumé – déjà vu");
+    // A large Buffer owns its ArrayBuffer: it is transferred, and the caller's view is emptied.
+    const large = Buffer.from(big as string);
+    expect(large.byteLength).toBeGreaterThan(8192);
+    await pool.parse({ body: large, maxBytes: 5e6, feed, now: NOW, maxItems: 200 });
+    expect(large.byteLength).toBe(0);
+    // A small one is a slice of Node's shared pool: copied, so it and its neighbours stay whole.
+    const small = Buffer.from(cp1252.toString("latin1"), "latin1");
+    const neighbour = Buffer.from("neighbour");
+    expect(small.buffer).toBe(neighbour.buffer);
+    await pool.parse({ body: small, contentType, maxBytes: 5e6, feed, now: NOW, maxItems: 200 });
+    expect(small.equals(cp1252)).toBe(true);
+    expect(neighbour.toString()).toBe("neighbour");
+  }, 60_000);
 
   it("rejects a task that throws or kills its worker, and keeps serving", async () => {
     await expect(pool.fault("throw")).rejects.toThrow("fault injected");
