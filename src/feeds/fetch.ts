@@ -62,10 +62,11 @@ export type FetchResult =
   | ({
       status: "ok";
       /**
-       * The body as read (after Content-Encoding). The poller hands it to its processor as is,
-       * so that a worker decodes it; a transfer to a worker empties it.
+       * The body as read (after Content-Encoding), in the parts it came in. The poller hands them
+       * to its processor as they are, so that a worker joins and decodes them; a transfer to a
+       * worker empties them.
        */
-      body: Buffer;
+      body: Buffer[];
       /** The body decoded (BOM, header charset, XML prolog, UTF-8), on first read, on this thread. */
       readonly text: string;
       readonly charset: string;
@@ -152,7 +153,7 @@ async function readCapped(
   body: Readable,
   encoding: string | undefined,
   maxBytes: number,
-): Promise<Buffer> {
+): Promise<Buffer[]> {
   const chunks: Buffer[] = [];
   let size = 0;
   const sink = new Writable({
@@ -170,7 +171,7 @@ async function readCapped(
   });
   const iterator = body[Symbol.asyncIterator]();
   const first = await iterator.next();
-  if (first.done) return Buffer.alloc(0);
+  if (first.done) return [];
   const firstChunk = first.value as Buffer;
   const inflate = decompressor(encoding, firstChunk[0]);
   async function* replay() {
@@ -192,7 +193,7 @@ async function readCapped(
       "network",
     );
   }
-  return Buffer.concat(chunks, size);
+  return chunks;
 }
 
 /**
@@ -364,7 +365,7 @@ async function readLocalFeed(
   const lastModified = info.mtime.toUTCString();
   const meta = { finalUrl: url.href, validators: { lastModified } };
   if (validators?.lastModified === lastModified) return { status: "not-modified", ...meta };
-  return okResult(await readFile(path), undefined, maxBytes, meta);
+  return okResult([await readFile(path)], undefined, maxBytes, meta);
 }
 
 /**
@@ -372,14 +373,14 @@ async function readLocalFeed(
  * decodes), the command line and `/feeds add` do.
  */
 function okResult(
-  body: Buffer,
+  body: Buffer[],
   contentType: string | undefined,
   maxBytes: number,
   meta: FetchMeta,
 ): FetchResult {
   let decoded: { text: string; charset: string } | undefined;
   const decode = () => {
-    decoded ??= decodeBody(body, contentType, maxBytes);
+    decoded ??= decodeBody(Buffer.concat(body), contentType, maxBytes);
     return decoded;
   };
   return {
@@ -391,7 +392,7 @@ function okResult(
     get charset() {
       return decode().charset;
     },
-    bytes: body.length,
+    bytes: body.reduce((n, part) => n + part.length, 0),
     contentType,
     maxBytes,
     ...meta,

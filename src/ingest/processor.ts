@@ -157,10 +157,13 @@ export class PooledProcessor implements FeedProcessor {
   async parse(task: ParseTask): Promise<ProcessedFeed> {
     let answer: ParseAnswer;
     if ("body" in task) {
-      const body = transferable(task.body);
+      // Each part as read from the socket or the decompressor owns its memory: all of them are
+      // transferred, never joined here. Joining a 12 MB body (a fresh 12 MB allocation, every
+      // page touched) stalled this thread ~50 ms on its own.
+      const parts = (Array.isArray(task.body) ? task.body : [task.body]).map(transferable);
       answer = (await this.#pool.run(
-        { ...task, body },
-        { name: "parse", transferList: [body.buffer] },
+        { ...task, body: parts },
+        { name: "parse", transferList: [...new Set(parts.map((p) => p.buffer))] },
       )) as ParseAnswer;
     } else {
       answer = (await this.#pool.run(task, { name: "parse" })) as ParseAnswer;

@@ -126,6 +126,20 @@ describe("FeedProcessor in a worker pool", () => {
     expect(large.byteLength).toBeGreaterThan(8192);
     await pool.parse({ body: large, maxBytes: 5e6, feed, now: NOW, maxItems: 200 });
     expect(large.byteLength).toBe(0);
+    // A body in the parts it was read in (as the fetcher gives it), gzip nobody declared among
+    // them: each part is transferred, joined and decoded in the worker, parsed as the whole text.
+    for (const whole of [Buffer.from(big as string), gzipSync(Buffer.from(big as string))]) {
+      const third = Math.ceil(whole.length / 3);
+      const parts = [0, 1, 2].map(
+        (i) => new Uint8Array(whole.subarray(i * third, (i + 1) * third)),
+      );
+      expect(parts.every((p) => p.byteLength === p.buffer.byteLength)).toBe(true);
+      const text = decodeBody(whole, undefined, 5e6).text;
+      const here = await local.parse({ text, feed, now: NOW, maxItems: 200 });
+      const there = await pool.parse({ body: parts, maxBytes: 5e6, feed, now: NOW, maxItems: 200 });
+      expect(there).toEqual(here);
+      expect(parts.map((p) => p.byteLength)).toEqual([0, 0, 0]);
+    }
     // A small one is a slice of Node's shared pool: copied, so it and its neighbours stay whole.
     const small = Buffer.from(cp1252.toString("latin1"), "latin1");
     const neighbour = Buffer.from("neighbour");
