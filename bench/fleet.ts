@@ -467,7 +467,7 @@ export async function benchFleet(): Promise<string[]> {
     const zipped = base.reduce((n, b) => n + b.length, 0);
     lines.push(
       `${FEEDS.toLocaleString("en")} feeds × ${ITEMS} items on one loopback host (${(zipped / 1e6).toFixed(1)} MB gzipped); each run: 1 in ${CHANGED_EVERY} feeds serves a new edition (${Math.max(1, Math.floor(ITEMS / 4))} new items: 200, parse, tag, store), the rest answer 304`,
-      `FETCH_CONCURRENCY=${FETCH_CONCURRENCY}, FETCH_PER_HOST=${FETCH_PER_HOST} per process (every feed is on one host); WORKERS default (${process.env.WORKERS ?? "cores − 1"}); set-up ${((performance.now() - t0) / 1000).toFixed(1)} s (priming every feed's first poll: SQLite ${(primeSqlite / 1000).toFixed(1)} s, Redis ${(primeRedis / 1000).toFixed(1)} s)`,
+      `FETCH_CONCURRENCY=${FETCH_CONCURRENCY} per process, FETCH_PER_HOST=${FETCH_PER_HOST} (fleet-wide; every feed is on one host); WORKERS default (${process.env.WORKERS ?? "cores − 1"}); set-up ${((performance.now() - t0) / 1000).toFixed(1)} s (priming every feed's first poll: SQLite ${(primeSqlite / 1000).toFixed(1)} s, Redis ${(primeRedis / 1000).toFixed(1)} s)`,
     );
     const results: RunResult[] = [];
     await server.setEdition(1);
