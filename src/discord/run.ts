@@ -110,6 +110,9 @@ export async function startDiscordBot(config: EnvConfig, baseLog: Logger): Promi
       await subscriptions.load();
       await guildFeeds.load();
       await locales?.load(subscribedGuilds());
+      // Stories the fleet's other processes stored, for /search and "More like this" here.
+      const added = await search?.catchUp(app.stories);
+      if (added) log.debug({ stories: added }, "search index caught up with the fleet");
     },
     drainMs: DRAIN_MS,
   });

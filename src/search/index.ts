@@ -89,6 +89,10 @@ interface Doc {
   text: string;
 }
 
+const DAY_MS = 86_400_000;
+/** How far back a fleet's gateway looks for stories other processes stored (see catchUp). */
+const CATCH_UP_MS = 2 * DAY_MS;
+
 export class StoryIndex {
   readonly #docs = new Map<string, IndexedStory>();
   readonly #now: () => number;
@@ -123,6 +127,25 @@ export class StoryIndex {
     const index = new StoryIndex(options);
     index.add(await stories.latest({ limit }));
     return index;
+  }
+
+  /**
+   * Adds what other processes of a fleet stored: the pipeline tells this index only about the
+   * stories its own process stored, so at each tick it reads the ids published in the last
+   * `windowMs` (and a day ahead, for clocks and zones) that it lacks. Returns how many it added.
+   */
+  async catchUp(
+    stories: Pick<StoryStore, "idsPublished" | "getMany">,
+    windowMs = CATCH_UP_MS,
+  ): Promise<number> {
+    const now = this.#now();
+    const missing = (await stories.idsPublished(now - windowMs, now + DAY_MS)).filter(
+      (id) => !this.#docs.has(id),
+    );
+    if (missing.length === 0) return 0;
+    const found = (await stories.getMany(missing)).filter((s) => s !== undefined);
+    this.add(found);
+    return found.length;
   }
 
   get size(): number {

@@ -1,8 +1,10 @@
+import Keyv from "keyv";
 import { describe, expect, it } from "vitest";
 import { loadTaxonomy } from "../../src/classify/index.js";
 import type { TaggedStory } from "../../src/enrich/types.js";
 import { StoryIndex } from "../../src/search/index.js";
 import { matchTopics, resolveTopic, topicChoices } from "../../src/search/topics.js";
+import { StoryStore } from "../../src/store/stories.js";
 
 const DAY = 86_400_000;
 const NOW = Date.UTC(2025, 5, 10);
@@ -137,5 +139,27 @@ describe("topic matching", () => {
     expect(resolveTopic(taxonomy, "Russia & Ukraine")?.id).toBe("russia-ukraine");
     expect(resolveTopic(taxonomy, "🌍 Climate")?.id).toBe("climate");
     expect(resolveTopic(taxonomy, "astrology")).toBeUndefined();
+  });
+});
+
+describe("StoryIndex.catchUp (a fleet's gateway)", () => {
+  it("adds the stories another process stored, once, and nothing older than its window", async () => {
+    const kv = new Keyv();
+    // The worker's store: it stores stories without telling this index.
+    const worker = new StoryStore(kv, 30 * DAY, () => NOW);
+    const fresh = story("Sanctions on Minsk widened by the EU", "Brussels listed new entities.", {
+      daysAgo: 0.5,
+    });
+    const old = story("Sanctions review of last week", "Old news.", { daysAgo: 5 });
+    await worker.put([fresh, old]);
+    const idx = index();
+    expect(idx.search("Minsk sanctions", { limit: 5 })).toEqual([]);
+    // The gateway's own store object over the same storage.
+    const gateway = new StoryStore(kv, 30 * DAY, () => NOW);
+    expect(await idx.catchUp(gateway)).toBe(1);
+    expect(idx.search("Minsk sanctions", { limit: 5 }).map((h) => h.story.id)).toEqual([fresh.id]);
+    expect(idx.get(old.id)).toBeUndefined();
+    // Known stories are not read again.
+    expect(await idx.catchUp(gateway)).toBe(0);
   });
 });
