@@ -19,6 +19,7 @@ import { StoryStore } from "../src/store/stories.js";
 import { FETCH_QUEUE } from "../src/work/queue-work.js";
 import { BotProcess, TEST_TOKEN, until } from "../test/helpers/bot-process.js";
 import { generateFeeds } from "./corpus.js";
+import { nextMessage } from "./worker-message.js";
 
 /**
  * One poll cycle of 10,000 feeds by a fleet of 1, 2 and 3 `ROLE=worker` processes on the shared
@@ -126,26 +127,7 @@ async function startServer(base: Buffer[], editions: Buffer[][]): Promise<FeedSe
     eval: true,
     workerData: { base, editions, changedEvery: CHANGED_EVERY },
   });
-  const next = <T>(type: string): Promise<T> =>
-    new Promise((resolve, reject) => {
-      const onExit = (code: number) => {
-        done();
-        reject(new Error(`feed server worker exited (code ${code}) while waiting for "${type}"`));
-      };
-      const onMessage = (msg: { type: string }) => {
-        if (msg.type !== type) return;
-        done();
-        resolve(msg as T);
-      };
-      const done = () => {
-        worker.off("message", onMessage);
-        worker.off("error", reject);
-        worker.off("exit", onExit);
-      };
-      worker.on("message", onMessage);
-      worker.on("error", reject);
-      worker.on("exit", onExit);
-    });
+  const next = <T>(type: string): Promise<T> => nextMessage<T>(worker, type);
   const { port } = await next<{ port: number }>("ready");
   return {
     port,

@@ -25,6 +25,7 @@ import { openStorage } from "../src/store/open.js";
 import { StoryStore } from "../src/store/stories.js";
 import { htmlToText, toSingleLine } from "../src/text/html.js";
 import { CORPUS_EPOCH_MS, type GeneratedFeed, generateFeeds, mulberry32 } from "./corpus.js";
+import { nextMessage } from "./worker-message.js";
 
 /**
  * Ingest benchmarks, one run:
@@ -403,32 +404,7 @@ async function startServer(
     eval: true,
     workerData: { paths, base, changed },
   });
-  const next = <T>(type: string): Promise<T> =>
-    new Promise((resolve, reject) => {
-      // A worker that dies must fail the wait: a promise left pending with nothing else to run
-      // ends the process with exit code 13 and no output.
-      const onExit = (code: number) => {
-        done();
-        reject(new Error(`feed server worker exited (code ${code}) while waiting for "${type}"`));
-      };
-      const onError = (error: Error) => {
-        done();
-        reject(error);
-      };
-      const onMessage = (msg: { type: string }) => {
-        if (msg.type !== type) return;
-        done();
-        resolve(msg as T);
-      };
-      const done = () => {
-        worker.off("message", onMessage);
-        worker.off("error", onError);
-        worker.off("exit", onExit);
-      };
-      worker.on("message", onMessage);
-      worker.on("error", onError);
-      worker.on("exit", onExit);
-    });
+  const next = <T>(type: string): Promise<T> => nextMessage<T>(worker, type);
   const { port } = await next<{ port: number }>("ready");
   return {
     port,

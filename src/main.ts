@@ -1,34 +1,20 @@
-import { config as loadDotenv } from "dotenv";
 import { createApp } from "./app.js";
-import { ConfigError, type EnvConfig, loadEnvConfig } from "./config/env.js";
+import { ConfigError, type EnvConfig } from "./config/env.js";
 import { loadFeedsFile } from "./config/feeds.js";
+import { failStartup, loadConfigOrExit } from "./config/startup.js";
 import { formatPollReport, TerminalSink } from "./deliver/terminal.js";
 import { startDiscordBot } from "./discord/run.js";
 import { loadMessages } from "./i18n/messages.js";
 import { createLogger } from "./log.js";
 import { startSchedule } from "./schedule/cron.js";
 import { StorageError } from "./store/open.js";
-import { maskStorageUrl, scrubStorageSecrets } from "./store/url-secrets.js";
+import { maskStorageUrl } from "./store/url-secrets.js";
 
 const SAMPLE_FEEDS = "config/samples/feeds.json";
 const SHUTDOWN_GRACE_MS = 10_000;
 
-function fail(message: string): never {
-  // The last word before exiting may quote a driver's error; it never carries the password.
-  const url = process.env.STORAGE_URL?.trim();
-  process.stderr.write(`error: ${url ? scrubStorageSecrets(message, url) : message}\n`);
-  process.exit(1);
-}
-
 async function main(): Promise<void> {
-  loadDotenv({ quiet: true });
-  let config: EnvConfig;
-  try {
-    config = loadEnvConfig(process.env);
-  } catch (error) {
-    if (error instanceof ConfigError) fail(`bad configuration: ${error.message}`);
-    throw error;
-  }
+  const config = loadConfigOrExit();
   const log = createLogger({ level: config.LOG_LEVEL, format: config.LOG_FORMAT });
   // Anything that escapes every handler is logged with its stack; a rejection is survivable (the
   // work it belonged to is retried by the next cycle), an exception leaves state unknown: exit.
@@ -162,6 +148,6 @@ process.on("unhandledRejection", (reason) => {
 });
 
 main().catch((error: unknown) => {
-  if (error instanceof ConfigError || error instanceof StorageError) fail(error.message);
-  fail(error instanceof Error ? (error.stack ?? error.message) : String(error));
+  if (error instanceof ConfigError || error instanceof StorageError) failStartup(error.message);
+  failStartup(error instanceof Error ? (error.stack ?? error.message) : String(error));
 });

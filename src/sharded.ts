@@ -3,28 +3,13 @@
  * ShardingManager (src/discord/shard-manager.ts). This process logs in to nothing itself: it
  * starts the shards, starts again one that dies, and stops them all on SIGTERM or SIGINT.
  */
-import { config as loadDotenv } from "dotenv";
-import { ConfigError, checkShardedConfig, type EnvConfig, loadEnvConfig } from "./config/env.js";
+import { ConfigError, checkShardedConfig } from "./config/env.js";
+import { failStartup, loadConfigOrExit } from "./config/startup.js";
 import { type RunningShards, startShardManager } from "./discord/shard-manager.js";
 import { createLogger } from "./log.js";
-import { scrubStorageSecrets } from "./store/url-secrets.js";
-
-function fail(message: string): never {
-  const url = process.env.STORAGE_URL?.trim();
-  process.stderr.write(`error: ${url ? scrubStorageSecrets(message, url) : message}\n`);
-  process.exit(1);
-}
 
 async function main(): Promise<void> {
-  loadDotenv({ quiet: true });
-  let config: EnvConfig;
-  try {
-    config = loadEnvConfig(process.env);
-    checkShardedConfig(config);
-  } catch (error) {
-    if (error instanceof ConfigError) fail(`bad configuration: ${error.message}`);
-    throw error;
-  }
+  const config = loadConfigOrExit(checkShardedConfig);
   const log = createLogger({ level: config.LOG_LEVEL, format: config.LOG_FORMAT }).child({
     role: "shard-manager",
   });
@@ -59,6 +44,6 @@ async function main(): Promise<void> {
 }
 
 main().catch((error: unknown) => {
-  if (error instanceof ConfigError) fail(error.message);
-  fail(error instanceof Error ? (error.stack ?? error.message) : String(error));
+  if (error instanceof ConfigError) failStartup(error.message);
+  failStartup(error instanceof Error ? (error.stack ?? error.message) : String(error));
 });
