@@ -4,17 +4,13 @@
  * day at once. With the fleet's lock every story counts once, and none is lost to a concurrent
  * read-modify-write of the day's record; the same story taken in by both counts once.
  */
-import { randomUUID } from "node:crypto";
-import { Redis } from "ioredis";
 import { afterAll, describe, expect, it } from "vitest";
 import type { TaggedStory } from "../../src/enrich/types.js";
-import { openStorage, type Storage } from "../../src/store/open.js";
 import { DailyCounts, dayOf } from "../../src/trends/counts.js";
-import { RedisLock } from "../../src/work/redis-lock.js";
+import { fleetProcesses } from "../helpers/fleet-processes.js";
 import { serviceAvailable } from "../helpers/services.js";
 import { story } from "../store/fixtures.js";
 
-const REDIS = "redis://127.0.0.1:6379";
 const redisUp = await serviceAvailable("Redis", 6379);
 const NOON = Date.UTC(2026, 10, 28, 12);
 
@@ -27,30 +23,16 @@ function tagged(id: string): TaggedStory {
 }
 
 describe.skipIf(!redisUp)("trend counts shared by a fleet", () => {
-  const namespace = `fdtest-trends-${process.pid}-${randomUUID().slice(0, 8)}`;
-  const stores: Storage[] = [];
-  const clients: Redis[] = [];
-  afterAll(async () => {
-    const redis = clients[0];
-    if (redis) {
-      const keys = await redis.keys(`${namespace}*`);
-      if (keys.length > 0) await redis.del(...keys);
-    }
-    await Promise.all(stores.map((s) => s.close()));
-    await Promise.all(clients.map((c) => c.quit()));
-  });
+  const fleet = fleetProcesses("trends");
+  afterAll(() => fleet.close());
 
   it("count every story once when processes add to the same day at the same time", async () => {
-    const processes: DailyCounts[] = [];
-    for (let i = 0; i < 2; i++) {
-      const storage = await openStorage(REDIS, { namespace });
-      const redis = new Redis(REDIS, { maxRetriesPerRequest: null });
-      stores.push(storage);
-      clients.push(redis);
-      processes.push(
-        new DailyCounts(storage.kv, () => NOON, new RedisLock(redis, `${namespace}-q`)),
-      );
-    }
+    const processes = await Promise.all(
+      [0, 1].map(async () => {
+        const { storage, lock } = await fleet.open();
+        return new DailyCounts(storage.kv, () => NOON, lock);
+      }),
+    );
     const [a, b] = processes as [DailyCounts, DailyCounts];
     // 40 small batches from each process, interleaved, and one story both take in.
     await Promise.all(
