@@ -44,6 +44,19 @@ export function isConnectionError(error: unknown): boolean {
   return false;
 }
 
+/**
+ * The job whose lock this process lost, from BullMQ's worker errors: "Missing lock for job <id>.
+ * <command>" when it tried to finish the job, "could not renew lock for job <id>" while running
+ * it. One event (an outage, a stall) produces one per job under way.
+ */
+export function lapsedLockJob(error: unknown): string | undefined {
+  const message = error instanceof Error ? error.message : String(error);
+  return /^(?:Missing lock for job (\S+?)\.(?:\s|$)|could not renew lock for job (\S+)$)/
+    .exec(message)
+    ?.slice(1)
+    .find((id) => id !== undefined);
+}
+
 export class QueueHealth {
   #downSince: number | undefined;
   #skippedTicks = 0;

@@ -27,7 +27,7 @@ import type { StorageHealth } from "../store/health.js";
 import { isStorageUnavailable } from "../store/unavailable.js";
 import { BurstLog } from "./burst-log.js";
 import { drainJobId, fetchJobId } from "./job-ids.js";
-import { isConnectionError, type QueueHealth } from "./queue-health.js";
+import { isConnectionError, lapsedLockJob, type QueueHealth } from "./queue-health.js";
 import { redisRunCoordinator } from "./redis-lock.js";
 import type { WorkScheduler } from "./scheduler.js";
 
@@ -169,9 +169,9 @@ export class QueueWork implements WorkScheduler {
       worker.on("error", (err) => {
         // The job ran here while its lock lapsed; it is requeued and runs again elsewhere,
         // where a fetch finds its feed polled and a drain resumes its batch by nonce.
-        const missing = /^Missing lock for job (\S+?)\.? /.exec(err.message);
-        if (missing) {
-          lapsed.add(missing[1]);
+        const jobId = lapsedLockJob(err);
+        if (jobId !== undefined) {
+          lapsed.add(jobId);
           return;
         }
         // BullMQ reports each failed blocking call of an outage; the health logs it once.

@@ -8,7 +8,7 @@ import { EventEmitter } from "node:events";
 import pino from "pino";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { BurstLog } from "../../src/work/burst-log.js";
-import { isConnectionError, QueueHealth } from "../../src/work/queue-health.js";
+import { isConnectionError, lapsedLockJob, QueueHealth } from "../../src/work/queue-health.js";
 
 interface Line {
   level: number;
@@ -102,6 +102,19 @@ describe("QueueHealth", () => {
     ])
       expect(isConnectionError(e), e.message).toBe(true);
     expect(isConnectionError(new Error("Missing lock for job 1. moveToFinished"))).toBe(false);
+  });
+});
+
+describe("lapsedLockJob", () => {
+  it("names the job of either of BullMQ's lost-lock errors, and nothing else", () => {
+    expect(lapsedLockJob(new Error("Missing lock for job fetch-a-17. moveToFinished"))).toBe(
+      "fetch-a-17",
+    );
+    expect(lapsedLockJob(new Error("could not renew lock for job drain-123"))).toBe("drain-123");
+    expect(lapsedLockJob(new Error("Connection is closed."))).toBeUndefined();
+    expect(
+      lapsedLockJob(new Error("job drain-1 could not renew lock for job x y")),
+    ).toBeUndefined();
   });
 });
 
