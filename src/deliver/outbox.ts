@@ -171,6 +171,11 @@ export interface OutboxDeps {
   taxonomy: Taxonomy;
   /** The language of each server's alerts (default: English). */
   language?: AlertLanguage;
+  /**
+   * Makes sure `language` knows the server's locale before a batch fixes it: a process without
+   * the server in its gateway cache reads what the server's gateway published.
+   */
+  languageReady?: (guildId: string) => Promise<void>;
   now?: () => number;
 }
 
@@ -550,6 +555,7 @@ export class Outbox {
     let end = pick.end;
     let also = pick.also;
     const built = new Map<number, APIEmbed>();
+    await this.deps.languageReady?.(st.guildId);
     const tr = (this.deps.language ?? englishAlerts)(st.guildId);
     if (kind === "alerts") {
       // As many as fit one message (≤ 10 embeds, ≤ 6,000 characters).

@@ -81,6 +81,10 @@ export async function startDiscordBot(config: EnvConfig, baseLog: Logger): Promi
         rest: client.rest,
         client,
         language,
+        // A server another shard holds: its published locale, read now if not known yet.
+        languageReady: async (guildId) => {
+          if (!client.guilds.cache.has(guildId)) await locales?.ensure(guildId);
+        },
         config,
         log,
         fleet,

@@ -21,6 +21,8 @@ export interface DeliveryInput {
   /** The gateway client, when this process has one (its cache names missing permissions). */
   client?: Client;
   language: AlertLanguage;
+  /** See OutboxDeps.languageReady. */
+  languageReady?: (guildId: string) => Promise<void>;
   config: Pick<
     EnvConfig,
     | "RETENTION_DAYS"
@@ -41,7 +43,13 @@ export function buildDelivery(input: DeliveryInput) {
   const { storage, taxonomy, language, config, log, fleet, metrics } = input;
   const subscriptions = new SubscriptionStore(storage.kv, fleet?.lock);
   const outbox = new Outbox(
-    { kv: storage.kv, subscriptions, taxonomy, language },
+    {
+      kv: storage.kv,
+      subscriptions,
+      taxonomy,
+      language,
+      ...(input.languageReady ? { languageReady: input.languageReady } : {}),
+    },
     {
       retentionMs: config.RETENTION_DAYS * 86_400_000,
       clusterEditMs: config.CLUSTER_EDIT_HOURS * 3_600_000,

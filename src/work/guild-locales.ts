@@ -12,10 +12,18 @@ const key = (guildId: string): string => `locale:${guildId}`;
 const LOCALE = /^[a-zA-Z]{2,3}(-[a-zA-Z0-9]{2,8})?$/;
 const READ_BATCH = 500;
 
+/** A server with no published locale is asked again after this long, not on every batch. */
+const MISS_RETRY_MS = 30_000;
+
 export class GuildLocales {
   #byGuild = new Map<string, string>();
+  /** Servers read and found without a locale: when. */
+  readonly #missed = new Map<string, number>();
 
-  constructor(private readonly kv: Keyv) {}
+  constructor(
+    private readonly kv: Keyv,
+    private readonly now: () => number = Date.now,
+  ) {}
 
   /** The server's locale as last published, if any. */
   get(guildId: string): string | undefined {
@@ -36,6 +44,22 @@ export class GuildLocales {
       });
     }
     this.#byGuild = next;
+  }
+
+  /**
+   * Reads one server's locale now if it is not known yet: a batch about to fix its language
+   * must not fall back to English because the server was published after the last refresh
+   * (its gateway shard started later, or it joined since).
+   */
+  async ensure(guildId: string): Promise<void> {
+    if (this.#byGuild.has(guildId)) return;
+    const missedAt = this.#missed.get(guildId);
+    if (missedAt !== undefined && this.now() - missedAt < MISS_RETRY_MS) return;
+    const locale = await this.kv.get<string>(key(guildId));
+    if (typeof locale === "string" && LOCALE.test(locale)) {
+      this.#byGuild.set(guildId, locale);
+      this.#missed.delete(guildId);
+    } else this.#missed.set(guildId, this.now());
   }
 
   async publish(guilds: Iterable<{ id: string; preferredLocale: string }>): Promise<void> {

@@ -39,7 +39,19 @@ export async function startQueueWorker(
     log,
     ...(fleet ? { fleet } : {}),
     makeSink: ({ storage, taxonomy, metrics }) => {
-      parts = buildDelivery({ storage, taxonomy, language, config, log, fleet, metrics });
+      parts = buildDelivery({
+        storage,
+        taxonomy,
+        language,
+        // A server published since the last refresh is read now, not alerted in English.
+        languageReady: async (guildId) => {
+          await locales?.ensure(guildId);
+        },
+        config,
+        log,
+        fleet,
+        metrics,
+      });
       return parts.sink;
     },
   });

@@ -146,6 +146,33 @@ describe("Outbox", () => {
     expect(next.items[0]?.embed?.fields?.[0]?.value).toMatch(/^🌍 Climate/);
   });
 
+  it("asks languageReady about the server before a batch fixes its language", async () => {
+    const messages = loadMessages();
+    // What this process knows of servers' locales: nothing until languageReady reads it.
+    const known = new Map<string, string>();
+    const kv = new Keyv();
+    const subs = new SubscriptionStore(kv);
+    await subs.load();
+    await subs.upsert(sub({ channelId: "c1" }));
+    const box = new Outbox(
+      {
+        kv,
+        subscriptions: subs,
+        taxonomy,
+        now: () => NOW,
+        language: (guild, locale) => messages.for(locale ?? known.get(guild)),
+        languageReady: async (guild) => {
+          known.set(guild, "de");
+        },
+      },
+      { retentionMs: 86_400_000 },
+    );
+    await box.enqueue(entries(1));
+    const taken = await batchOf(box);
+    expect(taken.flight.locale).toBe("de");
+    expect(taken.items[0]?.embed?.fields?.[0]?.value).toMatch(/^🌍 Klima/);
+  });
+
   it("a batch stored before alerts had a language resumes in English", async () => {
     const messages = loadMessages();
     const german: AlertLanguage = (_guild, locale) => messages.for(locale ?? "de");
