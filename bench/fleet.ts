@@ -18,6 +18,7 @@ import { openStorage } from "../src/store/open.js";
 import { StoryStore } from "../src/store/stories.js";
 import { FETCH_QUEUE } from "../src/work/queue-work.js";
 import { BotProcess, TEST_TOKEN, until } from "../test/helpers/bot-process.js";
+import { deleteKeys } from "../test/helpers/redis-keys.js";
 import { generateFeeds } from "./corpus.js";
 import { nextMessage } from "./worker-message.js";
 
@@ -393,14 +394,7 @@ async function dropNamespace(namespace: string): Promise<number> {
   const redis = new Redis(REDIS);
   let dropped = 0;
   try {
-    for (const pattern of [`${namespace}:*`, `${namespace}-q:*`]) {
-      let cursor = "0";
-      do {
-        const [next, keys] = await redis.scan(cursor, "MATCH", pattern, "COUNT", 1000);
-        cursor = next;
-        if (keys.length > 0) dropped += await redis.del(...keys);
-      } while (cursor !== "0");
-    }
+    dropped = await deleteKeys(redis, [`${namespace}:*`, `${namespace}-q:*`]);
   } finally {
     await redis.quit();
   }

@@ -26,6 +26,7 @@ import {
 } from "../discord-emulator/index.js";
 import { BotProcess, TEST_TOKEN, until } from "../helpers/bot-process.js";
 import { FeedServer, serve } from "../helpers/feed-server.js";
+import { deleteKeys } from "../helpers/redis-keys.js";
 import { serviceAvailable } from "../helpers/services.js";
 
 const REDIS = "redis://127.0.0.1:6379";
@@ -207,14 +208,7 @@ describe.skipIf(!redisUp)("npm run start:sharded with two shards", () => {
     await emu?.stop();
     await storage?.close();
     const redis = new Redis(REDIS);
-    for (const pattern of [`${namespace}:*`, `${namespace}-q:*`]) {
-      let cursor = "0";
-      do {
-        const [next, keys] = await redis.scan(cursor, "MATCH", pattern, "COUNT", 1000);
-        cursor = next;
-        if (keys.length > 0) await redis.del(...keys);
-      } while (cursor !== "0");
-    }
+    await deleteKeys(redis, [`${namespace}:*`, `${namespace}-q:*`]);
     await redis.quit();
     rmSync(dir, { recursive: true, force: true });
   }, 30_000);

@@ -7,6 +7,7 @@ import { randomUUID } from "node:crypto";
 import { Redis } from "ioredis";
 import { openStorage, type Storage } from "../../src/store/open.js";
 import { RedisLock } from "../../src/work/redis-lock.js";
+import { deleteKeys } from "./redis-keys.js";
 
 export const SHARED_REDIS = "redis://127.0.0.1:6379";
 
@@ -32,10 +33,7 @@ export function fleetProcesses(name: string): {
     },
     async close() {
       const redis = clients[0];
-      if (redis) {
-        const keys = await redis.keys(`${namespace}*`);
-        if (keys.length > 0) await redis.del(...keys);
-      }
+      if (redis) await deleteKeys(redis, [`${namespace}*`]);
       await Promise.all(stores.map((s) => s.close()));
       await Promise.all(clients.map((c) => c.quit()));
     },

@@ -7,6 +7,7 @@ import { randomUUID } from "node:crypto";
 import { Redis } from "ioredis";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { FleetHostSlots, HostBusyError } from "../../src/work/host-slots.js";
+import { deleteKeys } from "../helpers/redis-keys.js";
 import { serviceAvailable } from "../helpers/services.js";
 
 const REDIS = "redis://127.0.0.1:6379";
@@ -24,8 +25,7 @@ describe.skipIf(!redisUp)("a fleet's per-host fetch slots", () => {
   });
   afterAll(async () => {
     const redis = clients[0] as Redis;
-    const keys = await redis.keys(`${prefix}:*`);
-    if (keys.length > 0) await redis.del(...keys);
+    await deleteKeys(redis, [`${prefix}:*`]);
     await Promise.all(clients.map((c) => c.quit()));
   });
 

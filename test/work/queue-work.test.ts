@@ -10,6 +10,7 @@ import { afterAll, afterEach, describe, expect, it } from "vitest";
 import type { Turn } from "../../src/deliver/sender.js";
 import { QueueWork } from "../../src/work/queue-work.js";
 import { until } from "../helpers/bot-process.js";
+import { deleteKeys } from "../helpers/redis-keys.js";
 import { serviceAvailable } from "../helpers/services.js";
 
 const REDIS = "redis://127.0.0.1:6379";
@@ -28,12 +29,7 @@ describe.skipIf(!redisUp)("work as jobs: the delivery queue", () => {
 
   afterAll(async () => {
     if (!redis) return;
-    let cursor = "0";
-    do {
-      const [next, keys] = await redis.scan(cursor, "MATCH", `${prefix}*`, "COUNT", 1000);
-      cursor = next;
-      if (keys.length > 0) await redis.del(...keys);
-    } while (cursor !== "0");
+    await deleteKeys(redis, [`${prefix}*`]);
     await redis.quit();
   });
 

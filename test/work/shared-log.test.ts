@@ -13,6 +13,7 @@ import { SubscriptionStore } from "../../src/subscriptions/store.js";
 import { drainJobId, fetchJobId } from "../../src/work/job-ids.js";
 import { RedisLock, redisRunCoordinator } from "../../src/work/redis-lock.js";
 import { story, sub } from "../deliver/fixtures.js";
+import { deleteKeys } from "../helpers/redis-keys.js";
 import { serviceAvailable } from "../helpers/services.js";
 
 const REDIS = "redis://127.0.0.1:6379";
@@ -38,14 +39,7 @@ describe.skipIf(!redisUp)("a fleet's shared alert log and locks", () => {
 
   afterAll(async () => {
     const redis = clients[0] as Redis;
-    for (const pattern of [`${namespace}:*`, `${prefix}:*`]) {
-      let cursor = "0";
-      do {
-        const [next, keys] = await redis.scan(cursor, "MATCH", pattern, "COUNT", 1000);
-        cursor = next;
-        if (keys.length > 0) await redis.del(...keys);
-      } while (cursor !== "0");
-    }
+    await deleteKeys(redis, [`${namespace}:*`, `${prefix}:*`]);
     await Promise.all(stores.map((s) => s.close()));
     await Promise.all(clients.map((c) => c.quit()));
   });
