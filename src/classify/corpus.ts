@@ -49,6 +49,15 @@ const itemSchema = newsItemSchema.extend({
    * (which is decided on the other items alone, so adding supplements never moves it).
    */
   extra: z.boolean().optional(),
+  /**
+   * A training item read a second time, blind to the first labelling and to the model: every item
+   * the model's cross-validation disagreed with, and a random sample that measures how reliable
+   * the once-labelled training split is. `topics` is the settled answer (a third reading against
+   * the guide where the two differed).
+   */
+  reread: z
+    .object({ first: topicList, second: topicList, sample: z.enum(["disagreement", "random"]) })
+    .optional(),
 });
 
 export type CorpusItem = z.infer<typeof itemSchema>;

@@ -4,7 +4,7 @@ import { measurePairs, pairExamples } from "../cluster/pair-eval.js";
 import { DEFAULT_PAIRS_PATH, loadPairs, pairLanguage, splitPairs } from "../cluster/pairs.js";
 import { loadActors } from "./actors.js";
 import { createAnalyzer } from "./analyze.js";
-import { corpusPath, loadCorpus, splitCorpus } from "./corpus.js";
+import { type CorpusItem, corpusPath, loadCorpus, splitCorpus } from "./corpus.js";
 import { agreement, DEV_SET_PATH, evaluate, formatEval, loadDevSet, rowsOf } from "./eval.js";
 import { createClassifier, loadTaxonomy } from "./index.js";
 import { loadModel, NO_FLOOR } from "./learned/model.js";
@@ -78,6 +78,31 @@ function realText(path: string): void {
       `\nLabeller agreement on ${agree.n} doubly labelled items: macro-F1 ${pct(agree.macroF1)}, micro-F1 ${pct(agree.microF1)}, identical label sets ${pct(agree.exact)} %`,
     );
   }
+  rereadReport(items);
+}
+
+/** How reliable the once-labelled training split is, and how much the second reading changed. */
+function rereadReport(items: readonly CorpusItem[]): void {
+  const reread = items.flatMap((it) => (it.reread ? [{ ...it.reread, topics: it.topics }] : []));
+  if (reread.length === 0) return;
+  const random = agreement(
+    reread
+      .filter((r) => r.sample === "random")
+      .map((r) => ({ double: { a: r.first, b: r.second } })),
+  );
+  const changed = reread.filter((r) => !sameTopics(r.first, r.topics));
+  console.log(
+    `Training items read a second time: ${reread.length}; settled labels differ from the first labelling on ${changed.length} (${changed.filter((r) => r.sample === "disagreement").length} of them chosen as cross-validation disagreements).`,
+  );
+  if (random) {
+    console.log(
+      `  random sample of ${random.n} training items, first vs second labelling: macro-F1 ${pct(random.macroF1)}, micro-F1 ${pct(random.microF1)}, identical label sets ${pct(random.exact)} %`,
+    );
+  }
+}
+
+function sameTopics(a: readonly string[], b: readonly string[]): boolean {
+  return a.length === b.length && a.every((t) => b.includes(t));
 }
 
 const path = corpusPath();

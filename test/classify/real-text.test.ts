@@ -11,7 +11,7 @@ import { loadModel } from "../../src/classify/learned/model.js";
  * news"), so this gate holds the measured level and fails on any regression beyond noise.
  * Raise the floors as the model improves; the targets are where they must end.
  */
-const FLOOR = { macro: 0.77, en: 0.79, de: 0.75, fr: 0.7 };
+const FLOOR = { macro: 0.78, en: 0.8, de: 0.76, fr: 0.71 };
 const RESERVED = [
   "rumca-js/RSS-Link-Database-2022",
   "defgsus/frontpage-archive",
@@ -46,6 +46,32 @@ describe("real-text corpus", () => {
     const agree = agreement(items);
     expect(agree?.n).toBeGreaterThanOrEqual(300);
     expect(agree?.macroF1).toBeGreaterThan(0.9);
+  });
+
+  it("records the second reading of training items, settled only where the two readings differ", () => {
+    const reread = items.filter((i) => i.reread !== undefined);
+    expect(reread.length).toBeGreaterThanOrEqual(2000);
+    expect(reread.filter((i) => i.double !== undefined)).toEqual([]);
+    for (const it of reread) {
+      if (!it.reread) continue;
+      const { first, second } = it.reread;
+      const both = first.filter((t) => second.includes(t));
+      const either = new Set([...first, ...second]);
+      expect(
+        both.every((t) => it.topics.includes(t)),
+        it.id,
+      ).toBe(true);
+      expect(
+        it.topics.every((t) => either.has(t)),
+        it.id,
+      ).toBe(true);
+    }
+    const random = reread.filter((i) => i.reread?.sample === "random");
+    expect(random.length).toBeGreaterThanOrEqual(300);
+    const agree = agreement(
+      random.map((i) => ({ double: { a: i.reread?.first ?? [], b: i.reread?.second ?? [] } })),
+    );
+    expect(agree?.microF1).toBeGreaterThan(0.9);
   });
 
   it("splits by outlet-day, with no day on both sides and supplements only in training", () => {
