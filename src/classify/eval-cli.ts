@@ -85,18 +85,23 @@ function realText(path: string): void {
 function rereadReport(items: readonly CorpusItem[]): void {
   const reread = items.flatMap((it) => (it.reread ? [{ ...it.reread, topics: it.topics }] : []));
   if (reread.length === 0) return;
-  const random = agreement(
-    reread
-      .filter((r) => r.sample === "random")
-      .map((r) => ({ double: { a: r.first, b: r.second } })),
-  );
   const changed = reread.filter((r) => !sameTopics(r.first, r.topics));
   console.log(
     `Training items read a second time: ${reread.length}; settled labels differ from the first labelling on ${changed.length} (${changed.filter((r) => r.sample === "disagreement").length} of them chosen as cross-validation disagreements).`,
   );
-  if (random) {
+  const samples = [
+    ["random", "random sample"],
+    ["disagreement", "cross-validation disagreements"],
+  ] as const;
+  for (const [sample, name] of samples) {
+    const agree = agreement(
+      reread
+        .filter((r) => r.sample === sample)
+        .map((r) => ({ double: { a: r.first, b: r.second } })),
+    );
+    if (!agree) continue;
     console.log(
-      `  random sample of ${random.n} training items, first vs second labelling: macro-F1 ${pct(random.macroF1)}, micro-F1 ${pct(random.microF1)}, identical label sets ${pct(random.exact)} %`,
+      `  ${name}, ${agree.n} items, first vs second labelling: macro-F1 ${pct(agree.macroF1)}, micro-F1 ${pct(agree.microF1)}, identical label sets ${pct(agree.exact)} %`,
     );
   }
 }
